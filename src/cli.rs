@@ -1,0 +1,54 @@
+//! The command line (clap derive): build / check / new, with the site arguments shared.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "backlot",
+    version,
+    about = "Builds a documentation site from Markdown: content/ + themes/ -> public/"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default). The folder is replaced only
+    /// when the whole build succeeds.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Write the site here instead of site.toml's output_dir.
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Do everything build does except writing, treating warnings as errors (for pull requests).
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Create a page with its front matter filled in, e.g. `backlot new content/stacks/go.md`.
+    New {
+        /// Path of the new Markdown file, relative to the site root.
+        path: PathBuf,
+        /// The site's root folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SiteArgs {
+    /// The site's root folder (holding site.toml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Override site.toml's base_url, e.g. https://owner.github.io/repo/.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}

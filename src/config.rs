@@ -1,0 +1,247 @@
+//! site.toml plus command-line overrides, resolved once into a `Config` (unknown keys rejected).
+
+use crate::diag::{line_col, unknown_field_help, Diagnostic};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteToml {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub base_url: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_output")]
+    pub output_dir: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Custom domain for GitHub Pages: written to public/CNAME.
+    #[serde(default)]
+    pub cname: Option<String>,
+    #[serde(default)]
+    pub repository: Option<Repository>,
+    #[serde(default)]
+    pub highlight: Highlight,
+    #[serde(default)]
+    pub tabs: Tabs,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repository {
+    /// e.g. https://github.com/owner/repo
+    pub url: String,
+    #[serde(default = "default_branch")]
+    pub branch: String,
+    /// Where the site lives inside the repository ("" for the root).
+    #[serde(default)]
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Highlight {
+    #[serde(default = "default_light")]
+    pub light_theme: String,
+    #[serde(default = "default_dark")]
+    pub dark_theme: String,
+    /// Blocks larger than this are shown as plain text (a guard against pathological input).
+    #[serde(default = "default_max_block")]
+    pub max_block_bytes: usize,
+    #[serde(default = "default_max_line")]
+    pub max_line_bytes: usize,
+}
+
+impl Default for Highlight {
+    fn default() -> Self {
+        Highlight {
+            light_theme: default_light(),
+            dark_theme: default_dark(),
+            max_block_bytes: default_max_block(),
+            max_line_bytes: default_max_line(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tabs {
+    /// Section path (relative to content/, e.g. "stacks/languages") -> labels every tab group
+    /// in that section must offer.
+    #[serde(default)]
+    pub required: BTreeMap<String, Vec<String>>,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output() -> String {
+    "public".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_branch() -> String {
+    "main".into()
+}
+fn default_light() -> String {
+    "InspiredGitHub".into()
+}
+fn default_dark() -> String {
+    "OneHalfDark".into()
+}
+fn default_max_block() -> usize {
+    256 * 1024
+}
+fn default_max_line() -> usize {
+    4096
+}
+
+/// Overrides from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// The resolved configuration every stage reads.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub site: SiteToml,
+    pub output_dir: PathBuf,
+    /// base_url without the trailing slash, e.g. "https://owner.github.io/repo".
+    pub base_url: String,
+    /// The path part of base_url, always starting and ending with '/', e.g. "/repo/".
+    pub base_path: String,
+    pub drafts: bool,
+}
+
+impl Config {
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(
+                CONFIG_FILE,
+                1,
+                1,
+                format!("cannot read {}: {e}", path.display()),
+            )
+            .with_help("run backlot in the site's folder, or pass --root DIR")
+        })?;
+        let site: SiteToml =
+            toml::from_str(&text).map_err(|e| toml_diagnostic(CONFIG_FILE, &text, 1, &e))?;
+        Config::from_site(root, site, overrides)
+    }
+
+    pub fn from_site(
+        root: &Path,
+        site: SiteToml,
+        overrides: &Overrides,
+    ) -> Result<Config, Diagnostic> {
+        let raw_base = overrides
+            .base_url
+            .clone()
+            .unwrap_or_else(|| site.base_url.clone());
+        let (base_url, base_path) = split_base_url(&raw_base).ok_or_else(|| {
+            Diagnostic::error(
+                CONFIG_FILE,
+                1,
+                1,
+                format!("base_url `{raw_base}` is not an absolute http(s) URL"),
+            )
+            .with_help(
+                "use the address the site is published at, e.g. https://owner.github.io/repo/",
+            )
+        })?;
+        let output_dir = match &overrides.output {
+            Some(o) => o.clone(),
+            None => root.join(&site.output_dir),
+        };
+        Ok(Config {
+            root: root.to_path_buf(),
+            site,
+            output_dir,
+            base_url,
+            base_path,
+            drafts: overrides.drafts,
+        })
+    }
+
+    /// A root-relative URL for a site path ("stacks/go/" -> "/repo/stacks/go/").
+    pub fn url(&self, site_path: &str) -> String {
+        format!("{}{}", self.base_path, site_path.trim_start_matches('/'))
+    }
+
+    /// An absolute URL for a site path, for the sitemap and feed.
+    pub fn permalink(&self, site_path: &str) -> String {
+        let origin_len = self.base_url.len() - self.base_path.trim_end_matches('/').len();
+        format!("{}{}", &self.base_url[..origin_len], self.url(site_path))
+    }
+}
+
+/// "https://x.github.io/repo/" -> ("https://x.github.io/repo", "/repo/").
+fn split_base_url(raw: &str) -> Option<(String, String)> {
+    let rest = raw
+        .strip_prefix("https://")
+        .or_else(|| raw.strip_prefix("http://"))?;
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    if host_end == 0 || raw.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
+        return None;
+    }
+    let path = rest[host_end..].trim_matches('/');
+    if path.split('/').any(|s| s == ".." || s == ".") {
+        return None;
+    }
+    let base_path = if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    };
+    Some((raw.trim_end_matches('/').to_string(), base_path))
+}
+
+/// A TOML error as a diagnostic, with lines counted from the top of the file.
+pub fn toml_diagnostic(
+    path: &str,
+    text: &str,
+    first_line: usize,
+    e: &toml::de::Error,
+) -> Diagnostic {
+    let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+    let message = e.message().trim().to_string();
+    let help = unknown_field_help(&message);
+    Diagnostic::error(path, line + first_line - 1, col, message).with_help_opt(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_from_url() {
+        assert_eq!(
+            split_base_url("https://o.github.io/repo/").unwrap(),
+            ("https://o.github.io/repo".into(), "/repo/".into())
+        );
+        assert_eq!(split_base_url("https://example.com").unwrap().1, "/");
+        assert!(split_base_url("example.com").is_none());
+    }
+
+    #[test]
+    fn unknown_key_names_closest() {
+        let text = "title = \"x\"\nbase_url = \"https://a.b/\"\ndescripton = \"y\"\n";
+        let e = toml::from_str::<SiteToml>(text).unwrap_err();
+        let d = toml_diagnostic("site.toml", text, 1, &e);
+        assert_eq!(d.line, 3);
+        assert_eq!(d.help.as_deref(), Some("did you mean `description`?"));
+    }
+}

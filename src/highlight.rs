@@ -1,0 +1,387 @@
+//! Syntax highlighting with syntect over two-face's extended syntax set (bat's grammars).
+//!
+//! Output uses CSS classes (`hl-keyword` ...), never inline styles, so one stylesheet holds a
+//! light and a dark theme. The syntax set loads once, lazily; highlighted blocks are cached by
+//! (syntax, code) so a block is highlighted once per build and once across `serve` rebuilds.
+
+use crate::config;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
+use syntect::highlighting::Theme;
+use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+pub const CLASS_PREFIX: &str = "hl-";
+const STYLE: ClassStyle = ClassStyle::SpacedPrefixed {
+    prefix: CLASS_PREFIX,
+};
+
+/// Names authors commonly write on fences, mapped to a token syntect knows.
+const ALIASES: &[(&str, &str)] = &[
+    ("js", "js"),
+    ("javascript", "js"),
+    ("mjs", "js"),
+    ("cjs", "js"),
+    ("node", "js"),
+    ("jsx", "js"),
+    ("ts", "ts"),
+    ("typescript", "ts"),
+    ("tsx", "tsx"),
+    ("py", "py"),
+    ("python", "py"),
+    ("python3", "py"),
+    ("sh", "bash"),
+    ("bash", "bash"),
+    ("shell", "bash"),
+    ("zsh", "bash"),
+    ("console", "bash"),
+    ("shell-session", "bash"),
+    ("yml", "yaml"),
+    ("yaml", "yaml"),
+    ("cs", "cs"),
+    ("csharp", "cs"),
+    ("c#", "cs"),
+    ("go", "go"),
+    ("golang", "go"),
+    ("rs", "rs"),
+    ("rust", "rs"),
+    ("kotlin", "kt"),
+    ("kt", "kt"),
+    ("java", "java"),
+    ("dockerfile", "Dockerfile"),
+    ("docker", "Dockerfile"),
+    ("containerfile", "Dockerfile"),
+    ("nginx", "nginx.conf"),
+    ("graphql", "graphql"),
+    ("gql", "graphql"),
+    ("protobuf", "proto"),
+    ("proto", "proto"),
+    ("jinja", "jinja"),
+    ("jinja2", "jinja"),
+    ("django", "jinja"),
+    ("j2", "jinja"),
+    ("http", "http"),
+    ("text", "txt"),
+    ("txt", "txt"),
+    ("plain", "txt"),
+    ("plaintext", "txt"),
+    ("ruby", "rb"),
+    ("rb", "rb"),
+    ("php", "php"),
+    ("sql", "sql"),
+    ("postgresql", "sql"),
+    ("psql", "sql"),
+    ("json", "json"),
+    ("toml", "toml"),
+    ("ini", "ini"),
+    ("env", ".env"),
+    ("dotenv", ".env"),
+    ("diff", "diff"),
+    ("patch", "diff"),
+    ("xml", "xml"),
+    ("html", "html"),
+    ("css", "css"),
+    ("c", "c"),
+    ("cpp", "cpp"),
+    ("c++", "cpp"),
+    ("markdown", "md"),
+    ("md", "md"),
+    ("scala", "scala"),
+    ("swift", "swift"),
+    ("elixir", "ex"),
+];
+
+pub struct Highlighter {
+    syntaxes: OnceLock<SyntaxSet>,
+    cache: Mutex<HashMap<u64, Arc<[String]>>>,
+    cache_enabled: bool,
+    pub settings: config::Highlight,
+}
+
+impl Highlighter {
+    pub fn new(settings: &config::Highlight) -> Self {
+        Highlighter {
+            syntaxes: OnceLock::new(),
+            cache: Mutex::new(HashMap::new()),
+            // The benchmark measures real-content cost with the cache off.
+            cache_enabled: std::env::var_os("BACKLOT_NO_HIGHLIGHT_CACHE").is_none(),
+            settings: settings.clone(),
+        }
+    }
+
+    pub fn syntaxes(&self) -> &SyntaxSet {
+        self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
+    }
+
+    /// The syntax for a fence's language name; `None` if unknown.
+    pub fn find(&self, lang: &str) -> Option<&SyntaxReference> {
+        let lower = lang.to_ascii_lowercase();
+        let token = ALIASES
+            .iter()
+            .find(|(a, _)| *a == lower)
+            .map_or(lower.as_str(), |(_, t)| t);
+        let ss = self.syntaxes();
+        if token == "http" {
+            return ss.find_syntax_by_name("HTTP Request and Response");
+        }
+        ss.find_syntax_by_token(token)
+            .or_else(|| ss.find_syntax_by_name(lang))
+    }
+
+    /// Names to suggest for an unknown language.
+    pub fn suggestions(&self, lang: &str) -> Vec<&'static str> {
+        let lower = lang.to_ascii_lowercase();
+        let mut scored: Vec<(f64, &'static str)> = ALIASES
+            .iter()
+            .map(|(a, _)| (strsim::jaro_winkler(&lower, a), *a))
+            .filter(|(s, _)| *s > 0.75)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        scored.into_iter().map(|(_, a)| a).take(3).collect()
+    }
+
+    /// One HTML string per line of `code` (no trailing newline inside), spans balanced per line
+    /// so lines can be wrapped for numbering and highlighting.
+    pub fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Arc<[String]> {
+        if !self.cache_enabled {
+            return self.highlight_uncached(syntax, code).into();
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&syntax.name, code).hash(&mut h);
+        let key = h.finish();
+        if let Some(hit) = self.cache.lock().unwrap().get(&key) {
+            return hit.clone();
+        }
+        let lines: Arc<[String]> = self.highlight_uncached(syntax, code).into();
+        self.cache.lock().unwrap().insert(key, lines.clone());
+        lines
+    }
+
+    fn highlight_uncached(&self, syntax: &SyntaxReference, code: &str) -> Vec<String> {
+        let ss = self.syntaxes();
+        let mut state = ParseState::new(syntax);
+        let mut stack = ScopeStack::new();
+        let mut out = Vec::new();
+        for line in LinesWithEndings::from(code) {
+            let mut html = String::with_capacity(line.len() * 2);
+            for scope in stack.as_slice() {
+                open_span(&mut html, *scope);
+            }
+            let parsed = state.parse_line(line, ss).ok().and_then(|ops| {
+                line_tokens_to_classed_spans(
+                    line.trim_end_matches('\n'),
+                    &clip(&ops, line),
+                    STYLE,
+                    &mut stack,
+                )
+                .ok()
+            });
+            match parsed {
+                Some((spans, _)) => html.push_str(&spans),
+                None => {
+                    // A grammar error: show the rest of the block as plain text.
+                    return plain_lines(code);
+                }
+            }
+            for _ in 0..stack.len() {
+                html.push_str("</span>");
+            }
+            out.push(html);
+        }
+        out
+    }
+
+    /// The stylesheet: the light theme by default, the dark one under `prefers-color-scheme`
+    /// unless the page says `data-theme="light"`, and under `data-theme="dark"`.
+    pub fn css(&self) -> Result<String, String> {
+        let themes = two_face::theme::extra();
+        let find = |name: &str| -> Result<&Theme, String> {
+            two_face::theme::EmbeddedLazyThemeSet::theme_names()
+                .iter()
+                .find(|n| n.as_name().eq_ignore_ascii_case(name))
+                .map(|n| themes.get(*n))
+                .ok_or_else(|| {
+                    let names: Vec<&str> = two_face::theme::EmbeddedLazyThemeSet::theme_names()
+                        .iter()
+                        .map(|n| n.as_name())
+                        .collect();
+                    let best = crate::diag::closest(name, names.iter().copied());
+                    format!(
+                        "unknown highlight theme `{name}`{}",
+                        best.map(|b| format!(" (did you mean `{b}`?)"))
+                            .unwrap_or_default()
+                    )
+                })
+        };
+        let light = theme_css(find(&self.settings.light_theme)?)?;
+        let dark = theme_css(find(&self.settings.dark_theme)?)?;
+        let mut css =
+            String::from("/* generated by backlot from the highlight themes in site.toml */\n");
+        css.push_str(&scope_css(&light, ""));
+        css.push_str("@media (prefers-color-scheme: dark) {\n");
+        css.push_str(&scope_css(&dark, ":root:not([data-theme=\"light\"]) "));
+        css.push_str("}\n");
+        css.push_str(&scope_css(&dark, ":root[data-theme=\"dark\"] "));
+        Ok(css)
+    }
+}
+
+/// Drops operations past the end of the line without its newline (the newline is not output).
+fn clip(
+    ops: &[(usize, syntect::parsing::ScopeStackOp)],
+    line: &str,
+) -> Vec<(usize, syntect::parsing::ScopeStackOp)> {
+    let len = line.trim_end_matches('\n').len();
+    ops.iter()
+        .map(|(i, op)| ((*i).min(len), op.clone()))
+        .collect()
+}
+
+/// Lines of escaped text, for blocks that are not highlighted.
+pub fn plain_lines(code: &str) -> Vec<String> {
+    code.lines().map(escape_html).collect()
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+thread_local! {
+    static CLASSES: std::cell::RefCell<HashMap<Scope, String>> = std::cell::RefCell::new(HashMap::new());
+}
+
+fn open_span(html: &mut String, scope: Scope) {
+    CLASSES.with(|c| {
+        let mut c = c.borrow_mut();
+        let classes = c.entry(scope).or_insert_with(|| {
+            scope
+                .build_string()
+                .split('.')
+                .map(|a| format!("{CLASS_PREFIX}{a}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        html.push_str("<span class=\"");
+        html.push_str(classes);
+        html.push_str("\">");
+    });
+}
+
+fn theme_css(theme: &Theme) -> Result<String, String> {
+    syntect::html::css_for_theme_with_class_style(theme, STYLE).map_err(|e| e.to_string())
+}
+
+/// Puts `prefix` before every selector of syntect's generated CSS.
+fn scope_css(css: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(css.len() + 1024);
+    let mut in_comment = false;
+    for line in css.lines() {
+        let t = line.trim_start();
+        if in_comment || t.starts_with("/*") {
+            in_comment = !t.contains("*/");
+            continue;
+        }
+        if t.starts_with('.') && t.ends_with('{') {
+            let selectors: Vec<String> = t
+                .trim_end_matches('{')
+                .split(',')
+                .map(|s| format!("{prefix}{}", s.trim()))
+                .collect();
+            out.push_str(&selectors.join(", "));
+            out.push_str(" {\n");
+        } else if !t.is_empty() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h() -> Highlighter {
+        Highlighter::new(&config::Highlight::default())
+    }
+
+    #[test]
+    fn plan_languages_are_known() {
+        let h = h();
+        for lang in [
+            "http",
+            "bash",
+            "sh",
+            "console",
+            "sql",
+            "js",
+            "javascript",
+            "ts",
+            "typescript",
+            "python",
+            "py",
+            "java",
+            "kotlin",
+            "go",
+            "golang",
+            "rust",
+            "php",
+            "ruby",
+            "csharp",
+            "cs",
+            "json",
+            "yaml",
+            "yml",
+            "toml",
+            "dockerfile",
+            "nginx",
+            "graphql",
+            "protobuf",
+            "html",
+            "css",
+            "jinja",
+            "django",
+            "diff",
+            "ini",
+            "xml",
+            "text",
+        ] {
+            assert!(h.find(lang).is_some(), "{lang} is not highlighted");
+        }
+        assert!(h.find("klingon").is_none());
+    }
+
+    #[test]
+    fn spans_balance_per_line() {
+        let h = h();
+        let lines = h.highlight(h.find("python").unwrap(), "s = \"\"\"a\nb\"\"\"\nx = 1\n");
+        assert_eq!(lines.len(), 3);
+        for l in lines.iter() {
+            assert_eq!(
+                l.matches("<span").count(),
+                l.matches("</span>").count(),
+                "{l}"
+            );
+        }
+    }
+
+    #[test]
+    fn css_has_both_themes() {
+        let css = h().css().unwrap();
+        assert!(css.contains("prefers-color-scheme: dark"));
+        assert!(css.contains(":root[data-theme=\"dark\"] .hl-"));
+    }
+}

@@ -1,0 +1,20 @@
+//! backlot: a static documentation site generator. `pipeline` runs the stages in order; each
+//! module owns one stage (see shared/DESIGN.md).
+
+pub mod cli;
+pub mod config;
+pub mod data;
+pub mod diag;
+pub mod frontmatter;
+pub mod highlight;
+pub mod links;
+pub mod markdown;
+pub mod new;
+pub mod output;
+pub mod page;
+pub mod pipeline;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod source;
+pub mod theme;

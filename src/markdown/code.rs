@@ -1,0 +1,290 @@
+//! Code blocks: fence attributes, highlighting with line numbers and marked lines, the size
+//! guard, and tab groups (pure HTML/CSS radio tabs that work with JavaScript off).
+
+use crate::diag::{closest, Diagnostic};
+use crate::highlight::{escape_html, plain_lines, Highlighter};
+
+pub const KNOWN_ATTRS: &[&str] = &[
+    "title",
+    "hl_lines",
+    "linenos",
+    "linenostart",
+    "tab",
+    "nocheck",
+];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FenceInfo {
+    pub lang: String,
+    pub title: Option<String>,
+    pub hl_lines: Vec<(usize, usize)>,
+    pub linenos: bool,
+    pub linenostart: usize,
+    pub tab: Option<String>,
+    pub nocheck: bool,
+}
+
+/// Parses ` ```python title="app.py" hl_lines="1 3-5" linenos `; problems come back as
+/// warnings (message, help).
+pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
+    let mut words = split_words(info.trim()).into_iter();
+    let mut fi = FenceInfo {
+        linenostart: 1,
+        ..Default::default()
+    };
+    let mut problems = Vec::new();
+    if let Some(first) = words.next() {
+        if first.contains('=') {
+            problems.push((
+                format!("code block attribute `{first}` comes before the language"),
+                Some("write the language first: ```python title=\"app.py\"".into()),
+            ));
+        } else {
+            fi.lang = first
+                .trim_start_matches('{')
+                .trim_start_matches('.')
+                .to_string();
+        }
+    }
+    for word in words {
+        let (key, value) = match word.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(unquote(v))),
+            None => (word.clone(), None),
+        };
+        match (key.as_str(), value) {
+            ("title", Some(v)) => fi.title = Some(v),
+            ("tab", Some(v)) => fi.tab = Some(v),
+            ("linenos", None) => fi.linenos = true,
+            ("nocheck", None) => fi.nocheck = true,
+            ("linenostart", Some(v)) => match v.parse::<usize>() {
+                Ok(n) => {
+                    fi.linenos = true;
+                    fi.linenostart = n;
+                }
+                Err(_) => problems.push((format!("linenostart=`{v}` is not a number"), None)),
+            },
+            ("hl_lines", Some(v)) => match parse_ranges(&v) {
+                Some(r) => fi.hl_lines = r,
+                None => problems.push((
+                    format!("hl_lines=\"{v}\" is not a list of lines like \"1 3-5\""),
+                    None,
+                )),
+            },
+            (k, _) if KNOWN_ATTRS.contains(&k) => problems.push((
+                format!(
+                    "code block attribute `{k}` is missing its value or has one it does not take"
+                ),
+                None,
+            )),
+            (k, _) => {
+                let help =
+                    closest(k, KNOWN_ATTRS.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+                problems.push((
+                    format!("unknown code block attribute `{k}`"),
+                    help.or_else(|| Some(format!("known attributes: {}", KNOWN_ATTRS.join(", ")))),
+                ));
+            }
+        }
+    }
+    (fi, problems)
+}
+
+/// Splits on spaces, keeping quoted values together: `title="my app.py"` is one word.
+fn split_words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote = None;
+    for c in s.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                cur.push(c);
+            }
+            (None, ' ' | '\t' | ',') if cur.is_empty() => {}
+            (None, ' ' | '\t') => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn unquote(v: &str) -> String {
+    v.trim_matches(|c| c == '"' || c == '\'').to_string()
+}
+
+/// "1 3-5" -> [(1,1), (3,5)].
+pub fn parse_ranges(v: &str) -> Option<Vec<(usize, usize)>> {
+    v.split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .map(|part| match part.split_once('-') {
+            Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
+            None => part.parse().ok().map(|n| (n, n)),
+        })
+        .collect()
+}
+
+/// Renders one block. `warn` receives (line offset inside the block, message, help).
+pub fn render_block(
+    h: &Highlighter,
+    fi: &FenceInfo,
+    code: &str,
+    warn: &mut dyn FnMut(usize, String, Option<String>),
+) -> String {
+    let lines = highlight_lines(h, fi, code, warn);
+    let lang_attr = escape_html(&fi.lang);
+    let mut html = String::with_capacity(code.len() * 3);
+    html.push_str("<figure class=\"code-block\">");
+    if let Some(title) = &fi.title {
+        html.push_str("<figcaption class=\"code-title\">");
+        html.push_str(&escape_html(title));
+        html.push_str("</figcaption>");
+    }
+    html.push_str("<pre class=\"code\"");
+    if !fi.lang.is_empty() {
+        html.push_str(" data-lang=\"");
+        html.push_str(&lang_attr);
+        html.push('"');
+    }
+    html.push_str("><code");
+    if fi.linenos {
+        html.push_str(" class=\"linenos\"");
+        if fi.linenostart != 1 {
+            html.push_str(&format!(
+                " style=\"counter-reset: line {}\"",
+                fi.linenostart.saturating_sub(1)
+            ));
+        }
+    }
+    html.push('>');
+    for (i, line) in lines.iter().enumerate() {
+        let marked = fi
+            .hl_lines
+            .iter()
+            .any(|(a, b)| (*a..=*b).contains(&(i + 1)));
+        html.push_str(if marked {
+            "<span class=\"line hl\">"
+        } else {
+            "<span class=\"line\">"
+        });
+        html.push_str(line);
+        html.push_str("</span>");
+        if i + 1 < lines.len() {
+            html.push('\n');
+        }
+    }
+    html.push_str("</code></pre></figure>");
+    html
+}
+
+fn highlight_lines(
+    h: &Highlighter,
+    fi: &FenceInfo,
+    code: &str,
+    warn: &mut dyn FnMut(usize, String, Option<String>),
+) -> Vec<String> {
+    let code = code.strip_suffix('\n').unwrap_or(code);
+    if fi.lang.is_empty() {
+        return plain_lines(code);
+    }
+    let Some(syntax) = h.find(&fi.lang) else {
+        let names = h.suggestions(&fi.lang);
+        let help = if names.is_empty() {
+            "write a known language such as `python`, `js`, `bash`, `text`".to_string()
+        } else {
+            format!("closest known names: {}", names.join(", "))
+        };
+        warn(
+            0,
+            format!("unknown code block language `{}`", fi.lang),
+            Some(help),
+        );
+        return plain_lines(code);
+    };
+    if code.len() > h.settings.max_block_bytes {
+        warn(0, format!("code block of {} bytes is larger than the highlighting limit ({} bytes); shown as plain text", code.len(), h.settings.max_block_bytes), Some("split the block, or raise highlight.max_block_bytes in site.toml".into()));
+        return plain_lines(code);
+    }
+    if let Some(i) = code
+        .lines()
+        .position(|l| l.len() > h.settings.max_line_bytes)
+    {
+        warn(
+            i + 1,
+            format!(
+                "a line of this code block is longer than {} bytes; block shown as plain text",
+                h.settings.max_line_bytes
+            ),
+            Some("wrap the line, or raise highlight.max_line_bytes in site.toml".into()),
+        );
+        return plain_lines(code);
+    }
+    let mut text = code.to_string();
+    text.push('\n');
+    h.highlight(syntax, &text).to_vec()
+}
+
+/// One member of a tab group, already rendered.
+pub struct Tab {
+    pub label: String,
+    pub html: String,
+}
+
+/// A group of consecutive tabbed blocks. `group` numbers groups within the page.
+pub fn render_tabs(group: usize, tabs: &[Tab]) -> String {
+    let mut html = String::from("<div class=\"tabs\">");
+    for (k, tab) in tabs.iter().enumerate() {
+        let label = escape_html(&tab.label);
+        html.push_str(&format!(
+            "<input class=\"tab-radio\" type=\"radio\" name=\"tabs-{group}\" id=\"tab-{group}-{k}\" data-tab=\"{label}\"{}>\
+             <label class=\"tab-label\" for=\"tab-{group}-{k}\">{label}</label>",
+            if k == 0 { " checked" } else { "" }
+        ));
+    }
+    for tab in tabs {
+        html.push_str(&format!(
+            "<div class=\"tab-panel\" data-tab=\"{}\">",
+            escape_html(&tab.label)
+        ));
+        html.push_str(&tab.html);
+        html.push_str("</div>");
+    }
+    html.push_str("</div>");
+    html
+}
+
+/// Diagnostic for a fence problem at `line`.
+pub fn fence_warning(path: &str, line: usize, message: String, help: Option<String>) -> Diagnostic {
+    Diagnostic::warning(path, line, 1, message).with_help_opt(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_all_attributes() {
+        let (fi, p) = parse_info(
+            r#"python title="my app.py" hl_lines="1 3-5" linenostart=10 tab="Flask" nocheck"#,
+        );
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(fi.lang, "python");
+        assert_eq!(fi.title.as_deref(), Some("my app.py"));
+        assert_eq!(fi.hl_lines, vec![(1, 1), (3, 5)]);
+        assert_eq!((fi.linenos, fi.linenostart), (true, 10));
+        assert_eq!(fi.tab.as_deref(), Some("Flask"));
+        assert!(fi.nocheck);
+    }
+
+    #[test]
+    fn unknown_attribute_names_closest() {
+        let (_, p) = parse_info("python titel=\"x\"");
+        assert_eq!(p[0].1.as_deref(), Some("did you mean `title`?"));
+    }
+}

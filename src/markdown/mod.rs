@@ -1,0 +1,580 @@
+//! One pure parse per Markdown file: HTML, headings and ids, table of contents, links recorded
+//! (not resolved: that needs the other pages), callouts, code blocks and shortcodes.
+//!
+//! Internal link targets and shortcodes are written as markers unique to the file
+//! (`bl<hash>L3.`), which the site stage replaces once every page is known. That keeps this stage
+//! a function of the file's bytes alone, so `serve` can cache it by content hash.
+
+pub mod code;
+
+use crate::diag::Diagnostic;
+use crate::highlight::{escape_html, Highlighter};
+use crate::slug::{github_slug, IdSet};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+
+#[derive(Debug, Clone, Default)]
+pub struct ParsedMarkdown {
+    pub html: String,
+    /// Prefix of this file's markers in `html`.
+    pub marker: String,
+    pub links: Vec<LinkRef>,
+    pub headings: Vec<Heading>,
+    pub toc: Vec<TocEntry>,
+    /// Prose text (no code), for search and word counts.
+    pub text: String,
+    pub word_count: usize,
+    pub code_blocks: Vec<CodeBlock>,
+    pub shortcodes: Vec<Shortcode>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub dest: String,
+    pub line: usize,
+    pub col: usize,
+    pub is_image: bool,
+    pub has_alt: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeBlock {
+    pub lang: String,
+    pub code: String,
+    /// File line of the block's first code line.
+    pub line: usize,
+    pub nocheck: bool,
+    pub tab: Option<String>,
+    /// Index of the tab group the block belongs to, if any.
+    pub group: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Shortcode {
+    pub name: String,
+    pub args: BTreeMap<String, String>,
+    pub line: usize,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Whether a link target leaves the site (has a scheme or is protocol-relative).
+pub fn is_external(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                && !url[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// A marker prefix unique to this text: content cannot contain its own hash.
+fn marker_for(text: &str) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    format!("bl{:016x}", h.finish())
+}
+
+pub fn link_marker(prefix: &str, i: usize) -> String {
+    format!("{prefix}L{i}.")
+}
+
+pub fn shortcode_marker(prefix: &str, i: usize) -> String {
+    format!("{prefix}S{i}.")
+}
+
+/// Replaces every marker in `html`; `fill(kind, index)` gives the text for marker (kind, index).
+pub fn fill_markers(
+    html: &str,
+    prefix: &str,
+    mut fill: impl FnMut(char, usize) -> String,
+) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(pos) = rest.find(prefix) {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + prefix.len()..];
+        let kind = after.chars().next().unwrap_or(' ');
+        let digits_end = after[1..].find('.').map(|e| e + 1);
+        match digits_end.and_then(|e| after[1..e].parse::<usize>().ok().map(|n| (n, e))) {
+            Some((n, e)) if matches!(kind, 'L' | 'S') => {
+                out.push_str(&fill(kind, n));
+                rest = &after[e + 1..];
+            }
+            _ => {
+                out.push_str(prefix);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Maps byte offsets of the body to file lines and columns.
+struct Lines {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl Lines {
+    fn new(body: &str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(body.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts, first_line }
+    }
+
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let i = self
+            .starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1);
+        (i + self.first_line, offset - self.starts[i] + 1)
+    }
+}
+
+pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> ParsedMarkdown {
+    let mut p = Parse {
+        path,
+        h,
+        lines: Lines::new(body, body_line),
+        out: ParsedMarkdown {
+            marker: marker_for(body),
+            ..Default::default()
+        },
+        events: Vec::new(),
+        ids: IdSet::default(),
+        heading: None,
+        pending_tabs: Vec::new(),
+        tab_groups: 0,
+    };
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    reserve_custom_ids(&events, &mut p.ids);
+    let mut i = 0;
+    while i < events.len() {
+        i = p.event(&events, i);
+    }
+    p.flush_tabs();
+    let mut html = String::with_capacity(body.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, p.events.into_iter());
+    let mut out = p.out;
+    out.html = html;
+    out.word_count = out.text.split_whitespace().count();
+    out.toc = build_toc(&out.headings);
+    out
+}
+
+/// `{#custom}` ids are taken first, so an automatic id never steals one.
+fn reserve_custom_ids(events: &[(Event, Range<usize>)], ids: &mut IdSet) {
+    for (e, _) in events {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
+            ids.reserve(id);
+        }
+    }
+}
+
+struct Parse<'a, 'h> {
+    path: &'a str,
+    h: &'h Highlighter,
+    lines: Lines,
+    out: ParsedMarkdown,
+    events: Vec<Event<'a>>,
+    ids: IdSet,
+    /// Open heading: (index of its placeholder in `events`, level, custom id, classes, text).
+    heading: Option<(usize, HeadingLevel, Option<String>, Vec<String>, String)>,
+    pending_tabs: Vec<code::Tab>,
+    tab_groups: usize,
+}
+
+impl<'a> Parse<'a, '_> {
+    /// Handles the event at `i`, returns the index of the next one.
+    fn event(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> usize {
+        let (event, range) = &events[i];
+        if !matches!(event, Event::Start(Tag::CodeBlock(_))) {
+            self.flush_tabs();
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => return self.code_block(events, i, kind),
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                self.events.push(Event::Html(CowStr::from("")));
+                let classes = classes.iter().map(|c| c.to_string()).collect();
+                self.heading = Some((
+                    self.events.len() - 1,
+                    *level,
+                    id.as_ref().map(|s| s.to_string()),
+                    classes,
+                    String::new(),
+                ));
+            }
+            Event::End(TagEnd::Heading(level)) => self.end_heading(*level),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.events.push(Event::Html(callout_open(*kind).into()))
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.events.push(Event::Html("</div>\n".into()))
+            }
+            Event::Start(Tag::Table(_)) => {
+                self.events
+                    .push(Event::Html("<div class=\"table-wrap\">".into()));
+                self.events.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                self.events.push(event.clone());
+                self.events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = self.record_link(dest_url, range.start, false, true);
+                self.events.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let has_alt = !matches!(events.get(i + 1), Some((Event::End(TagEnd::Image), _)));
+                let dest = self.record_link(dest_url, range.start, true, has_alt);
+                self.events.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Html(html) => self.html_block(html, range.start),
+            Event::Text(t) | Event::Code(t) => {
+                self.add_text(t);
+                self.events.push(event.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.add_text(" ");
+                self.events.push(event.clone());
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                self.out.text.push(' ');
+                self.events.push(event.clone());
+            }
+            _ => self.events.push(event.clone()),
+        }
+        i + 1
+    }
+
+    fn add_text(&mut self, t: &str) {
+        self.out.text.push_str(t);
+        if let Some(h) = &mut self.heading {
+            h.4.push_str(t);
+        }
+    }
+
+    fn end_heading(&mut self, level: HeadingLevel) {
+        let Some((at, _, custom, classes, text)) = self.heading.take() else {
+            return;
+        };
+        let id = match custom {
+            Some(id) => id,
+            None => self.ids.unique(&github_slug(&text)),
+        };
+        let n = level as u8;
+        let class = if classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape_html(&classes.join(" ")))
+        };
+        let id_attr = escape_html(&id);
+        self.events[at] = Event::Html(format!("<h{n} id=\"{id_attr}\"{class}>").into());
+        self.events.push(Event::Html(format!(" <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{n}>\n").into()));
+        self.out.text.push(' ');
+        self.out.headings.push(Heading {
+            level: n,
+            id,
+            text: text.trim().to_string(),
+        });
+    }
+
+    /// Records an internal link and returns its marker; external links are returned unchanged.
+    fn record_link(
+        &mut self,
+        dest: &CowStr<'a>,
+        offset: usize,
+        is_image: bool,
+        has_alt: bool,
+    ) -> CowStr<'a> {
+        if is_image && !has_alt {
+            let (line, col) = self.lines.at(offset);
+            self.out.diagnostics.push(
+                Diagnostic::warning(self.path, line, col, "image has no alt text").with_help(
+                    "describe the image for readers who cannot see it: ![what it shows](path.png)",
+                ),
+            );
+        }
+        if dest.is_empty() || is_external(dest) {
+            return dest.clone();
+        }
+        let (line, col) = self.lines.at(offset);
+        let i = self.out.links.len();
+        self.out.links.push(LinkRef {
+            dest: dest.to_string(),
+            line,
+            col,
+            is_image,
+            has_alt,
+        });
+        link_marker(&self.out.marker, i).into()
+    }
+
+    fn html_block(&mut self, html: &CowStr<'a>, offset: usize) {
+        match parse_shortcode(html) {
+            Some((name, args)) => {
+                let (line, _) = self.lines.at(offset);
+                let i = self.out.shortcodes.len();
+                self.out.shortcodes.push(Shortcode { name, args, line });
+                self.events.push(Event::Html(
+                    format!("{}\n", shortcode_marker(&self.out.marker, i)).into(),
+                ));
+            }
+            None => self.events.push(Event::Html(html.clone())),
+        }
+    }
+
+    fn code_block(
+        &mut self,
+        events: &[(Event<'a>, Range<usize>)],
+        start: usize,
+        kind: &CodeBlockKind,
+    ) -> usize {
+        let mut code = String::new();
+        let mut i = start + 1;
+        while let Some((e, _)) = events.get(i) {
+            match e {
+                Event::Text(t) => code.push_str(t),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => info.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let (fence_line, _) = self.lines.at(events[start].1.start);
+        let (fi, problems) = code::parse_info(&info);
+        for (message, help) in problems {
+            self.out
+                .diagnostics
+                .push(code::fence_warning(self.path, fence_line, message, help));
+        }
+        let first_code_line = fence_line + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
+        let path = self.path;
+        let diags = &mut self.out.diagnostics;
+        let html = code::render_block(self.h, &fi, &code, &mut |off, m, help| {
+            let line = if off == 0 {
+                fence_line
+            } else {
+                first_code_line + off - 1
+            };
+            diags.push(code::fence_warning(path, line, m, help));
+        });
+        let group = fi.tab.as_ref().map(|_| self.tab_groups);
+        self.out.code_blocks.push(CodeBlock {
+            lang: fi.lang.clone(),
+            code,
+            line: first_code_line,
+            nocheck: fi.nocheck,
+            tab: fi.tab.clone(),
+            group,
+        });
+        match fi.tab {
+            Some(label) => self.pending_tabs.push(code::Tab { label, html }),
+            None => {
+                self.flush_tabs();
+                self.events.push(Event::Html(format!("{html}\n").into()));
+            }
+        }
+        i + 1
+    }
+
+    fn flush_tabs(&mut self) {
+        if self.pending_tabs.is_empty() {
+            return;
+        }
+        let html = code::render_tabs(self.tab_groups, &self.pending_tabs);
+        self.events.push(Event::Html(format!("{html}\n").into()));
+        self.pending_tabs.clear();
+        self.tab_groups += 1;
+    }
+}
+
+const CALLOUTS: [(BlockQuoteKind, &str, &str); 5] = [
+    (BlockQuoteKind::Note, "note", "Note"),
+    (BlockQuoteKind::Tip, "tip", "Tip"),
+    (BlockQuoteKind::Important, "important", "Important"),
+    (BlockQuoteKind::Warning, "warning", "Warning"),
+    (BlockQuoteKind::Caution, "caution", "Caution"),
+];
+
+fn callout_open(kind: BlockQuoteKind) -> String {
+    let (_, class, label) = CALLOUTS
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .copied()
+        .unwrap_or(CALLOUTS[0]);
+    format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\"></span>{label}</p>\n")
+}
+
+/// `<!-- backlot:data-table source="languages" -->` -> ("data-table", {source: languages}).
+pub fn parse_shortcode(html: &str) -> Option<(String, BTreeMap<String, String>)> {
+    let inner = html
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
+    let rest = inner.strip_prefix("backlot:")?;
+    let (name, mut args_text) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let mut args = BTreeMap::new();
+    loop {
+        args_text = args_text.trim_start();
+        let Some((key, after)) = args_text.split_once("=\"") else {
+            break;
+        };
+        let (value, after) = after.split_once('"')?;
+        args.insert(key.trim().to_string(), value.to_string());
+        args_text = after;
+    }
+    Some((name.to_string(), args))
+}
+
+/// Nests h2 and h3 headings into a table of contents.
+fn build_toc(headings: &[Heading]) -> Vec<TocEntry> {
+    let mut toc: Vec<TocEntry> = Vec::new();
+    for h in headings.iter().filter(|h| (2..=3).contains(&h.level)) {
+        let entry = TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            title: h.text.clone(),
+            children: Vec::new(),
+        };
+        match toc.last_mut() {
+            Some(parent) if h.level > parent.level => parent.children.push(entry),
+            _ => toc.push(entry),
+        }
+    }
+    toc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config;
+
+    fn md(body: &str) -> ParsedMarkdown {
+        parse(
+            "t.md",
+            body,
+            1,
+            &Highlighter::new(&config::Highlight::default()),
+        )
+    }
+
+    #[test]
+    fn heading_ids_follow_github() {
+        let p = md("## Intro\n\n## Intro\n\n## Custom {#mine}\n\n### Sub & more\n");
+        let ids: Vec<&str> = p.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["intro", "intro-1", "mine", "sub--more"]);
+        assert_eq!(p.toc.len(), 3);
+        assert_eq!(p.toc[2].children[0].id, "sub--more");
+    }
+
+    #[test]
+    fn links_become_markers_with_lines() {
+        let p = md("text\n\nsee [a](other.md#x) and [b](https://example.com)\n");
+        assert_eq!(p.links.len(), 1);
+        assert_eq!((p.links[0].line, p.links[0].col), (3, 5));
+        assert!(p.html.contains(&link_marker(&p.marker, 0)));
+        assert!(p.html.contains("https://example.com"));
+        let filled = fill_markers(&p.html, &p.marker, |_, _| "/x/".into());
+        assert!(filled.contains("href=\"/x/\""));
+    }
+
+    #[test]
+    fn callouts_and_tabs() {
+        let p = md("> [!WARNING]\n> careful\n\n```js tab=\"Node.js\"\nlet a = 1;\n```\n\n```python tab=\"Python\"\na = 1\n```\n\ntext\n\n```go\nx\n```\n");
+        assert!(p.html.contains("callout-warning"));
+        assert_eq!(p.html.matches("class=\"tabs\"").count(), 1);
+        assert_eq!(p.code_blocks[0].group, Some(0));
+        assert_eq!(p.code_blocks[1].group, Some(0));
+        assert_eq!(p.code_blocks[2].group, None);
+        assert_eq!(p.code_blocks[1].line, 9);
+    }
+
+    #[test]
+    fn shortcodes_parse() {
+        let (n, a) =
+            parse_shortcode("<!-- backlot:data-table source=\"languages\" rows=\"Go\" -->\n")
+                .unwrap();
+        assert_eq!(n, "data-table");
+        assert_eq!(a["source"], "languages");
+        assert_eq!(a["rows"], "Go");
+    }
+
+    #[test]
+    fn external_detection() {
+        assert!(is_external("https://x.y"));
+        assert!(is_external("mailto:a@b"));
+        assert!(!is_external("../a.md"));
+        assert!(!is_external("a.md#x:y"));
+    }
+}

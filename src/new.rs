@@ -1,0 +1,56 @@
+//! `backlot new`: a page with its front matter filled in. The description is a placeholder that
+//! `check` rejects until the author replaces it.
+
+use crate::diag::Diagnostic;
+use std::path::Path;
+
+pub const PLACEHOLDER_DESCRIPTION: &str = "TODO: one sentence saying what this page covers.";
+
+pub fn new_page(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let shown = rel.to_string_lossy().replace('\\', "/");
+    if rel.extension().and_then(|e| e.to_str()) != Some("md") {
+        return Err(Diagnostic::error(&shown, 1, 1, "a page must be a .md file")
+            .with_help("e.g. backlot new content/stacks/go.md"));
+    }
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+        || !shown.starts_with("content/")
+    {
+        return Err(
+            Diagnostic::error(&shown, 1, 1, "pages live under content/ inside the site")
+                .with_help("e.g. backlot new content/stacks/go.md"),
+        );
+    }
+    let full = root.join(rel);
+    if full.exists() {
+        return Err(Diagnostic::error(&shown, 1, 1, "file already exists"));
+    }
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+    let title = if stem == "_index" {
+        "New section".to_string()
+    } else {
+        title_from(stem)
+    };
+    let text = format!(
+        "---\ntitle: \"{title}\"\ndescription: \"{PLACEHOLDER_DESCRIPTION}\"\nweight: 100\ntags: []\ndraft: true\n---\n\nWho this page is for, and what they will be able to do after reading it.\n\n## First section\n\n## Summary\n"
+    );
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot create folder: {e}")))?;
+    }
+    std::fs::write(&full, text)
+        .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot write: {e}")))?;
+    Ok(shown)
+}
+
+/// "rest-api_design" -> "Rest api design".
+pub fn title_from(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,48 @@
+//! One source file to a parsed document: front matter plus Markdown. A pure function of the
+//! file's text and the highlighter, so `serve` can cache it by content hash.
+
+use crate::diag::Diagnostic;
+use crate::frontmatter::{self, FrontMatter};
+use crate::highlight::Highlighter;
+use crate::markdown::{self, ParsedMarkdown};
+
+#[derive(Debug, Clone)]
+pub struct ParsedDoc {
+    pub front: FrontMatter,
+    pub md: ParsedMarkdown,
+    /// File line of each front matter field that later stages may complain about.
+    pub template_line: usize,
+    pub front_line: usize,
+}
+
+pub fn parse_doc(path: &str, text: &str, h: &Highlighter) -> Result<ParsedDoc, Vec<Diagnostic>> {
+    let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
+    let front = frontmatter::parse(path, &split)?;
+    let md = markdown::parse(path, split.body, split.body_line, h);
+    Ok(ParsedDoc {
+        template_line: frontmatter::field_line(&split, "template"),
+        front_line: split.front_line,
+        front,
+        md,
+    })
+}
+
+/// Parses with a panic guard: a bug triggered by one page becomes an error for that file.
+pub fn parse_doc_guarded(
+    path: &str,
+    text: &str,
+    h: &Highlighter,
+) -> Result<ParsedDoc, Vec<Diagnostic>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_doc(path, text, h)))
+        .unwrap_or_else(|_| {
+            Err(vec![Diagnostic::error(
+                path,
+                1,
+                1,
+                "internal error while processing this file (a panic was caught)",
+            )
+            .with_help(
+                "please report this file's content to the backlot issue tracker",
+            )])
+        })
+}

@@ -1,0 +1,185 @@
+//! The whole build, stage by stage: config -> sources -> parsed pages (parallel) -> site ->
+//! rendered files (parallel) -> output. `build`, `check` and `serve` are this one pipeline
+//! with a different sink.
+
+use crate::config::{Config, Overrides};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::highlight::Highlighter;
+use crate::output::{DirSink, NullSink, Sink, Staging};
+use crate::page::{parse_doc_guarded, ParsedDoc};
+use crate::render::Renderer;
+use crate::site::{assemble, Kind, Site};
+use crate::source::{discover, read_text, SourceFile};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What a finished build reports in its summary line.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub pages: usize,
+    pub sections: usize,
+    pub files: usize,
+    pub millis: u128,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} pages, {} sections, {} files written in {} ms",
+            self.pages, self.sections, self.files, self.millis
+        )
+    }
+}
+
+/// A loaded site with the stages' results, ready to render.
+pub struct Loaded {
+    pub config: Config,
+    pub highlighter: Highlighter,
+    pub site: Site,
+    pub theme: Theme,
+    pub data: serde_json::Value,
+}
+
+/// Reads and parses everything; `None` when a stage could not produce its result.
+pub fn load(
+    root: &std::path::Path,
+    overrides: &Overrides,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
+    let config = Config::load(root, overrides)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let highlighter = Highlighter::new(&config.site.highlight);
+    let sources = discover(&config.root, diags);
+    let parsed = parse_all(&sources.markdown, &highlighter, diags);
+    let data = crate::data::load(&sources.data, diags);
+    let site = assemble(&config, parsed, sources.assets, sources.static_files, diags);
+    let theme = Theme::load(&config, diags)?;
+    Some(Loaded {
+        config,
+        highlighter,
+        site,
+        theme,
+        data,
+    })
+}
+
+/// Parses every Markdown file in parallel, each guarded against panics.
+pub fn parse_all(
+    files: &[SourceFile],
+    h: &Highlighter,
+    diags: &mut Diagnostics,
+) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
+    let results: Vec<Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|f| {
+            let text = read_text(f).map_err(|d| vec![d])?;
+            let doc = parse_doc_guarded(&f.rel, &text, h)?;
+            Ok((f.clone(), Arc::new(doc)))
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok((f, doc)) => {
+                diags.extend(doc.md.diagnostics.iter().cloned());
+                out.push((f, doc));
+            }
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    out
+}
+
+impl Loaded {
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer {
+            config: &self.config,
+            site: &self.site,
+            theme: &self.theme,
+            data: &self.data,
+            highlighter: &self.highlighter,
+        }
+    }
+
+    pub fn summary(&self, files: usize, started: Instant) -> Summary {
+        let sections = self
+            .site
+            .docs
+            .iter()
+            .filter(|d| d.kind == Kind::Section)
+            .count();
+        Summary {
+            pages: self.site.docs.len() - sections,
+            sections,
+            files,
+            millis: started.elapsed().as_millis(),
+        }
+    }
+
+    /// Renders into `sink`, adding any problems to `diags`.
+    pub fn render(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+        self.renderer().render_all(sink, diags)
+    }
+}
+
+/// `backlot build`: writes the site through a staging folder; the output folder is replaced
+/// only if there were no errors.
+pub fn build(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>, Diagnostics) {
+    let started = Instant::now();
+    let mut diags = Diagnostics::default();
+    let Some(loaded) = load(root, overrides, &mut diags) else {
+        return (None, diags.sorted());
+    };
+    if diags.has_errors() {
+        return (None, diags.sorted());
+    }
+    let staging = match Staging::begin(&loaded.config.output_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                &loaded.config.site.output_dir,
+                1,
+                1,
+                format!("cannot prepare the output folder: {e}"),
+            ));
+            return (None, diags.sorted());
+        }
+    };
+    let files = loaded.render(
+        &DirSink {
+            dir: staging.dir.clone(),
+        },
+        &mut diags,
+    );
+    if diags.has_errors() {
+        staging.abort();
+        return (None, diags.sorted());
+    }
+    if let Err(e) = staging.commit() {
+        diags.push(Diagnostic::error(
+            &loaded.config.site.output_dir,
+            1,
+            1,
+            format!("cannot replace the output folder: {e}"),
+        ));
+        return (None, diags.sorted());
+    }
+    (Some(loaded.summary(files, started)), diags.sorted())
+}
+
+/// `backlot check`: everything `build` does except writing; warnings count as errors.
+pub fn check(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>, Diagnostics) {
+    let started = Instant::now();
+    let mut diags = Diagnostics::default();
+    let Some(loaded) = load(root, overrides, &mut diags) else {
+        return (None, diags.sorted());
+    };
+    let files = loaded.render(&NullSink, &mut diags);
+    diags.deny_warnings();
+    let summary = loaded.summary(files, started);
+    (Some(summary), diags.sorted())
+}

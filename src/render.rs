@@ -1,0 +1,601 @@
+//! Site + Theme to output files: every page through its Tera template with typed view structs,
+//! plus tag pages, aliases, 404.html, sitemap.xml, atom.xml, robots.txt, .nojekyll, CNAME, the
+//! highlight stylesheet and the copied static files. Pages render in parallel and stream into
+//! the sink; the result is byte-identical whatever the thread count.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::highlight::{escape_html, Highlighter};
+use crate::markdown::{fill_markers, TocEntry};
+use crate::output::Sink;
+use crate::site::{Doc, Kind, Site};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// Everything rendering reads.
+pub struct Renderer<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub data: &'a Value,
+    pub highlighter: &'a Highlighter,
+}
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub home_url: String,
+    pub repository: Option<&'a crate::config::Repository>,
+    pub extra: &'a toml::Table,
+    pub tags: Vec<LinkView>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub kind: &'static str,
+    pub is_home: bool,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub content: String,
+    pub toc: &'a [TocEntry],
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    pub date: Option<&'a str>,
+    pub updated: Option<&'a str>,
+    pub tags: Vec<LinkView>,
+    pub breadcrumbs: Vec<LinkView>,
+    pub section: Option<LinkView>,
+    pub prev: Option<LinkView>,
+    pub next: Option<LinkView>,
+    pub edit_url: Option<String>,
+    pub source: &'a str,
+    pub extra: &'a serde_json::Map<String, Value>,
+    pub children: Vec<ChildView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ChildView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub kind: &'static str,
+    pub reading_minutes: usize,
+}
+
+#[derive(Serialize)]
+pub struct NavItem<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub current: bool,
+    pub open: bool,
+    pub is_section: bool,
+    pub children: Vec<NavItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct TagView<'a> {
+    name: &'a str,
+    url: String,
+    pages: Vec<ChildView<'a>>,
+}
+
+/// Sites larger than this list only the current branch's pages in the sidebar.
+const FULL_NAV_LIMIT: usize = 1000;
+
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(220).max(1)
+}
+
+impl<'a> Renderer<'a> {
+    /// Renders and writes everything; returns the number of files written.
+    pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+        let site_view = self.site_view();
+        let results: Vec<Result<(), Diagnostic>> = self
+            .site
+            .order
+            .par_iter()
+            .map(|&i| self.render_doc(i, &site_view, sink))
+            .collect();
+        let mut written = results.len();
+        diags.extend(results.into_iter().filter_map(Result::err));
+        let extra: Vec<(String, Vec<u8>)> = self.extra_files(&site_view, diags);
+        written += extra.len();
+        for (path, bytes) in extra {
+            if let Err(e) = sink.write(&path, &bytes) {
+                diags.push(Diagnostic::error(
+                    self.config.site.output_dir.as_str(),
+                    1,
+                    1,
+                    format!("cannot write {path}: {e}"),
+                ));
+            }
+        }
+        written += self.copy_files(sink, diags);
+        written
+    }
+
+    fn site_view(&self) -> SiteView<'a> {
+        let s = &self.config.site;
+        SiteView {
+            title: &s.title,
+            description: &s.description,
+            base_url: &self.config.base_url,
+            base_path: &self.config.base_path,
+            language: &s.language,
+            home_url: self.config.url(""),
+            repository: s.repository.as_ref(),
+            extra: &s.extra,
+            tags: self
+                .site
+                .tags
+                .iter()
+                .map(|t| LinkView {
+                    title: t.name.clone(),
+                    url: self.config.url(&format!("tags/{}/", t.slug)),
+                })
+                .collect(),
+        }
+    }
+
+    fn url(&self, i: usize) -> String {
+        self.config.url(&self.site.docs[i].path)
+    }
+
+    fn link(&self, i: usize) -> LinkView {
+        LinkView {
+            title: self.site.docs[i].title().to_string(),
+            url: self.url(i),
+        }
+    }
+
+    fn render_doc(
+        &self,
+        i: usize,
+        site_view: &SiteView,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
+        let doc = &self.site.docs[i];
+        let content = self.content(doc)?;
+        let page = self.page_view(i, content);
+        let template = match (&doc.front().template, i == self.site.home, doc.kind) {
+            (Some(t), _, _) => t.as_str(),
+            (None, true, _) => "index.html",
+            (None, false, Kind::Section) => "section.html",
+            (None, false, Kind::Page) => "page.html",
+        };
+        if !self.theme.has_template(template) {
+            return Err(Diagnostic::error(&doc.source, doc.parsed.template_line, 1, format!("template `{template}` not found"))
+                .with_help("use one of the theme's templates (page.html, section.html) or add it to themes/<theme>/templates/"));
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", site_view);
+        ctx.insert("page", &page);
+        ctx.insert("nav", &self.nav(i));
+        ctx.insert("data", self.data);
+        let html = self.theme.render(template, &ctx, &doc.source)?;
+        sink.write(&format!("{}index.html", doc.path), html.as_bytes())
+            .map_err(|e| Diagnostic::error(&doc.source, 1, 1, format!("cannot write output: {e}")))
+    }
+
+    /// The page body with links and shortcodes filled in.
+    fn content(&self, doc: &Doc) -> Result<String, Diagnostic> {
+        let md = &doc.parsed.md;
+        let mut error = None;
+        let html = fill_markers(&md.html, &md.marker, |kind, n| match kind {
+            'L' => escape_html(doc.link_urls.get(n).map_or("#", String::as_str)),
+            _ => match md.shortcodes.get(n).map(|sc| self.shortcode(doc, sc)) {
+                Some(Ok(html)) => html,
+                Some(Err(d)) => {
+                    error.get_or_insert(d);
+                    String::new()
+                }
+                None => String::new(),
+            },
+        });
+        error.map_or(Ok(html), Err)
+    }
+
+    fn shortcode(&self, doc: &Doc, sc: &crate::markdown::Shortcode) -> Result<String, Diagnostic> {
+        let template = format!("shortcodes/{}.html", sc.name);
+        if !self.theme.has_template(&template) {
+            return Err(Diagnostic::error(
+                &doc.source,
+                sc.line,
+                1,
+                format!("unknown shortcode `{}`", sc.name),
+            )
+            .with_help(format!("add themes/<theme>/templates/{template}")));
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("args", &sc.args);
+        ctx.insert("data", self.data);
+        if let Some(source) = sc.args.get("source") {
+            match self.data.get(source) {
+                Some(v) => ctx.insert("source", v),
+                None => {
+                    return Err(Diagnostic::error(
+                        &doc.source,
+                        sc.line,
+                        1,
+                        format!(
+                            "shortcode `{}` names data `{source}`, which does not exist",
+                            sc.name
+                        ),
+                    )
+                    .with_help("add data/<name>.toml"))
+                }
+            }
+        }
+        let rows: Vec<&str> = sc
+            .args
+            .get("rows")
+            .map(|r| {
+                r.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        ctx.insert("rows", &rows);
+        self.theme
+            .render(&template, &ctx, &format!("{}:{}", doc.source, sc.line))
+    }
+
+    fn page_view(&self, i: usize, content: String) -> PageView<'_> {
+        let site = self.site;
+        let doc = &site.docs[i];
+        let fm = doc.front();
+        let pos = site.order.iter().position(|&o| o == i);
+        let neighbour = |d: isize| {
+            pos.and_then(|p| site.order.get((p as isize + d) as usize))
+                .filter(|_| pos.is_some_and(|p| p as isize + d >= 0))
+                .map(|&j| self.link(j))
+        };
+        let mut crumbs = Vec::new();
+        let mut at = doc.parent;
+        while let Some(p) = at {
+            crumbs.push(self.link(p));
+            at = site.docs[p].parent;
+        }
+        crumbs.reverse();
+        PageView {
+            kind: if doc.kind == Kind::Section {
+                "section"
+            } else {
+                "page"
+            },
+            is_home: i == site.home,
+            title: doc.title(),
+            description: fm.description.as_deref().unwrap_or(""),
+            url: self.url(i),
+            permalink: self.config.permalink(&doc.path),
+            content,
+            toc: &doc.parsed.md.toc,
+            word_count: doc.parsed.md.word_count,
+            reading_minutes: reading_minutes(doc.parsed.md.word_count),
+            date: fm.date.as_ref().map(|d| d.day()),
+            updated: fm.updated.as_ref().or(fm.date.as_ref()).map(|d| d.day()),
+            tags: fm
+                .tags
+                .iter()
+                .map(|t| LinkView {
+                    title: t.clone(),
+                    url: self
+                        .config
+                        .url(&format!("tags/{}/", crate::slug::path_segment(t))),
+                })
+                .collect(),
+            section: doc.parent.map(|p| self.link(p)),
+            breadcrumbs: crumbs,
+            prev: if i == site.home { None } else { neighbour(-1) },
+            next: neighbour(1),
+            edit_url: self.edit_url(doc),
+            source: &doc.source,
+            extra: &fm.extra,
+            children: doc.children.iter().map(|&c| self.child(c)).collect(),
+        }
+    }
+
+    fn child(&self, c: usize) -> ChildView<'_> {
+        let d = &self.site.docs[c];
+        ChildView {
+            title: d.title(),
+            description: d.front().description.as_deref().unwrap_or(""),
+            url: self.url(c),
+            kind: if d.kind == Kind::Section {
+                "section"
+            } else {
+                "page"
+            },
+            reading_minutes: reading_minutes(d.parsed.md.word_count),
+        }
+    }
+
+    fn edit_url(&self, doc: &Doc) -> Option<String> {
+        let repo = self.config.site.repository.as_ref()?;
+        if doc.implicit {
+            return None;
+        }
+        let prefix = repo.path.trim_matches('/');
+        let file = if prefix.is_empty() {
+            doc.source.clone()
+        } else {
+            format!("{prefix}/{}", doc.source)
+        };
+        Some(format!(
+            "{}/edit/{}/{}",
+            repo.url.trim_end_matches('/'),
+            repo.branch,
+            file
+        ))
+    }
+
+    /// The sidebar: the section tree below the home page, current page marked.
+    pub fn nav(&self, current: usize) -> Vec<NavItem<'_>> {
+        let mut path = HashSet::new();
+        let mut at = Some(current);
+        while let Some(i) = at {
+            path.insert(i);
+            at = self.site.docs[i].parent;
+        }
+        let full = self.site.docs.len() <= FULL_NAV_LIMIT;
+        self.site.docs[self.site.home]
+            .children
+            .iter()
+            .filter_map(|&c| self.nav_item(c, current, &path, full))
+            .collect()
+    }
+
+    fn nav_item(
+        &self,
+        i: usize,
+        current: usize,
+        path: &HashSet<usize>,
+        full: bool,
+    ) -> Option<NavItem<'_>> {
+        let d = &self.site.docs[i];
+        let is_section = d.kind == Kind::Section;
+        if !is_section && !full && !path.contains(&d.parent.unwrap_or(usize::MAX)) {
+            return None;
+        }
+        Some(NavItem {
+            title: d.title(),
+            url: self.url(i),
+            current: i == current,
+            open: path.contains(&i),
+            is_section,
+            children: d
+                .children
+                .iter()
+                .filter_map(|&c| self.nav_item(c, current, path, full))
+                .collect(),
+        })
+    }
+
+    /// Tag pages, 404, feeds and the other generated files.
+    fn extra_files(&self, site_view: &SiteView, diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut render = |template: &str, path: String, extra: &dyn Fn(&mut tera::Context)| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", site_view);
+            ctx.insert("nav", &self.nav(self.site.home));
+            ctx.insert("data", self.data);
+            extra(&mut ctx);
+            match self.theme.render(template, &ctx, &path) {
+                Ok(html) => out.push((path, html.into_bytes())),
+                Err(d) => diags.push(d),
+            }
+        };
+        let tags: Vec<TagView> = self
+            .site
+            .tags
+            .iter()
+            .map(|t| TagView {
+                name: &t.name,
+                url: self.config.url(&format!("tags/{}/", t.slug)),
+                pages: t.docs.iter().map(|&c| self.child(c)).collect(),
+            })
+            .collect();
+        for (t, view) in self.site.tags.iter().zip(&tags) {
+            render("tag.html", format!("tags/{}/index.html", t.slug), &|ctx| {
+                ctx.insert("tag", view)
+            });
+        }
+        if !tags.is_empty() {
+            render("tags.html", "tags/index.html".into(), &|ctx| {
+                ctx.insert("tags", &tags)
+            });
+        }
+        render("404.html", "404.html".into(), &|_| {});
+        for (alias, target) in &self.site.aliases {
+            let path = if alias.ends_with(".html") {
+                alias.clone()
+            } else {
+                format!("{alias}index.html")
+            };
+            out.push((
+                path,
+                redirect_page(&self.config.site.language, &self.url(*target)).into_bytes(),
+            ));
+        }
+        out.push(("sitemap.xml".into(), self.sitemap().into_bytes()));
+        out.push(("atom.xml".into(), self.feed().into_bytes()));
+        out.push((
+            "robots.txt".into(),
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                self.config.permalink("sitemap.xml")
+            )
+            .into_bytes(),
+        ));
+        out.push((".nojekyll".into(), Vec::new()));
+        if let Some(cname) = &self.config.site.cname {
+            out.push(("CNAME".into(), format!("{}\n", cname.trim()).into_bytes()));
+        }
+        match self.highlighter.css() {
+            Ok(css) => out.push(("highlight.css".into(), css.into_bytes())),
+            Err(e) => diags.push(Diagnostic::error("site.toml", 1, 1, e)),
+        }
+        out
+    }
+
+    fn sitemap(&self) -> String {
+        let mut docs: Vec<&Doc> = self.site.docs.iter().collect();
+        docs.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for d in docs {
+            xml.push_str("  <url>\n    <loc>");
+            xml.push_str(&escape_html(&self.config.permalink(&d.path)));
+            xml.push_str("</loc>\n");
+            if let Some(date) = d.front().updated.as_ref().or(d.front().date.as_ref()) {
+                xml.push_str(&format!(
+                    "    <lastmod>{}</lastmod>\n",
+                    escape_html(date.day())
+                ));
+            }
+            xml.push_str("  </url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+
+    /// Atom feed of the most recently dated pages, newest first, ties broken by path.
+    fn feed(&self) -> String {
+        let mut dated: Vec<(&crate::frontmatter::Date, &Doc)> = self
+            .site
+            .docs
+            .iter()
+            .filter(|d| d.kind == Kind::Page)
+            .filter_map(|d| {
+                d.front()
+                    .updated
+                    .as_ref()
+                    .or(d.front().date.as_ref())
+                    .map(|x| (x, d))
+            })
+            .collect();
+        dated.sort_by(|a, b| b.0.cmp(a.0).then_with(|| a.1.path.cmp(&b.1.path)));
+        dated.truncate(30);
+        let updated = dated
+            .first()
+            .map(|(d, _)| d.rfc3339())
+            .unwrap_or_else(source_date);
+        let e = |s: &str| escape_html(s);
+        let mut xml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link href=\"{}\" rel=\"self\"/>\n  <link href=\"{}\"/>\n  <updated>{}</updated>\n  <id>{}</id>\n",
+            e(&self.config.site.language), e(&self.config.site.title), e(&self.config.site.description), e(&self.config.permalink("atom.xml")), e(&self.config.permalink("")), updated, e(&self.config.permalink(""))
+        );
+        for (date, d) in dated {
+            let link = e(&self.config.permalink(&d.path));
+            xml.push_str(&format!(
+                "  <entry>\n    <title>{}</title>\n    <link href=\"{link}\"/>\n    <id>{link}</id>\n    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>\n",
+                e(d.title()), date.rfc3339(), e(d.front().description.as_deref().unwrap_or(""))
+            ));
+        }
+        xml.push_str("</feed>\n");
+        xml
+    }
+
+    /// static/, content assets and the theme's static files, copied as they are.
+    fn copy_files(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+        let mut files: Vec<(String, Result<Vec<u8>, String>, String)> = Vec::new();
+        for (name, bytes) in &self.theme.static_files {
+            files.push((
+                name.clone(),
+                Ok(bytes.clone()),
+                format!("themes/{}/static/{name}", self.config.site.theme),
+            ));
+        }
+        for f in &self.site.static_files {
+            files.push((
+                f.rel.trim_start_matches("static/").to_string(),
+                std::fs::read(&f.abs).map_err(|e| e.to_string()),
+                f.rel.clone(),
+            ));
+        }
+        for (f, path) in &self.site.assets {
+            files.push((
+                path.clone(),
+                std::fs::read(&f.abs).map_err(|e| e.to_string()),
+                f.rel.clone(),
+            ));
+        }
+        let mut n = 0;
+        for (path, bytes, source) in files {
+            match bytes
+                .map_err(|e| e.to_string())
+                .and_then(|b| sink.write(&path, &b).map_err(|e| e.to_string()))
+            {
+                Ok(()) => n += 1,
+                Err(e) => diags.push(Diagnostic::error(
+                    source,
+                    1,
+                    1,
+                    format!("cannot copy to {path}: {e}"),
+                )),
+            }
+        }
+        n
+    }
+}
+
+fn redirect_page(lang: &str, url: &str) -> String {
+    let u = escape_html(url);
+    format!("<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting</title>\n<link rel=\"canonical\" href=\"{u}\">\n<meta http-equiv=\"refresh\" content=\"0; url={u}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{u}\">{u}</a>.</p>\n</body>\n</html>\n", escape_html(lang))
+}
+
+/// The feed's date when no page has one: SOURCE_DATE_EPOCH, else the epoch; never the clock.
+fn source_date() -> String {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_413), (2025, 11, 21));
+    }
+}

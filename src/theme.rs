@@ -1,0 +1,190 @@
+//! The theme: Tera templates and static files from themes/<name>/, over the default theme
+//! compiled into the binary (a file of the same path in the site's theme folder replaces the
+//! compiled one). Template errors name the template file and line.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{rel_path, walk};
+use std::collections::{BTreeMap, HashMap};
+use tera::Tera;
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Files under the theme's static/ folder, by path relative to it.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Template name -> (file shown in diagnostics, source text).
+    sources: HashMap<String, (String, String)>,
+}
+
+impl Theme {
+    pub fn load(config: &Config, diags: &mut Diagnostics) -> Option<Theme> {
+        let name = &config.site.theme;
+        let mut files: BTreeMap<String, (String, Vec<u8>)> = DEFAULT_THEME
+            .iter()
+            .map(|(rel, bytes)| {
+                (
+                    rel.to_string(),
+                    (format!("<built-in default theme>/{rel}"), bytes.to_vec()),
+                )
+            })
+            .collect();
+        let dir = format!("themes/{name}");
+        if !config.root.join(&dir).is_dir() && name != "default" {
+            diags.push(
+                Diagnostic::error(
+                    "site.toml",
+                    1,
+                    1,
+                    format!("theme `{name}` not found (no folder {dir})"),
+                )
+                .with_help("create the folder or set theme = \"default\""),
+            );
+            return None;
+        }
+        let canon = config
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| config.root.clone());
+        for f in walk(&config.root, &canon, &dir, diags) {
+            let rel = rel_path(&config.root.join(&dir), &f.abs);
+            match std::fs::read(&f.abs) {
+                Ok(bytes) => {
+                    files.insert(rel, (f.rel.clone(), bytes));
+                }
+                Err(e) => diags.push(Diagnostic::error(&f.rel, 1, 1, format!("cannot read: {e}"))),
+            }
+        }
+        let mut sources = HashMap::new();
+        let mut static_files = BTreeMap::new();
+        for (rel, (shown, bytes)) in files {
+            if let Some(name) = rel.strip_prefix("templates/") {
+                match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        sources.insert(name.to_string(), (shown, text));
+                    }
+                    Err(_) => diags.push(Diagnostic::error(
+                        shown,
+                        1,
+                        1,
+                        "template is not valid UTF-8",
+                    )),
+                }
+            } else if let Some(name) = rel.strip_prefix("static/") {
+                static_files.insert(name.to_string(), bytes);
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Templates must not read the environment: it would leak secrets into the output.
+        tera.register_function(
+            "get_env",
+            |_: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+                Err(tera::Error::msg("get_env is disabled in backlot templates"))
+            },
+        );
+        let mut list: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(n, (_, s))| (n.as_str(), s.as_str()))
+            .collect();
+        list.sort();
+        if let Err(e) = tera.add_raw_templates(list) {
+            diags.push(template_error(&sources, &e, None));
+            return None;
+        }
+        Some(Theme {
+            tera,
+            static_files,
+            sources,
+        })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Renders `name`; on failure a diagnostic naming the template, its line and the page.
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_error(&self.sources, &e, Some((name, page))))
+    }
+}
+
+/// A Tera error as a diagnostic on the template file, with the best line we can find.
+fn template_error(
+    sources: &HashMap<String, (String, String)>,
+    e: &tera::Error,
+    rendering: Option<(&str, &str)>,
+) -> Diagnostic {
+    let mut chain = vec![e.to_string()];
+    let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = cur {
+        chain.push(s.to_string());
+        cur = s.source();
+    }
+    let text = chain.join(": ");
+    // The innermost template named in the chain is where the problem is.
+    let named = chain
+        .iter()
+        .rev()
+        .find_map(|m| quoted_template(m, sources))
+        .or(rendering.map(|r| r.0.to_string()));
+    let (shown, line, col) = match named
+        .as_deref()
+        .and_then(|n| sources.get(n).map(|s| (n, s)))
+    {
+        Some((_, (shown, src))) => {
+            let (line, col) = arrow_position(&text)
+                .or_else(|| guess_line(&text, src))
+                .unwrap_or((1, 1));
+            (shown.clone(), line, col)
+        }
+        None => (named.unwrap_or_else(|| "templates".into()), 1, 1),
+    };
+    let message = match rendering {
+        Some((_, page)) => format!("template error while rendering {page}: {}", one_line(&text)),
+        None => format!("template error: {}", one_line(&text)),
+    };
+    Diagnostic::error(shown, line, col, message)
+}
+
+fn quoted_template(msg: &str, sources: &HashMap<String, (String, String)>) -> Option<String> {
+    msg.split('\'')
+        .skip(1)
+        .step_by(2)
+        .find(|n| sources.contains_key(*n))
+        .map(str::to_string)
+}
+
+/// Tera parse errors carry "--> line:col".
+fn arrow_position(text: &str) -> Option<(usize, usize)> {
+    let rest = text.split("--> ").nth(1)?;
+    let mut it = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty());
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
+
+/// Runtime errors name a variable or function but no line: find the first tag that uses it.
+fn guess_line(text: &str, src: &str) -> Option<(usize, usize)> {
+    let name = text.split('`').nth(1)?;
+    let word = name
+        .split(['.', '[', '('])
+        .next()
+        .filter(|w| !w.is_empty())?;
+    src.lines().enumerate().find_map(|(i, l)| {
+        let col = l.find(word)?;
+        (l.contains("{{") || l.contains("{%")).then_some((i + 1, col + 1))
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
