@@ -123,8 +123,7 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     };
     let after_open = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut offset = after_open;
-    let mut line = 2;
-    for l in text[after_open..].split_inclusive('\n') {
+    for (line, l) in (2..).zip(text[after_open..].split_inclusive('\n')) {
         if l.trim_end() == first {
             let body_start = offset + l.len();
             return Ok(Split {
@@ -136,7 +135,6 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             });
         }
         offset += l.len();
-        line += 1;
     }
     Err(Diagnostic::error(
         path,

@@ -18,7 +18,18 @@ pub struct ParsedDoc {
 pub fn parse_doc(path: &str, text: &str, h: &Highlighter) -> Result<ParsedDoc, Vec<Diagnostic>> {
     let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
     let front = frontmatter::parse(path, &split)?;
-    let md = markdown::parse(path, split.body, split.body_line, h);
+    let mut md = markdown::parse(path, split.body, split.body_line, h);
+    if front.description.as_deref() == Some(crate::new::PLACEHOLDER_DESCRIPTION) {
+        md.diagnostics.push(
+            Diagnostic::warning(
+                path,
+                frontmatter::field_line(&split, "description"),
+                1,
+                "the description is still the placeholder from `backlot new`",
+            )
+            .with_help("write one sentence saying what the page covers"),
+        );
+    }
     Ok(ParsedDoc {
         template_line: frontmatter::field_line(&split, "template"),
         front_line: split.front_line,

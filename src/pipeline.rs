@@ -73,7 +73,8 @@ pub fn parse_all(
     h: &Highlighter,
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
-    let results: Vec<Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>> = files
+    type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
+    let results: Vec<Parsed> = files
         .par_iter()
         .map(|f| {
             let text = read_text(f).map_err(|d| vec![d])?;

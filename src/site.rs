@@ -238,25 +238,24 @@ fn link_tree(docs: &mut [Doc], home: usize) {
         .filter(|(_, d)| d.kind == Kind::Section)
         .map(|(i, d)| (d.dir.clone(), i))
         .collect();
-    for i in 0..docs.len() {
+    let home_dir = docs[home].dir.clone();
+    for (i, doc) in docs.iter_mut().enumerate() {
         if i == home {
             continue;
         }
-        let mut dir = if docs[i].kind == Kind::Section {
-            parent_dir(&docs[i].dir).to_string()
+        let mut dir = if doc.kind == Kind::Section {
+            parent_dir(&doc.dir).to_string()
         } else {
-            docs[i].dir.clone()
+            doc.dir.clone()
         };
         let parent = loop {
-            if let Some(&s) = sections.get(&dir) {
-                break s;
+            match sections.get(&dir) {
+                Some(&s) if s != i => break s,
+                _ if dir.is_empty() || dir == home_dir => break home,
+                _ => dir = parent_dir(&dir).to_string(),
             }
-            if dir.is_empty() || dir == "content" {
-                break home;
-            }
-            dir = parent_dir(&dir).to_string();
         };
-        docs[i].parent = Some(parent);
+        doc.parent = Some(parent);
     }
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); docs.len()];
     for (i, d) in docs.iter().enumerate() {

@@ -215,6 +215,9 @@ fn reserve_custom_ids(events: &[(Event, Range<usize>)], ids: &mut IdSet) {
     }
 }
 
+/// A heading being parsed: (index of its placeholder event, level, custom id, classes, text).
+type OpenHeading = (usize, HeadingLevel, Option<String>, Vec<String>, String);
+
 struct Parse<'a, 'h> {
     path: &'a str,
     h: &'h Highlighter,
@@ -223,7 +226,7 @@ struct Parse<'a, 'h> {
     events: Vec<Event<'a>>,
     ids: IdSet,
     /// Open heading: (index of its placeholder in `events`, level, custom id, classes, text).
-    heading: Option<(usize, HeadingLevel, Option<String>, Vec<String>, String)>,
+    heading: Option<OpenHeading>,
     pending_tabs: Vec<code::Tab>,
     tab_groups: usize,
 }

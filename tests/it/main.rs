@@ -1,0 +1,7 @@
+//! The integration test binary: fixture sites under tests/fixtures/<feature>/<case>/ are copied
+//! to a temporary folder, built with the real `backlot` binary, and their output asserted on.
+
+mod harness;
+
+mod build;
+mod errors;
