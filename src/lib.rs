@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod data;
 pub mod diag;
+pub mod examples;
 pub mod frontmatter;
 pub mod highlight;
 pub mod links;

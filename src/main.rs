@@ -60,6 +60,9 @@ fn finish(what: &str, summary: Option<pipeline::Summary>, diags: Diagnostics) ->
             ExitCode::SUCCESS
         }
         _ => {
+            if let Some(note) = summary.and_then(|s| s.note) {
+                eprintln!("{note}");
+            }
             eprintln!(
                 "{what} failed: {} errors, {} warnings; the output folder was not changed",
                 diags.error_count(),

@@ -22,15 +22,21 @@ pub struct Summary {
     pub sections: usize,
     pub files: usize,
     pub millis: u128,
+    /// Anything else the command reports, e.g. what the snippet checker did.
+    pub note: Option<String>,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} pages, {} sections, {} files written in {} ms",
+            "{} pages, {} sections, {} files in {} ms",
             self.pages, self.sections, self.files, self.millis
-        )
+        )?;
+        match &self.note {
+            Some(note) => write!(f, "; {note}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -118,6 +124,7 @@ impl Loaded {
             sections,
             files,
             millis: started.elapsed().as_millis(),
+            note: None,
         }
     }
 
@@ -180,7 +187,10 @@ pub fn check(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>,
         return (None, diags.sorted());
     };
     let files = loaded.render(&NullSink, &mut diags);
+    let report = crate::examples::check_snippets(&loaded.site, &mut diags);
+    crate::examples::check_required_tabs(&loaded.site, &loaded.config, &mut diags);
     diags.deny_warnings();
-    let summary = loaded.summary(files, started);
+    let mut summary = loaded.summary(files, started);
+    summary.note = Some(report.to_string());
     (Some(summary), diags.sorted())
 }

@@ -129,19 +129,20 @@ pub fn fill_markers(
     prefix: &str,
     mut fill: impl FnMut(char, usize) -> String,
 ) -> String {
+    if prefix.is_empty() {
+        return html.to_string();
+    }
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     while let Some(pos) = rest.find(prefix) {
         out.push_str(&rest[..pos]);
         let after = &rest[pos + prefix.len()..];
-        let kind = after.chars().next().unwrap_or(' ');
-        let digits_end = after[1..].find('.').map(|e| e + 1);
-        match digits_end.and_then(|e| after[1..e].parse::<usize>().ok().map(|n| (n, e))) {
-            Some((n, e)) if matches!(kind, 'L' | 'S') => {
+        match parse_marker(after) {
+            Some((kind, n, len)) => {
                 out.push_str(&fill(kind, n));
-                rest = &after[e + 1..];
+                rest = &after[len..];
             }
-            _ => {
+            None => {
                 out.push_str(prefix);
                 rest = after;
             }
@@ -149,6 +150,14 @@ pub fn fill_markers(
     }
     out.push_str(rest);
     out
+}
+
+/// "L12.rest" -> ('L', 12, 4): the kind, the index and the marker's length after the prefix.
+fn parse_marker(after: &str) -> Option<(char, usize, usize)> {
+    let kind = after.chars().next().filter(|k| matches!(k, 'L' | 'S'))?;
+    let end = after[1..].find('.')? + 1;
+    let n = after[1..end].parse().ok()?;
+    Some((kind, n, end + 1))
 }
 
 /// Maps byte offsets of the body to file lines and columns.

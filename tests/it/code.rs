@@ -1,0 +1,171 @@
+//! Code examples: fence attributes, tab groups, unknown languages and attributes, the size guard,
+//! the two-theme stylesheet, the snippet checker and required tab labels.
+
+use crate::harness::*;
+
+#[test]
+fn fence_attributes() {
+    let f = fixture("code", "examples");
+    let run = f.build_ok(&[]);
+    let html = f.read("attributes/index.html");
+    let main = main_element(&html);
+    assert!(main.contains("<figcaption class=\"code-title\">app.py</figcaption>"));
+    assert!(main.contains("<code class=\"linenos\">"));
+    assert_eq!(
+        main.matches("<span class=\"line hl\">").count(),
+        3,
+        "lines 1, 3 and 4 are marked"
+    );
+    assert!(
+        main.contains("style=\"counter-reset: line 8\""),
+        "linenostart=9 starts the count at 9"
+    );
+    assert!(main.contains("class=\"hl-"), "highlighted with classes");
+    assert!(!main.contains("style=\"color"), "no inline colours");
+    assert!(
+        run.stderr
+            .contains("content/attributes.md:18:1: warning: unknown code block language `klingon`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("closest known names"));
+    assert!(run
+        .stderr
+        .contains("content/attributes.md:22:1: warning: unknown code block attribute `titel`"));
+    assert!(run.stderr.contains("did you mean `title`?"));
+}
+
+#[test]
+fn unknown_language_fails_check() {
+    let f = fixture("code", "examples");
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("content/attributes.md:18:1: error: unknown code block language `klingon`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn tab_groups_form_from_adjacent_blocks() {
+    let f = fixture("code", "examples");
+    f.build_ok(&[]);
+    let html = f.read("stacks/tabs/index.html");
+    let main = main_element(&html);
+    assert_eq!(
+        main.matches("<div class=\"tabs\">").count(),
+        3,
+        "adjacent pair, then two lone tabbed blocks"
+    );
+    assert_eq!(main.matches("class=\"tab-radio\"").count(), 4);
+    assert!(main.contains("name=\"tabs-0\"") && main.contains("name=\"tabs-2\""));
+    assert!(
+        main.contains("id=\"tab-0-0\" data-tab=\"Go\" checked>"),
+        "the first tab of a group is checked"
+    );
+    assert!(main.contains("id=\"tab-0-1\" data-tab=\"Python\">"));
+    assert!(main.contains("<label class=\"tab-label\" for=\"tab-0-1\">Python</label>"));
+}
+
+#[test]
+fn required_tab_labels() {
+    let f = fixture("code", "examples");
+    let run = f.run(&["check"]);
+    assert!(run.stderr.contains("content/stacks/tabs.md:16:1: error: tab group lacks the label Python that site.toml requires in stacks"), "{}", run.stderr);
+    assert!(run
+        .stderr
+        .contains("content/stacks/tabs.md:24:1: error: tab group lacks the label Go"));
+    assert!(
+        !run.stderr.contains("tabs.md:6:1"),
+        "the complete group passes"
+    );
+}
+
+#[test]
+fn oversized_lines_are_plain_text_with_a_warning() {
+    let f = fixture("code", "examples");
+    let long = "x".repeat(20_000);
+    f.write(
+        "content/long.md",
+        &format!(
+            "---\ntitle: Long\ndescription: x\n---\n\n```python\nok = 1\nline = \"{long}\"\n```\n"
+        ),
+    );
+    let run = f.build_ok(&[]);
+    assert!(
+        run.stderr.contains(
+            "content/long.md:8:1: warning: a line of this code block is longer than 4096 bytes"
+        ),
+        "{}",
+        run.stderr
+    );
+    let main = f.read("long/index.html");
+    assert!(main.contains(&long) && !main.contains("hl-source"));
+}
+
+#[test]
+fn stylesheet_has_light_and_dark() {
+    let f = fixture("code", "examples");
+    f.build_ok(&[]);
+    let css = f.read("highlight.css");
+    assert!(css.contains("@media (prefers-color-scheme: dark)"));
+    assert!(css.contains(":root:not([data-theme=\"light\"]) .hl-"));
+    assert!(css.contains(":root[data-theme=\"dark\"] .hl-"));
+    let light_rules = css.split("@media").next().unwrap();
+    assert!(
+        light_rules.contains(".hl-"),
+        "light theme rules come first, unscoped"
+    );
+}
+
+#[test]
+fn snippet_checker_passes_valid_examples() {
+    let f = fixture("code", "snippets");
+    std::fs::remove_file(f.root.join("content/bad.md")).unwrap();
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("snippets: 7 checked"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("sql 1") && run.stdout.contains("1 opted out"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn snippet_checker_catches_broken_examples() {
+    let f = fixture("code", "snippets");
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1);
+    let e = &run.stderr;
+    if which("python3") {
+        assert!(
+            e.contains("content/bad.md:8:1: error: python example does not parse"),
+            "{e}"
+        );
+    }
+    if which("node") {
+        assert!(
+            e.contains("content/bad.md:13:1: error: js example does not parse"),
+            "{e}"
+        );
+    }
+    assert!(
+        e.contains("content/bad.md:16:10: error: json example does not parse"),
+        "{e}"
+    );
+    assert!(
+        e.contains("content/bad.md:21:") && e.contains("yaml example does not parse"),
+        "{e}"
+    );
+    assert!(!e.contains("good.md"), "valid and nocheck blocks pass: {e}");
+}
+
+fn which(tool: &str) -> bool {
+    std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok()
+}
