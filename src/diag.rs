@@ -153,6 +153,16 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The closest of `candidates` to a mistyped path, by edit distance over the whole path.
+pub fn closest_path<'a>(path: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_levenshtein(path, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
 /// serde's "unknown field `x`, expected one of `a`, `b`" turned into a help line naming the
 /// closest valid field.
 pub fn unknown_field_help(message: &str) -> Option<String> {

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
                 drafts: site.drafts,
             };
             let (summary, diags) = pipeline::check(&site.root, &overrides);
-            finish("check", summary.filter(|_| !diags.has_errors()), diags)
+            finish("check", summary, diags)
         }
         Command::New { path, root } => {
             match backlot::new::new_page(&root, &path) {

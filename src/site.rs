@@ -2,7 +2,7 @@
 //! and every internal link resolved and checked.
 
 use crate::config::Config;
-use crate::diag::{closest, Diagnostic, Diagnostics};
+use crate::diag::{closest, closest_path, Diagnostic, Diagnostics};
 use crate::frontmatter::FrontMatter;
 use crate::links::{join, parent_dir, percent_decode, split_dest};
 use crate::markdown::LinkRef;
@@ -433,7 +433,7 @@ fn resolve(
             )),
             None => {
                 let names = t.by_source.keys().copied().filter(|k| k.ends_with(".md"));
-                let help = closest(&target, names).map(|c| format!("did you mean `{c}`?"));
+                let help = closest_path(&target, names).map(|c| format!("did you mean `{c}`?"));
                 Err((
                     format!(
                         "link to a missing page `{}` (looked for {target})",
