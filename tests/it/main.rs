@@ -5,4 +5,5 @@ mod harness;
 
 mod build;
 mod code;
+mod content;
 mod errors;
