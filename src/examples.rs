@@ -221,7 +221,8 @@ fn error_line(text: &str, _path: &str) -> Option<usize> {
     None
 }
 
-/// Tab groups in a section listed in site.toml's `[tabs.required]` must offer every label.
+/// Tab groups in a section listed in site.toml's `[tabs.required]` that offer any of its labels
+/// must offer every one of them.
 pub fn check_required_tabs(site: &Site, config: &Config, diags: &mut Diagnostics) {
     for (section, labels) in &config.site.tabs.required {
         let prefix = format!("content/{}/", section.trim_matches('/'));
@@ -233,6 +234,12 @@ pub fn check_required_tabs(site: &Site, config: &Config, diags: &mut Diagnostics
                 }
             }
             for blocks in groups.values() {
+                // Only groups that compare stacks (offer one of the labels) must offer them all;
+                // a WSGI/ASGI pair on the Python page is not a stack comparison.
+                let has = |l: &String| blocks.iter().any(|b| b.tab.as_deref() == Some(l.as_str()));
+                if !labels.iter().any(has) {
+                    continue;
+                }
                 let missing: Vec<&str> = labels
                     .iter()
                     .filter(|l| !blocks.iter().any(|b| b.tab.as_deref() == Some(l.as_str())))

@@ -59,7 +59,7 @@ fn tab_groups_form_from_adjacent_blocks() {
         3,
         "adjacent pair, then two lone tabbed blocks"
     );
-    assert_eq!(main.matches("class=\"tab-radio\"").count(), 4);
+    assert_eq!(main.matches("class=\"tab-radio\"").count(), 6);
     assert!(main.contains("name=\"tabs-0\"") && main.contains("name=\"tabs-2\""));
     assert!(
         main.contains("id=\"tab-0-0\" data-tab=\"Go\" checked>"),
