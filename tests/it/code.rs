@@ -56,8 +56,8 @@ fn tab_groups_form_from_adjacent_blocks() {
     let main = main_element(&html);
     assert_eq!(
         main.matches("<div class=\"tabs\">").count(),
-        3,
-        "adjacent pair, then two lone tabbed blocks"
+        4,
+        "adjacent pair, two lone tabbed blocks, the WSGI/ASGI pair"
     );
     assert_eq!(main.matches("class=\"tab-radio\"").count(), 6);
     assert!(main.contains("name=\"tabs-0\"") && main.contains("name=\"tabs-2\""));
