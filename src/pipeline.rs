@@ -62,7 +62,8 @@ pub fn load(
     let sources = discover(&config.root, diags);
     let parsed = parse_all(&sources.markdown, &highlighter, diags);
     let data = crate::data::load(&sources.data, diags);
-    let site = assemble(&config, parsed, sources.assets, sources.static_files, diags);
+    let mut site = assemble(&config, parsed, sources.assets, sources.static_files, diags);
+    site.last_commit = crate::git::last_updated(&config.root);
     let theme = Theme::load(&config, diags)?;
     Some(Loaded {
         config,
