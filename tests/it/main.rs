@@ -5,4 +5,6 @@ mod harness;
 
 mod build;
 mod code;
+mod crawl;
 mod errors;
+mod publish;
