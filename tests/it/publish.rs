@@ -495,3 +495,45 @@ fn workflows_have_least_privilege_and_the_right_steps() {
     assert!(uses(&check["jobs"]["site"]).contains(&"actions/upload-artifact".to_string()));
     assert!(all.contains(".ci/run"), "the tests run too");
 }
+
+/// The contributor guide and the GitHub templates exist, parse, and cover what the issue lists.
+#[test]
+fn contributor_guide_and_templates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let guide = read("CONTRIBUTING.md");
+    for topic in [
+        "## Proposing a change",
+        "### Front matter",
+        "### Links",
+        "### Code blocks",
+        "**Tabs**",
+        "### Callouts",
+        "### Images",
+        "-- serve",
+        "-- check",
+        "## What a reviewer looks for",
+    ] {
+        assert!(guide.contains(topic), "CONTRIBUTING.md covers {topic}");
+    }
+    assert!(
+        read(".github/pull_request_template.md")
+            .matches("- [ ]")
+            .count()
+            >= 5
+    );
+    for form in ["content-error.yml", "new-topic.yml"] {
+        let v: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&read(&format!(".github/ISSUE_TEMPLATE/{form}"))).unwrap();
+        assert!(
+            v["name"].is_string() && v["description"].is_string(),
+            "{form}"
+        );
+        let body = v["body"].as_sequence().unwrap();
+        assert!(body.iter().all(|b| b["type"].is_string()), "{form}");
+        assert!(
+            body.iter().any(|b| b["validations"]["required"] == true),
+            "{form}"
+        );
+    }
+}
