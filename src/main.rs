@@ -35,7 +35,8 @@ fn main() -> ExitCode {
                 repository_url: site.repo_url,
             };
             let (summary, mut diags) = pipeline::check(&site.root, &overrides);
-            if let Some(rev) = changed_since {
+            // A site that could not even load is reported whole.
+            if let Some(rev) = changed_since.filter(|_| summary.is_some()) {
                 match backlot::git::changed_since(&site.root, &rev) {
                     Ok(changed) => diags = report::only_changed(diags, &changed),
                     Err(e) => {
@@ -69,21 +70,20 @@ fn finish(
     diags: Diagnostics,
     root: &Path,
 ) -> ExitCode {
-    match format {
-        Format::Json => {
-            println!("{}", report::json(what, summary.as_ref(), &diags));
-            let ok = summary.is_some() && !diags.has_errors();
-            return ExitCode::from(if ok { 0 } else { 1 });
-        }
-        Format::Github => print!(
+    if format == Format::Json {
+        println!("{}", report::json(what, summary.as_ref(), &diags));
+        let ok = summary.is_some() && !diags.has_errors();
+        return ExitCode::from(if ok { 0 } else { 1 });
+    }
+    if format == Format::Github {
+        print!(
             "{}",
             report::github(&diags, &backlot::git::repo_prefix(root))
-        ),
-        Format::Human => {
-            for d in diags.iter() {
-                eprintln!("{d}");
-            }
-        }
+        );
+    }
+    // Also in the Actions log: GitHub shows only a step's first annotations on the diff.
+    for d in diags.iter() {
+        eprintln!("{d}");
     }
     match summary {
         Some(s) if !diags.has_errors() => {
