@@ -29,6 +29,13 @@ pub enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// How to print problems: `human` text, `github` Actions annotations, or `json`.
+        #[arg(long, value_enum, default_value_t = crate::report::Format::Human)]
+        format: crate::report::Format,
+        /// Report only problems in files changed since this git revision, plus links elsewhere
+        /// that point into them (e.g. `--changed-since origin/main`).
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
     },
     /// Create a page with its front matter filled in, e.g. `backlot new content/stacks/go.md`.
     New {
@@ -51,4 +58,8 @@ pub struct SiteArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Override site.toml's repository url (for "Edit this page" links), e.g.
+    /// https://github.com/owner/repo, so a fork's site links to the fork.
+    #[arg(long, value_name = "URL")]
+    pub repo_url: Option<String>,
 }

@@ -110,6 +110,8 @@ pub struct Overrides {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Replaces `[repository] url` (edit links).
+    pub repository_url: Option<String>,
 }
 
 /// The resolved configuration every stage reads.
@@ -144,9 +146,17 @@ impl Config {
 
     pub fn from_site(
         root: &Path,
-        site: SiteToml,
+        mut site: SiteToml,
         overrides: &Overrides,
     ) -> Result<Config, Diagnostic> {
+        if let Some(url) = &overrides.repository_url {
+            let repo = site.repository.get_or_insert_with(|| Repository {
+                url: String::new(),
+                branch: default_branch(),
+                path: String::new(),
+            });
+            repo.url = url.trim_end_matches('/').to_string();
+        }
         let raw_base = overrides
             .base_url
             .clone()

@@ -23,6 +23,10 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
+    /// For a link problem: the file the link points at (relative to the site root), so
+    /// `check --changed-since` can report a link into a changed or removed file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 impl Diagnostic {
@@ -39,6 +43,7 @@ impl Diagnostic {
             severity: Severity::Error,
             message: message.into(),
             help: None,
+            target: None,
         }
     }
 
@@ -61,6 +66,11 @@ impl Diagnostic {
 
     pub fn with_help_opt(mut self, help: Option<String>) -> Self {
         self.help = help;
+        self
+    }
+
+    pub fn with_target(mut self, target: Option<String>) -> Self {
+        self.target = target;
         self
     }
 

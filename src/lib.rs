@@ -3,10 +3,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod copies;
 pub mod data;
 pub mod diag;
 pub mod examples;
 pub mod frontmatter;
+pub mod git;
 pub mod highlight;
 pub mod links;
 pub mod markdown;
@@ -15,6 +17,7 @@ pub mod output;
 pub mod page;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod site;
 pub mod slug;
 pub mod source;

@@ -5,7 +5,9 @@ use backlot::cli::{Cli, Command};
 use backlot::config::Overrides;
 use backlot::diag::Diagnostics;
 use backlot::pipeline;
+use backlot::report::{self, Format};
 use clap::Parser;
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -16,18 +18,34 @@ fn main() -> ExitCode {
                 output,
                 base_url: site.base_url,
                 drafts: site.drafts,
+                repository_url: site.repo_url,
             };
             let (summary, diags) = pipeline::build(&site.root, &overrides);
-            finish("build", summary, diags)
+            finish("build", Format::Human, summary, diags, &site.root)
         }
-        Command::Check { site } => {
+        Command::Check {
+            site,
+            format,
+            changed_since,
+        } => {
             let overrides = Overrides {
                 output: None,
                 base_url: site.base_url,
                 drafts: site.drafts,
+                repository_url: site.repo_url,
             };
-            let (summary, diags) = pipeline::check(&site.root, &overrides);
-            finish("check", summary, diags)
+            let (summary, mut diags) = pipeline::check(&site.root, &overrides);
+            // A site that could not even load is reported whole.
+            if let Some(rev) = changed_since.filter(|_| summary.is_some()) {
+                match backlot::git::changed_since(&site.root, &rev) {
+                    Ok(changed) => diags = report::only_changed(diags, &changed),
+                    Err(e) => {
+                        eprintln!("error: --changed-since: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            finish("check", format, summary, diags, &site.root)
         }
         Command::New { path, root } => {
             match backlot::new::new_page(&root, &path) {
@@ -44,7 +62,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn finish(what: &str, summary: Option<pipeline::Summary>, diags: Diagnostics) -> ExitCode {
+fn finish(
+    what: &str,
+    format: Format,
+    summary: Option<pipeline::Summary>,
+    diags: Diagnostics,
+    root: &Path,
+) -> ExitCode {
+    if format == Format::Json {
+        println!("{}", report::json(what, summary.as_ref(), &diags));
+        let ok = summary.is_some() && !diags.has_errors();
+        return ExitCode::from(if ok { 0 } else { 1 });
+    }
+    if format == Format::Github {
+        print!(
+            "{}",
+            report::github(&diags, &backlot::git::repo_prefix(root))
+        );
+    }
+    // Also in the Actions log: GitHub shows only a step's first annotations on the diff.
     for d in diags.iter() {
         eprintln!("{d}");
     }

@@ -58,11 +58,15 @@ pub fn load(
     let config = Config::load(root, overrides)
         .map_err(|d| diags.push(d))
         .ok()?;
+    // The one `git log` pass for "Last updated" runs while the pages parse.
+    let git_root = config.root.clone();
+    let last_commit = std::thread::spawn(move || crate::git::last_updated(&git_root));
     let highlighter = Highlighter::new(&config.site.highlight);
     let sources = discover(&config.root, diags);
     let parsed = parse_all(&sources.markdown, &highlighter, diags);
     let data = crate::data::load(&sources.data, diags);
-    let site = assemble(&config, parsed, sources.assets, sources.static_files, diags);
+    let mut site = assemble(&config, parsed, sources.assets, sources.static_files, diags);
+    site.last_commit = last_commit.join().unwrap_or_default();
     let theme = Theme::load(&config, diags)?;
     Some(Loaded {
         config,

@@ -111,7 +111,8 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|&i| self.render_doc(i, &site_view, sink))
             .collect();
-        let mut written = results.len();
+        // Each document is two files: its page and its Markdown copy.
+        let mut written = results.len() * 2;
         diags.extend(results.into_iter().filter_map(Result::err));
         let extra: Vec<(String, Vec<u8>)> = self.extra_files(&site_view, diags);
         written += extra.len();
@@ -188,7 +189,12 @@ impl<'a> Renderer<'a> {
         ctx.insert("nav", &self.nav(i));
         ctx.insert("data", self.data);
         let html = self.theme.render(template, &ctx, &doc.source)?;
+        let md = crate::copies::markdown_copy(doc, self.config, &mut |n| {
+            self.shortcode(doc, &doc.parsed.md.shortcodes[n])
+                .unwrap_or_default()
+        });
         sink.write(&format!("{}index.html", doc.path), html.as_bytes())
+            .and_then(|()| sink.write(&format!("{}index.md", doc.path), md.as_bytes()))
             .map_err(|e| Diagnostic::error(&doc.source, 1, 1, format!("cannot write output: {e}")))
     }
 
@@ -289,7 +295,7 @@ impl<'a> Renderer<'a> {
             word_count: doc.parsed.md.word_count,
             reading_minutes: reading_minutes(doc.parsed.md.word_count),
             date: fm.date.as_ref().map(|d| d.day()),
-            updated: fm.updated.as_ref().or(fm.date.as_ref()).map(|d| d.day()),
+            updated: self.updated(doc),
             tags: fm
                 .tags
                 .iter()
@@ -309,6 +315,17 @@ impl<'a> Renderer<'a> {
             extra: &fm.extra,
             children: doc.children.iter().map(|&c| self.child(c)).collect(),
         }
+    }
+
+    /// "Last updated": the last git commit touching the file, else the front matter's `updated`
+    /// (or `date`); never the file's modification time, so output depends only on the checkout.
+    fn updated(&self, doc: &'a Doc) -> Option<&'a str> {
+        let fm = doc.front();
+        self.site
+            .last_commit
+            .get(&doc.source)
+            .map(String::as_str)
+            .or_else(|| fm.updated.as_ref().or(fm.date.as_ref()).map(|d| d.day()))
     }
 
     fn child(&self, c: usize) -> ChildView<'_> {
@@ -434,6 +451,10 @@ impl<'a> Renderer<'a> {
             ));
         }
         out.push(("sitemap.xml".into(), self.sitemap().into_bytes()));
+        out.push((
+            "llms.txt".into(),
+            crate::copies::llms_txt(self.site, self.config).into_bytes(),
+        ));
         out.push(("atom.xml".into(), self.feed().into_bytes()));
         out.push((
             "robots.txt".into(),
@@ -462,11 +483,8 @@ impl<'a> Renderer<'a> {
             xml.push_str("  <url>\n    <loc>");
             xml.push_str(&escape_html(&self.config.permalink(&d.path)));
             xml.push_str("</loc>\n");
-            if let Some(date) = d.front().updated.as_ref().or(d.front().date.as_ref()) {
-                xml.push_str(&format!(
-                    "    <lastmod>{}</lastmod>\n",
-                    escape_html(date.day())
-                ));
+            if let Some(date) = self.updated(d) {
+                xml.push_str(&format!("    <lastmod>{}</lastmod>\n", escape_html(date)));
             }
             xml.push_str("  </url>\n");
         }
@@ -577,7 +595,7 @@ fn source_date() -> String {
 }
 
 /// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

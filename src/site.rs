@@ -73,6 +73,9 @@ pub struct Site {
     /// Files under content/ that are not Markdown: (source, site path).
     pub assets: Vec<(SourceFile, String)>,
     pub static_files: Vec<SourceFile>,
+    /// Day of the last git commit touching each source file ("content/a.md" -> "2026-11-21"),
+    /// filled by the pipeline from one `git log`; empty outside a git checkout.
+    pub last_commit: HashMap<String, String>,
 }
 
 /// Builds the site from parsed documents (sorted by source path).
@@ -122,6 +125,7 @@ pub fn assemble(
         order,
         assets,
         static_files,
+        last_commit: HashMap::new(),
     };
     site.aliases = collect_aliases(&site, diags);
     resolve_links(&mut site, config, &drafts, diags);
@@ -370,7 +374,9 @@ fn resolve_links(
                 Ok(url) => url,
                 Err((message, help)) => {
                     diags.push(
-                        Diagnostic::error(&d.source, l.line, l.col, message).with_help_opt(help),
+                        Diagnostic::error(&d.source, l.line, l.col, message)
+                            .with_help_opt(help)
+                            .with_target(link_target(&d.source, &l.dest)),
                     );
                     "#".to_string()
                 }
@@ -410,14 +416,7 @@ fn resolve(
     }
     let joined = join(parent_dir(&doc.source), &path)
         .map_err(|why| (format!("invalid link `{}`: {why}", link.dest), None))?;
-    let target = if joined.ends_with(".md") {
-        Some(joined.clone())
-    } else if joined.ends_with('/') || !joined.rsplit('/').next().unwrap_or("").contains('.') {
-        Some(format!("{}/_index.md", joined.trim_end_matches('/')))
-    } else {
-        None
-    };
-    if let Some(target) = target {
+    if let Some(target) = page_source(&joined) {
         return match t.by_source.get(target.as_str()) {
             Some(&i) => {
                 if let Some(f) = frag {
@@ -433,7 +432,9 @@ fn resolve(
             )),
             None => {
                 let names = t.by_source.keys().copied().filter(|k| k.ends_with(".md"));
-                let help = closest_path(&target, names).map(|c| format!("did you mean `{c}`?"));
+                let help = closest_path(&target, names)
+                    .map(|c| format!("did you mean `{c}`?"))
+                    .or_else(|| Some(format!("links are relative to the linking file's folder, {}/", parent_dir(&doc.source))));
                 Err((
                     format!(
                         "link to a missing page `{}` (looked for {target})",
@@ -464,6 +465,32 @@ fn resolve(
         ),
         None,
     ))
+}
+
+/// The Markdown file a joined link path names: itself, or a folder's `_index.md`; `None` for
+/// other files (images, downloads).
+fn page_source(joined: &str) -> Option<String> {
+    if joined.ends_with(".md") {
+        Some(joined.to_string())
+    } else if joined.ends_with('/') || !joined.rsplit('/').next().unwrap_or("").contains('.') {
+        Some(format!("{}/_index.md", joined.trim_end_matches('/')))
+    } else {
+        None
+    }
+}
+
+/// The file a link in `from` points at, relative to the site root (the page itself for `#anchor`
+/// links); `None` for root-relative links, which name URLs rather than files.
+fn link_target(from: &str, dest: &str) -> Option<String> {
+    let path = percent_decode(split_dest(dest).0);
+    if path.is_empty() {
+        return Some(from.to_string());
+    }
+    if path.starts_with('/') {
+        return None;
+    }
+    let joined = join(parent_dir(from), &path).ok()?;
+    Some(page_source(&joined).unwrap_or(joined))
 }
 
 /// A root-relative link ("/stacks/go/") must name a page or a file of the site.

@@ -11,16 +11,19 @@ use crate::diag::Diagnostic;
 use crate::highlight::{escape_html, Highlighter};
 use crate::slug::{github_slug, IdSet};
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Default)]
 pub struct ParsedMarkdown {
     pub html: String,
+    /// The Markdown body itself (front matter removed), for the page's Markdown copy.
+    pub body: String,
     /// Prefix of this file's markers in `html`.
     pub marker: String,
     pub links: Vec<LinkRef>,
@@ -41,6 +44,9 @@ pub struct LinkRef {
     pub col: usize,
     pub is_image: bool,
     pub has_alt: bool,
+    /// Byte range of the destination as written in the body (in the reference definition for
+    /// `[text][ref]` links), so the Markdown copy can rewrite it; `None` if it was escaped.
+    pub dest_span: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -75,6 +81,8 @@ pub struct Shortcode {
     pub name: String,
     pub args: BTreeMap<String, String>,
     pub line: usize,
+    /// Byte range of the `<!-- backlot:... -->` comment in the body.
+    pub span: Range<usize>,
 }
 
 pub fn options() -> Options {
@@ -192,14 +200,20 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
             ..Default::default()
         },
         events: Vec::new(),
+        body,
+        refs: HashMap::new(),
         ids: IdSet::default(),
         heading: None,
         pending_tabs: Vec::new(),
         tab_groups: 0,
     };
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
-        .into_offset_iter()
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    p.refs = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| (label.to_lowercase(), def.span.clone()))
         .collect();
+    let events: Vec<(Event, Range<usize>)> = parser.collect();
     reserve_custom_ids(&events, &mut p.ids);
     let mut i = 0;
     while i < events.len() {
@@ -210,6 +224,7 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
     pulldown_cmark::html::push_html(&mut html, p.events.into_iter());
     let mut out = p.out;
     out.html = html;
+    out.body = body.to_string();
     out.word_count = out.text.split_whitespace().count();
     out.toc = build_toc(&out.headings);
     out
@@ -233,6 +248,9 @@ struct Parse<'a, 'h> {
     lines: Lines,
     out: ParsedMarkdown,
     events: Vec<Event<'a>>,
+    body: &'a str,
+    /// Reference definitions: lower-cased label -> byte range of `[label]: dest`.
+    refs: HashMap<String, Range<usize>>,
     ids: IdSet,
     /// Open heading: (index of its placeholder in `events`, level, custom id, classes, text).
     heading: Option<OpenHeading>,
@@ -284,7 +302,8 @@ impl<'a> Parse<'a, '_> {
                 title,
                 id,
             }) => {
-                let dest = self.record_link(dest_url, range.start, false, true);
+                let span = self.dest_span(*link_type, id, dest_url, range);
+                let dest = self.record_link(dest_url, range.start, false, true, span);
                 self.events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: dest,
@@ -299,7 +318,8 @@ impl<'a> Parse<'a, '_> {
                 id,
             }) => {
                 let has_alt = !matches!(events.get(i + 1), Some((Event::End(TagEnd::Image), _)));
-                let dest = self.record_link(dest_url, range.start, true, has_alt);
+                let span = self.dest_span(*link_type, id, dest_url, range);
+                let dest = self.record_link(dest_url, range.start, true, has_alt, span);
                 self.events.push(Event::Start(Tag::Image {
                     link_type: *link_type,
                     dest_url: dest,
@@ -307,7 +327,7 @@ impl<'a> Parse<'a, '_> {
                     id: id.clone(),
                 }));
             }
-            Event::Html(html) => self.html_block(html, range.start),
+            Event::Html(html) => self.html_block(html, range.clone()),
             Event::Text(t) | Event::Code(t) => {
                 self.add_text(t);
                 self.events.push(event.clone());
@@ -364,6 +384,7 @@ impl<'a> Parse<'a, '_> {
         offset: usize,
         is_image: bool,
         has_alt: bool,
+        dest_span: Option<Range<usize>>,
     ) -> CowStr<'a> {
         if is_image && !has_alt {
             let (line, col) = self.lines.at(offset);
@@ -384,16 +405,55 @@ impl<'a> Parse<'a, '_> {
             col,
             is_image,
             has_alt,
+            dest_span,
         });
         link_marker(&self.out.marker, i).into()
     }
 
-    fn html_block(&mut self, html: &CowStr<'a>, offset: usize) {
+    /// Where a link's destination is written: in the link itself, or in its reference
+    /// definition. The first `](` or `]:` followed by the destination marks it.
+    fn dest_span(
+        &self,
+        link_type: LinkType,
+        id: &str,
+        dest: &str,
+        range: &Range<usize>,
+    ) -> Option<Range<usize>> {
+        let within = match link_type {
+            LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
+                self.refs.get(&id.to_lowercase())?.clone()
+            }
+            _ => range.clone(),
+        };
+        let src = self.body.get(within.clone())?;
+        ["](", "]:"]
+            .iter()
+            .flat_map(|opener| src.match_indices(opener))
+            .find_map(|(i, _)| {
+                let rest = src[i + 2..].trim_start();
+                let rest = rest.strip_prefix('<').unwrap_or(rest);
+                rest.starts_with(dest).then(|| {
+                    let start = within.start + src.len() - rest.len();
+                    start..start + dest.len()
+                })
+            })
+    }
+
+    fn html_block(&mut self, html: &CowStr<'a>, range: Range<usize>) {
         match parse_shortcode(html) {
             Some((name, args)) => {
-                let (line, _) = self.lines.at(offset);
+                let (line, _) = self.lines.at(range.start);
                 let i = self.out.shortcodes.len();
-                self.out.shortcodes.push(Shortcode { name, args, line });
+                let text = &self.body[range.clone()];
+                let start = range.start + text.find("<!--").unwrap_or(0);
+                let end = range.start + text.rfind("-->").map_or(text.len(), |e| e + 3);
+                let span = start..end;
+                self.out.shortcodes.push(Shortcode {
+                    name,
+                    args,
+                    line,
+                    span,
+                });
                 self.events.push(Event::Html(
                     format!("{}\n", shortcode_marker(&self.out.marker, i)).into(),
                 ));

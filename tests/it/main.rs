@@ -6,4 +6,6 @@ mod harness;
 mod build;
 mod code;
 mod content;
+mod crawl;
 mod errors;
+mod publish;

@@ -1,0 +1,139 @@
+//! Git history, read once per command: the date of the last commit that touched each content file
+//! ("Last updated"), the files changed since a revision (`check --changed-since`), and where the
+//! site sits inside its repository (for annotation paths). Outside a git checkout, or without
+//! git installed, every answer is simply empty: a build never depends on git.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `git -C root args...`; stdout on success.
+fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["-c", "core.quotepath=off"])
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The day (YYYY-MM-DD, UTC) of the last commit touching each file under `content/`, keyed by
+/// the path relative to the site root. One `git log` pass for the whole site, newest commit
+/// first, so the first time a path is seen is its last change. Commit dates make the result a
+/// function of the checkout, never of file modification times.
+pub fn last_updated(root: &Path) -> HashMap<String, String> {
+    match git(
+        root,
+        &[
+            "log",
+            "--relative",
+            "--name-only",
+            "--format=%x01%ct",
+            "--",
+            "content",
+        ],
+    ) {
+        Ok(log) => parse_log(&log),
+        Err(_) => HashMap::new(),
+    }
+}
+
+/// Parses `git log --name-only --format=%x01%ct`: a `\x01<unix time>` line per commit, then the
+/// paths it touched.
+fn parse_log(log: &str) -> HashMap<String, String> {
+    let mut dates = HashMap::new();
+    let mut day: Option<String> = None;
+    for line in log.lines() {
+        if let Some(ts) = line.strip_prefix('\u{1}') {
+            day = ts.trim().parse::<i64>().ok().map(utc_day);
+        } else if let (Some(d), false) = (&day, line.trim().is_empty()) {
+            dates.entry(line.to_string()).or_insert_with(|| d.clone());
+        }
+    }
+    dates
+}
+
+/// Unix seconds to the UTC calendar day.
+fn utc_day(secs: i64) -> String {
+    let (y, m, d) = crate::render::civil_from_days(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Files (relative to the site root) that differ between `rev` and the working tree, both sides
+/// of every rename, deleted files, and untracked files not ignored by git.
+pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String> {
+    if rev.starts_with('-') {
+        return Err(format!("`{rev}` is not a revision"));
+    }
+    let diff = git(
+        root,
+        &["diff", "--name-status", "-z", "-M", "--relative", rev, "--"],
+    )
+    .map_err(|e| format!("cannot compare with `{rev}`: {e}"))?;
+    let mut paths = parse_name_status(&diff);
+    let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
+    paths.extend(
+        untracked
+            .split('\0')
+            .filter(|p| !p.is_empty())
+            .map(String::from),
+    );
+    Ok(paths)
+}
+
+/// `git diff --name-status -z`: a status, then one path (two for renames and copies), NUL-separated.
+fn parse_name_status(out: &str) -> BTreeSet<String> {
+    let mut paths = BTreeSet::new();
+    let mut fields = out.split('\0').filter(|f| !f.is_empty());
+    while let Some(status) = fields.next() {
+        let n = if status.starts_with(['R', 'C']) { 2 } else { 1 };
+        for _ in 0..n {
+            if let Some(p) = fields.next() {
+                paths.insert(p.to_string());
+            }
+        }
+    }
+    paths
+}
+
+/// The site root's path inside its repository ("" at the top, "docs/" below it), so paths
+/// relative to the site can be given relative to the repository.
+pub fn repo_prefix(root: &Path) -> String {
+    git(root, &["rev-parse", "--show-prefix"])
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_keeps_the_newest_date_per_file() {
+        let log =
+            "\u{1}1763683200\n\ncontent/a.md\n\n\u{1}1700000000\n\ncontent/a.md\ncontent/b.md\n";
+        let d = parse_log(log);
+        assert_eq!(d["content/a.md"], "2025-11-21");
+        assert_eq!(d["content/b.md"], "2023-11-14");
+    }
+
+    #[test]
+    fn renames_give_both_names() {
+        let out = "M\0content/a.md\0R087\0content/old.md\0content/new.md\0D\0content/gone.md\0";
+        let p: Vec<String> = parse_name_status(out).into_iter().collect();
+        assert_eq!(
+            p,
+            [
+                "content/a.md",
+                "content/gone.md",
+                "content/new.md",
+                "content/old.md"
+            ]
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! How `check` reports its problems: human text, GitHub Actions annotations (so each problem
+//! shows on its line in a pull request) or JSON for tools; and the `--changed-since` filter that
+//! keeps only the problems a change is responsible for.
+
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::pipeline::Summary;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:col: error: message` and a `help:` line, on stderr.
+    Human,
+    /// `::error file=…,line=…,col=…::message` workflow commands, on stdout.
+    Github,
+    /// One JSON object on stdout: `ok`, counts, summary and every diagnostic.
+    Json,
+}
+
+/// Keeps the diagnostics in `changed` files, plus link errors anywhere whose target is a changed
+/// (or removed, or renamed-away) file. A change to site.toml, the theme or data/ can break any
+/// page, so it keeps everything.
+pub fn only_changed(diags: Diagnostics, changed: &BTreeSet<String>) -> Diagnostics {
+    if changed.iter().any(|p| affects_every_page(p)) {
+        return diags;
+    }
+    let keep = |d: &Diagnostic| {
+        changed.contains(&d.path) || d.target.as_ref().is_some_and(|t| changed.contains(t))
+    };
+    Diagnostics(diags.0.into_iter().filter(keep).collect())
+}
+
+fn affects_every_page(path: &str) -> bool {
+    path == crate::config::CONFIG_FILE || path.starts_with("themes/") || path.starts_with("data/")
+}
+
+/// One GitHub Actions workflow command per diagnostic. `prefix` is the site root's folder inside
+/// the repository ("" or "docs/"), since annotations name files from the repository's top.
+pub fn github(diags: &Diagnostics, prefix: &str) -> String {
+    let mut out = String::new();
+    for d in diags.iter() {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},title={}::{}\n",
+            escape_property(&format!("{prefix}{}", d.path)),
+            d.line,
+            d.col,
+            escape_property(&format!("backlot: {}", d.path)),
+            escape_data(&message)
+        ));
+    }
+    out
+}
+
+/// Escaping for a workflow command's message, as GitHub's toolkit does it.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping for a workflow command's `key=value` properties.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The whole result as one JSON object.
+pub fn json(command: &str, summary: Option<&Summary>, diags: &Diagnostics) -> String {
+    let summary = summary.map(|s| {
+        serde_json::json!({
+            "pages": s.pages,
+            "sections": s.sections,
+            "files": s.files,
+            "millis": s.millis,
+            "note": s.note,
+        })
+    });
+    let value = serde_json::json!({
+        "command": command,
+        "ok": summary.is_some() && !diags.has_errors(),
+        "errors": diags.error_count(),
+        "warnings": diags.warning_count(),
+        "summary": summary,
+        "diagnostics": diags.0,
+    });
+    serde_json::to_string_pretty(&value).expect("diagnostics serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_escape_their_parts() {
+        let d =
+            Diagnostic::error("content/a,b.md", 3, 7, "50% broken\nreally").with_help("fix: it");
+        let out = github(&Diagnostics(vec![d]), "docs/");
+        assert_eq!(
+            out,
+            "::error file=docs/content/a%2Cb.md,line=3,col=7,title=backlot%3A content/a%2Cb.md::50%25 broken%0Areally%0Ahelp: fix: it\n"
+        );
+    }
+
+    #[test]
+    fn changed_keeps_links_into_changed_files() {
+        let here = Diagnostic::error("content/a.md", 1, 1, "x");
+        let into = Diagnostic::error("content/b.md", 2, 1, "link")
+            .with_target(Some("content/a.md".into()));
+        let other = Diagnostic::error("content/c.md", 1, 1, "y");
+        let changed: BTreeSet<String> = ["content/a.md".to_string()].into();
+        let kept = only_changed(Diagnostics(vec![here, into, other.clone()]), &changed);
+        assert_eq!(kept.0.len(), 2);
+        assert!(!kept.0.contains(&other));
+        let theme: BTreeSet<String> = ["themes/default/templates/page.html".to_string()].into();
+        assert_eq!(only_changed(Diagnostics(vec![other]), &theme).0.len(), 1);
+    }
+}
