@@ -134,9 +134,9 @@ fn invert(entries: &[Entry]) -> BTreeMap<String, Vec<(u32, u32)>> {
     index
 }
 
-/// Groups terms into shards keyed by prefix (first one character), splitting a shard on a longer prefix while it is
-/// larger than `SHARD_BYTES`. Returns (key, terms) sorted by key.
-fn shard<'a>(postings: &'a BTreeMap<String, Vec<(u32, u32)>>) -> Vec<(String, Vec<&'a str>)> {
+/// Groups terms into shards keyed by prefix (one character at first), splitting a shard on a
+/// longer prefix while it is larger than `SHARD_BYTES`. Returns (key, terms) sorted by key.
+fn shard(postings: &BTreeMap<String, Vec<(u32, u32)>>) -> Vec<(String, Vec<&str>)> {
     let all: Vec<&str> = postings.keys().map(String::as_str).collect();
     let mut out = Vec::new();
     split(&all, 1, postings, &mut out);

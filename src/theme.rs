@@ -77,6 +77,8 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's own escaper also turns `/` into `&#x2F;`, which mangles every URL for no gain.
+        tera.set_escape_fn(escape_fn);
         // Templates must not read the environment: it would leak secrets into the output.
         tera.register_function(
             "get_env",
@@ -115,6 +117,10 @@ impl Theme {
             .render(name, ctx)
             .map_err(|e| template_error(&self.sources, &e, Some((name, page))))
     }
+}
+
+fn escape_fn(s: &str) -> String {
+    crate::highlight::escape_html(s)
 }
 
 /// A Tera error as a diagnostic on the template file, with the best line we can find.
@@ -175,13 +181,14 @@ fn arrow_position(text: &str) -> Option<(usize, usize)> {
 /// Runtime errors name a variable or function but no line: find the first tag that uses it.
 fn guess_line(text: &str, src: &str) -> Option<(usize, usize)> {
     let name = text.split('`').nth(1)?;
-    let word = name
-        .split(['.', '[', '('])
-        .next()
-        .filter(|w| !w.is_empty())?;
-    src.lines().enumerate().find_map(|(i, l)| {
-        let col = l.find(word)?;
-        (l.contains("{{") || l.contains("{%")).then_some((i + 1, col + 1))
+    // The longest prefix of `a.b.c` that appears in a tag: `page.x.y` before plain `page`.
+    let parts: Vec<&str> = name.split(['.', '[', '(']).collect();
+    (1..=parts.len()).rev().find_map(|n| {
+        let word = parts[..n].join(".");
+        src.lines().enumerate().find_map(|(i, l)| {
+            let col = l.find(&word)?;
+            (!word.is_empty() && (l.contains("{{") || l.contains("{%"))).then_some((i + 1, col + 1))
+        })
     })
 }
 
