@@ -15,6 +15,7 @@
 
 use crate::config::Config;
 use crate::site::Site;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -91,11 +92,16 @@ pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
     let postings = invert(entries);
     let shards = shard(&postings);
     let mut out = Vec::with_capacity(shards.len() + entries.len() + 1);
-    for (i, (_, terms)) in shards.iter().enumerate() {
-        out.push((format!("search/s{i}.json"), shard_json(terms, &postings)));
+    let shard_files: Vec<Vec<u8>> = shards
+        .par_iter()
+        .map(|(_, terms)| shard_json(terms, &postings))
+        .collect();
+    for (i, bytes) in shard_files.into_iter().enumerate() {
+        out.push((format!("search/s{i}.json"), bytes));
     }
-    for (i, e) in entries.iter().enumerate() {
-        out.push((format!("search/d{i}.json"), fragment_json(e)));
+    let fragments: Vec<Vec<u8>> = entries.par_iter().map(fragment_json).collect();
+    for (i, bytes) in fragments.into_iter().enumerate() {
+        out.push((format!("search/d{i}.json"), bytes));
     }
     let mut hash = Fnv::default();
     for (path, bytes) in &out {
@@ -111,27 +117,32 @@ pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// term -> [(doc, score)], docs ascending.
+/// term -> [(doc, score)], docs ascending. Pages are counted in parallel, merged in order.
 fn invert(entries: &[Entry]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    let per_doc: Vec<BTreeMap<String, Hits>> = entries.par_iter().map(hits).collect();
     let mut index: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
-    for (doc, e) in entries.iter().enumerate() {
-        let mut hits: BTreeMap<String, Hits> = BTreeMap::new();
-        for t in terms(e.title) {
-            hits.entry(t).or_default().title += 1;
-        }
-        for (_, h) in &e.headings {
-            for t in terms(h) {
-                hits.entry(t).or_default().heading += 1;
-            }
-        }
-        for t in terms(e.text).chain(terms(e.description)) {
-            hits.entry(t).or_default().body += 1;
-        }
+    for (doc, hits) in per_doc.into_iter().enumerate() {
         for (t, h) in hits {
             index.entry(t).or_default().push((doc as u32, score(h)));
         }
     }
     index
+}
+
+fn hits(e: &Entry) -> BTreeMap<String, Hits> {
+    let mut hits: BTreeMap<String, Hits> = BTreeMap::new();
+    for t in terms(e.title) {
+        hits.entry(t).or_default().title += 1;
+    }
+    for (_, h) in &e.headings {
+        for t in terms(h) {
+            hits.entry(t).or_default().heading += 1;
+        }
+    }
+    for t in terms(e.text).chain(terms(e.description)) {
+        hits.entry(t).or_default().body += 1;
+    }
+    hits
 }
 
 /// Groups terms into shards keyed by prefix (one character at first), splitting a shard on a

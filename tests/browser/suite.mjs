@@ -8,6 +8,7 @@
 // cannot start is a failure, not a skip), ONLY=browser|html.
 import fs from "node:fs";
 import os from "node:os";
+import zlib from "node:zlib";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -91,6 +92,10 @@ async function browserTests(base) {
     page.on("pageerror", (e) => problems.push(`${page.url()}: uncaught: ${e.message}`));
     page.on("requestfailed", (r) => problems.push(`${r.url()}: request failed: ${r.failure()?.errorText}`));
     page.on("response", (r) => { if (r.status() >= 400) problems.push(`${r.url()}: HTTP ${r.status()}`); });
+    page.on("request", (r) => {
+      const u = new URL(r.url());
+      if (u.protocol !== "data:" && u.origin !== new URL(page.url() === "about:blank" ? r.url() : page.url()).origin) problems.push(`${r.url()}: request leaves the site`);
+    });
     page.on("dialog", (d) => { problems.push(`${page.url()}: dialog opened: ${d.message()}`); d.dismiss(); });
   }
   async function axe(page, label) {
@@ -283,8 +288,16 @@ async function browserTests(base) {
   await browser.close();
 }
 
-// Every HTML file of the build through the Nu Html Checker.
+// Every HTML file of the build through the Nu Html Checker, and the theme's weight.
 async function htmlTests(out) {
+  await test("the theme's CSS and JavaScript stay under 30 KB gzipped", async () => {
+    const parts = ["theme.css", "theme.js"].map((f) => fs.readFileSync(path.join(out, f)));
+    const home = fs.readFileSync(path.join(out, "index.html"), "utf8");
+    parts.push(Buffer.from(home.match(/<script>([\s\S]*?)<\/script>/)[1]));
+    const gz = zlib.gzipSync(Buffer.concat(parts), { level: 9 }).length;
+    console.log(`     theme.css + theme.js + inline script: ${parts.reduce((a, b) => a + b.length, 0)} bytes, ${gz} gzipped`);
+    assert(gz < 30 * 1024, `${gz} bytes gzipped`);
+  });
   await test("every built page passes the Nu Html Checker", async () => {
     const jar = path.join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
     const r = spawnSync("java", ["-jar", jar, "--errors-only", "--skip-non-html", "--format", "gnu", out], { encoding: "utf8", maxBuffer: 64 << 20 });
