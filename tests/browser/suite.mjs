@@ -243,6 +243,17 @@ async function browserTests(base) {
     }
   });
 
+  await test("no page scrolls sideways at 320 px", async () => {
+    const c = await context({ viewport: { width: 320, height: 700 } });
+    const p = await c.newPage();
+    for (const [name, u] of pages) {
+      await p.goto(url(u));
+      const w = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= 320, `${name} is ${w}px wide`);
+    }
+    await c.close();
+  });
+
   await test("the mobile menu opens at 375 px without JavaScript", async () => {
     const c = await context({ viewport: { width: 375, height: 812 }, javaScriptEnabled: false });
     const p = await c.newPage();
