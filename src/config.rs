@@ -92,10 +92,10 @@ fn default_branch() -> String {
     "main".into()
 }
 fn default_light() -> String {
-    "InspiredGitHub".into()
+    "Coldark-Cold".into()
 }
 fn default_dark() -> String {
-    "OneHalfDark".into()
+    "Coldark-Dark".into()
 }
 fn default_max_block() -> usize {
     256 * 1024

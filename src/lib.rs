@@ -18,6 +18,7 @@ pub mod page;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod source;

@@ -1,7 +1,8 @@
 //! Site + Theme to output files: every page through its Tera template with typed view structs,
 //! plus tag pages, aliases, 404.html, sitemap.xml, atom.xml, robots.txt, .nojekyll, CNAME, the
-//! highlight stylesheet and the copied static files. Pages render in parallel and stream into
-//! the sink; the result is byte-identical whatever the thread count.
+//! highlight stylesheet, the search index (`search.rs`) and the copied static files. Pages
+//! render in parallel and stream into the sink; the result is byte-identical whatever the
+//! thread count.
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -468,6 +469,10 @@ impl<'a> Renderer<'a> {
         if let Some(cname) = &self.config.site.cname {
             out.push(("CNAME".into(), format!("{}\n", cname.trim()).into_bytes()));
         }
+        out.extend(crate::search::files(&crate::search::entries(
+            self.config,
+            self.site,
+        )));
         match self.highlighter.css() {
             Ok(css) => out.push(("highlight.css".into(), css.into_bytes())),
             Err(e) => diags.push(Diagnostic::error("site.toml", 1, 1, e)),

@@ -1,14 +1,301 @@
-// backlot default theme: theme toggle. Everything else works without JavaScript.
+// backlot default theme. Everything here enhances pages that already work without JavaScript:
+// theme toggle, tab syncing, copy buttons, the table of contents' current heading, and search.
+// Page text and queries are only ever inserted as text (textContent), never as HTML.
 (function () {
-  var btn = document.querySelector(".theme-toggle");
-  if (!btn) return;
-  btn.hidden = false;
-  btn.addEventListener("click", function () {
-    var root = document.documentElement;
-    var dark = root.getAttribute("data-theme") === "dark" ||
-      (!root.getAttribute("data-theme") && matchMedia("(prefers-color-scheme: dark)").matches);
-    var next = dark ? "light" : "dark";
-    root.setAttribute("data-theme", next);
-    try { localStorage.setItem("backlot-theme", next); } catch (e) {}
+  "use strict";
+  var doc = document, root = doc.documentElement;
+  var base = root.getAttribute("data-base") || "/";
+  function store(key, value) {
+    try {
+      if (value === undefined) return localStorage.getItem(key);
+      localStorage.setItem(key, value);
+    } catch (e) { /* storage disabled: choices last for this page only */ }
+    return null;
+  }
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function svg(paths) {
+    var ns = "http://www.w3.org/2000/svg", s = doc.createElementNS(ns, "svg");
+    s.setAttribute("viewBox", "0 0 24 24");
+    s.setAttribute("class", "icon");
+    s.setAttribute("aria-hidden", "true");
+    paths.forEach(function (d) {
+      var p = doc.createElementNS(ns, "path");
+      p.setAttribute("d", d);
+      s.appendChild(p);
+    });
+    return s;
+  }
+
+  // Light and dark: the inline script in <head> applied a stored choice before first paint.
+  var toggle = doc.querySelector(".theme-toggle");
+  function isDark() {
+    var t = root.getAttribute("data-theme");
+    return t ? t === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+  }
+  function syncToggle() { if (toggle) toggle.setAttribute("aria-pressed", String(isDark())); }
+  if (toggle) {
+    syncToggle();
+    toggle.addEventListener("click", function () {
+      var next = isDark() ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      store("backlot-theme", next);
+      syncToggle();
+    });
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", syncToggle);
+  }
+
+  // Tabs: choosing a label selects it in every group on the page; the most recent choices are
+  // remembered, so the next page opens on the reader's language wherever it is offered.
+  var TABS_KEY = "backlot-tabs";
+  function tabPrefs() {
+    try { return JSON.parse(store(TABS_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function selectTab(label) {
+    doc.querySelectorAll(".tab-radio").forEach(function (r) {
+      if (r.getAttribute("data-tab") === label) r.checked = true;
+    });
+  }
+  function applyTabPrefs() {
+    var prefs = tabPrefs();
+    doc.querySelectorAll(".tabs").forEach(function (group) {
+      var radios = group.querySelectorAll(".tab-radio");
+      for (var i = 0; i < prefs.length; i++) {
+        for (var j = 0; j < radios.length; j++) {
+          if (radios[j].getAttribute("data-tab") === prefs[i]) { radios[j].checked = true; return; }
+        }
+      }
+    });
+  }
+  doc.addEventListener("change", function (e) {
+    var r = e.target;
+    if (!r.classList || !r.classList.contains("tab-radio")) return;
+    var label = r.getAttribute("data-tab"), before = r.getBoundingClientRect().top;
+    selectTab(label);
+    // Groups above this one may change height; keep the chosen tab where the reader sees it.
+    window.scrollBy(0, r.getBoundingClientRect().top - before);
+    var prefs = tabPrefs().filter(function (p) { return p !== label; });
+    prefs.unshift(label);
+    store(TABS_KEY, JSON.stringify(prefs.slice(0, 8)));
   });
+  applyTabPrefs();
+
+  // Copy buttons on every code block.
+  var COPY = ["M9 9h11v11H9z", "M5 15H4V4h11v1"];
+  doc.querySelectorAll("figure.code-block").forEach(function (fig) {
+    var code = fig.querySelector("pre code");
+    if (!code) return;
+    var btn = el("button", "copy-button"), label = el("span", null, "Copy");
+    btn.type = "button";
+    btn.setAttribute("aria-label", "Copy code to clipboard");
+    btn.appendChild(svg(COPY));
+    btn.appendChild(label);
+    btn.addEventListener("click", function () {
+      copyText(code.textContent).then(function () {
+        label.textContent = "Copied";
+        btn.classList.add("copied");
+        setTimeout(function () { label.textContent = "Copy"; btn.classList.remove("copied"); }, 1800);
+      }, function () { label.textContent = "Press Ctrl+C"; });
+    });
+    fig.appendChild(btn);
+  });
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var ta = el("textarea");
+      ta.value = text;
+      ta.setAttribute("readonly", "");
+      ta.style.position = "fixed";
+      ta.style.opacity = "0";
+      doc.body.appendChild(ta);
+      ta.select();
+      var ok = false;
+      try { ok = doc.execCommand("copy"); } catch (e) { /* reported below */ }
+      ta.remove();
+      if (ok) resolve(); else reject(new Error("copy failed"));
+    });
+  }
+
+  // Table of contents: mark the heading being read.
+  var tocLinks = [].slice.call(doc.querySelectorAll(".toc a[href^='#']"));
+  var targets = tocLinks.map(function (a) { return doc.getElementById(decodeURIComponent(a.hash.slice(1))); });
+  var spyQueued = false;
+  function spy() {
+    spyQueued = false;
+    var current = -1, line = parseFloat(getComputedStyle(root).scrollPaddingTop) || 80;
+    targets.forEach(function (t, i) { if (t && t.getBoundingClientRect().top <= line + 8) current = i; });
+    if (window.innerHeight + window.scrollY >= doc.body.scrollHeight - 2 && targets.length) current = targets.length - 1;
+    if (current < 0) current = 0;
+    tocLinks.forEach(function (a, i) {
+      a.classList.toggle("active", i === current);
+      if (i === current) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+    });
+  }
+  if (tocLinks.length) {
+    window.addEventListener("scroll", function () {
+      if (!spyQueued) { spyQueued = true; requestAnimationFrame(spy); }
+    }, { passive: true });
+    spy();
+  }
+
+  // The menu (a checkbox, so it opens without JavaScript) also closes with Escape.
+  // Browsers without :has() open it through a class; a click outside closes it.
+  var menu = doc.getElementById("menu-toggle"), sidebar = doc.getElementById("sidebar");
+  function setMenu(on) { menu.checked = on; doc.body.classList.toggle("menu-open", on); }
+  if (menu && sidebar) {
+    menu.addEventListener("change", function () { setMenu(menu.checked); });
+    doc.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && menu.checked) { setMenu(false); menu.focus(); }
+    });
+    doc.addEventListener("click", function (e) {
+      if (menu.checked && !sidebar.contains(e.target) && !e.target.closest(".menu-button, .menu-toggle")) setMenu(false);
+    });
+  }
+
+  search();
+
+  // Search: the manifest loads on first use, then only the shards a query needs and the
+  // fragments of the results shown (see src/search.rs for the format).
+  function search() {
+    var input = doc.getElementById("search-input");
+    var panel = doc.getElementById("search-results");
+    if (!input || !panel) return;
+    var status = panel.querySelector(".search-status"), list = panel.querySelector(".search-list");
+    var cache = {}, manifest = null, seq = 0, timer = 0, MAX = 10;
+    function get(path) {
+      if (!cache[path]) {
+        var url = base + "search/" + path + (manifest ? "?v=" + manifest.v : "");
+        cache[path] = fetch(url).then(function (r) {
+          if (!r.ok) throw new Error(r.status + " " + url);
+          return r.json();
+        });
+        cache[path].catch(function () { delete cache[path]; });
+      }
+      return cache[path];
+    }
+    function loadManifest() {
+      return get("index.json").then(function (m) { manifest = m; return m; });
+    }
+    function terms(q) {
+      return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t.length >= 2 && t.length <= 40; });
+    }
+    // Shards holding terms that start with `t`: keys that are a prefix of t, or that t prefixes.
+    function shardsFor(t) {
+      var out = [];
+      manifest.keys.forEach(function (k, i) { if (t.indexOf(k) === 0 || k.indexOf(t) === 0) out.push(i); });
+      return out;
+    }
+    function scoreTerm(t) {
+      return Promise.all(shardsFor(t).map(function (i) { return get("s" + i + ".json"); })).then(function (shards) {
+        var scores = {};
+        shards.forEach(function (shard) {
+          Object.keys(shard).forEach(function (term) {
+            if (term.indexOf(t) !== 0) return;
+            var p = shard[term], d = 0, exact = term === t ? 1 : 0.5;
+            for (var i = 0; i < p.length; i += 2) {
+              d += p[i];
+              scores[d] = Math.max(scores[d] || 0, p[i + 1] * exact);
+            }
+          });
+        });
+        return scores;
+      });
+    }
+    function run(q) {
+      var id = ++seq, ts = terms(q);
+      if (!ts.length) { close(); return; }
+      loadManifest().then(function () {
+        return Promise.all(ts.map(scoreTerm));
+      }).then(function (per) {
+        if (id !== seq) return null;
+        var total = {};
+        Object.keys(per[0]).forEach(function (d) {
+          var s = 0;
+          for (var i = 0; i < per.length; i++) { if (!(d in per[i])) return; s += per[i][d]; }
+          total[d] = s;
+        });
+        var ranked = Object.keys(total).sort(function (a, b) { return total[b] - total[a] || a - b; });
+        return Promise.all(ranked.slice(0, MAX).map(function (d) { return get("d" + d + ".json"); }))
+          .then(function (frags) { if (id === seq) show(frags, ts, ranked.length); });
+      }).catch(function () {
+        if (id === seq) { open(); list.textContent = ""; status.textContent = "Search is unavailable right now."; }
+      });
+    }
+    function show(frags, ts, count) {
+      list.textContent = "";
+      status.textContent = count ? count + (count === 1 ? " result" : " results") + (count > MAX ? ", showing the best " + MAX : "")
+        : "No results for “" + input.value.trim() + "”";
+      frags.forEach(function (f) {
+        var li = el("li"), a = el("a"), hit = snippet(f, ts);
+        a.href = f.u + (hit.anchor ? "#" + hit.anchor : "");
+        a.appendChild(el("span", "sr-title", f.t));
+        if (f.s) a.appendChild(el("span", "sr-section", f.s));
+        a.appendChild(hit.node);
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      open();
+    }
+    // A stretch of the text around the first match, the query terms marked; and the id of the
+    // heading above it, so the result opens at the right place.
+    function snippet(f, ts) {
+      var text = f.b || "", lower = text.toLowerCase(), at = -1;
+      ts.forEach(function (t) { var i = lower.indexOf(t); if (i >= 0 && (at < 0 || i < at)) at = i; });
+      var anchor = null;
+      if (at < 0) { text = f.p || text; at = 0; } else {
+        (f.h || []).forEach(function (h) { if (h[1] <= at) anchor = h[0]; });
+      }
+      var start = Math.max(0, text.lastIndexOf(" ", Math.max(0, at - 60)) + 1);
+      if (at < 60) start = 0;
+      var end = text.indexOf(" ", Math.min(text.length, at + 140));
+      if (end < 0) end = text.length;
+      var part = (start > 0 ? "… " : "") + text.slice(start, end) + (end < text.length ? " …" : "");
+      return { node: mark(part, ts), anchor: anchor };
+    }
+    function mark(text, ts) {
+      var node = el("span", "sr-snippet"), lower = text.toLowerCase(), i = 0;
+      while (i < text.length) {
+        var next = -1, len = 0;
+        ts.forEach(function (t) {
+          var j = lower.indexOf(t, i);
+          if (j >= 0 && (next < 0 || j < next || (j === next && t.length > len))) { next = j; len = t.length; }
+        });
+        if (next < 0) break;
+        node.appendChild(doc.createTextNode(text.slice(i, next)));
+        node.appendChild(el("mark", null, text.slice(next, next + len)));
+        i = next + len;
+      }
+      node.appendChild(doc.createTextNode(text.slice(i)));
+      return node;
+    }
+    function open() { panel.hidden = false; }
+    function close() { panel.hidden = true; }
+    function links() { return [].slice.call(list.querySelectorAll("a")); }
+    input.addEventListener("focus", function () { loadManifest().catch(function () {}); if (input.value.trim() && list.firstChild) open(); });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { run(input.value); }, 80);
+    });
+    input.addEventListener("keydown", function (e) {
+      var ls = links();
+      if (e.key === "ArrowDown" && ls.length) { e.preventDefault(); open(); ls[0].focus(); }
+      else if (e.key === "Enter" && ls.length) { e.preventDefault(); ls[0].click(); }
+      else if (e.key === "Escape") { if (panel.hidden) input.blur(); close(); }
+    });
+    panel.addEventListener("keydown", function (e) {
+      var ls = links(), i = ls.indexOf(doc.activeElement);
+      if (e.key === "ArrowDown") { e.preventDefault(); if (i < ls.length - 1) ls[i + 1].focus(); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); if (i > 0) ls[i - 1].focus(); else input.focus(); }
+      else if (e.key === "Escape") { close(); input.focus(); }
+    });
+    doc.addEventListener("click", function (e) { if (!input.parentNode.contains(e.target)) close(); });
+    doc.addEventListener("keydown", function (e) {
+      var t = e.target, typing = /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable;
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); }
+    });
+  }
 })();

@@ -1,0 +1,347 @@
+//! The client-side search index, written at build time: a small manifest, an inverted index
+//! split into shards by term prefix, and one fragment per page (title, section, text for
+//! snippets). The browser loads the manifest when the search box is first used, then only the
+//! shards a query's terms fall into and the fragments of the results it shows, so a 10,000-page
+//! site never means one large download. The format is read by the theme's `theme.js`.
+//!
+//! Files, under `search/`:
+//! - `index.json`: `{"v": version, "keys": [shard prefix...]}`; shard `i` is `s<i>.json`.
+//!   A term lives in the shard whose key is its longest listed prefix.
+//! - `s<i>.json`: `{term: [doc, score, doc delta, score, ...]}`, docs ascending.
+//! - `d<doc>.json`: `{"t": title, "u": url, "s": section, "p": description, "b": body text,
+//!   "h": [[heading id, UTF-16 offset in b], ...]}`.
+//!
+//! A score puts any title match above any heading match above body text (see `score`).
+
+use crate::config::Config;
+use crate::site::Site;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Shards grow until about this many bytes, then split on the next character of their terms.
+const SHARD_BYTES: usize = 24 * 1024;
+/// Longest shard key: terms sharing a longer prefix stay together whatever the size.
+const MAX_KEY_CHARS: usize = 5;
+/// Body text kept per page for snippets (the whole text is still indexed).
+const FRAGMENT_CHARS: usize = 20_000;
+const MIN_TERM_CHARS: usize = 2;
+const MAX_TERM_CHARS: usize = 40;
+
+/// What one page contributes to the index.
+pub struct Entry<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub section: &'a str,
+    pub description: &'a str,
+    pub headings: Vec<(&'a str, &'a str)>,
+    pub text: &'a str,
+}
+
+/// Splits text into index terms exactly as the browser does: lower case, runs of letters and
+/// digits, 2 to 40 characters.
+pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
+        .filter(|w| (MIN_TERM_CHARS..=MAX_TERM_CHARS).contains(&w.chars().count()))
+        .map(str::to_lowercase)
+}
+
+/// How often a term occurs in each field of a page.
+#[derive(Default, Clone, Copy)]
+struct Hits {
+    title: u32,
+    heading: u32,
+    body: u32,
+}
+
+/// A title match outweighs any number of heading matches, which outweigh any body count.
+fn score(h: Hits) -> u32 {
+    u32::from(h.title > 0) * 1_000_000 + h.heading.min(9) * 1000 + h.body.min(999)
+}
+
+/// The entries of a site, in reading order (the order fixes the document numbers).
+pub fn entries<'a>(config: &Config, site: &'a Site) -> Vec<Entry<'a>> {
+    site.order
+        .iter()
+        .map(|&i| {
+            let doc = &site.docs[i];
+            let section = doc
+                .parent
+                .filter(|&p| p != site.home)
+                .map_or("", |p| site.docs[p].title());
+            Entry {
+                title: doc.title(),
+                url: config.url(&doc.path),
+                section,
+                description: doc.front().description.as_deref().unwrap_or(""),
+                headings: doc
+                    .parsed
+                    .md
+                    .headings
+                    .iter()
+                    .map(|h| (h.id.as_str(), h.text.as_str()))
+                    .collect(),
+                text: &doc.parsed.md.text,
+            }
+        })
+        .collect()
+}
+
+/// The index files, as (path under the output folder, bytes).
+pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
+    let postings = invert(entries);
+    let shards = shard(&postings);
+    let mut out = Vec::with_capacity(shards.len() + entries.len() + 1);
+    let shard_files: Vec<Vec<u8>> = shards
+        .par_iter()
+        .map(|(_, terms)| shard_json(terms, &postings))
+        .collect();
+    for (i, bytes) in shard_files.into_iter().enumerate() {
+        out.push((format!("search/s{i}.json"), bytes));
+    }
+    let fragments: Vec<Vec<u8>> = entries.par_iter().map(fragment_json).collect();
+    for (i, bytes) in fragments.into_iter().enumerate() {
+        out.push((format!("search/d{i}.json"), bytes));
+    }
+    let mut hash = Fnv::default();
+    for (path, bytes) in &out {
+        hash.write(path.as_bytes());
+        hash.write(bytes);
+    }
+    let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
+    let manifest = serde_json::json!({"v": format!("{:016x}", hash.0), "keys": keys});
+    out.push((
+        "search/index.json".into(),
+        manifest.to_string().into_bytes(),
+    ));
+    out
+}
+
+/// term -> [(doc, score)], docs ascending. Pages are counted in parallel, merged in order.
+fn invert(entries: &[Entry]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    let per_doc: Vec<BTreeMap<String, Hits>> = entries.par_iter().map(hits).collect();
+    let mut index: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    for (doc, hits) in per_doc.into_iter().enumerate() {
+        for (t, h) in hits {
+            index.entry(t).or_default().push((doc as u32, score(h)));
+        }
+    }
+    index
+}
+
+fn hits(e: &Entry) -> BTreeMap<String, Hits> {
+    let mut hits: BTreeMap<String, Hits> = BTreeMap::new();
+    for t in terms(e.title) {
+        hits.entry(t).or_default().title += 1;
+    }
+    for (_, h) in &e.headings {
+        for t in terms(h) {
+            hits.entry(t).or_default().heading += 1;
+        }
+    }
+    for t in terms(e.text).chain(terms(e.description)) {
+        hits.entry(t).or_default().body += 1;
+    }
+    hits
+}
+
+/// Groups terms into shards keyed by prefix (one character at first), splitting a shard on a
+/// longer prefix while it is larger than `SHARD_BYTES`. Returns (key, terms) sorted by key.
+fn shard(postings: &BTreeMap<String, Vec<(u32, u32)>>) -> Vec<(String, Vec<&str>)> {
+    let all: Vec<&str> = postings.keys().map(String::as_str).collect();
+    let mut out = Vec::new();
+    split(&all, 1, postings, &mut out);
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn split<'a>(
+    terms: &[&'a str],
+    key_chars: usize,
+    postings: &BTreeMap<String, Vec<(u32, u32)>>,
+    out: &mut Vec<(String, Vec<&'a str>)>,
+) {
+    let mut groups: BTreeMap<String, Vec<&'a str>> = BTreeMap::new();
+    for t in terms {
+        groups
+            .entry(t.chars().take(key_chars).collect())
+            .or_default()
+            .push(t);
+    }
+    for (key, group) in groups {
+        let size: usize = group
+            .iter()
+            .map(|t| t.len() + 4 + postings[*t].len() * 8)
+            .sum();
+        if size <= SHARD_BYTES || key_chars >= MAX_KEY_CHARS {
+            out.push((key, group));
+            continue;
+        }
+        let (short, long): (Vec<&str>, Vec<&str>) = group
+            .into_iter()
+            .partition(|t| t.chars().count() == key_chars);
+        if !short.is_empty() {
+            out.push((key, short));
+        }
+        split(&long, key_chars + 1, postings, out);
+    }
+}
+
+fn shard_json(terms: &[&str], postings: &BTreeMap<String, Vec<(u32, u32)>>) -> Vec<u8> {
+    let mut map = serde_json::Map::new();
+    for t in terms {
+        let mut flat = Vec::with_capacity(postings[*t].len() * 2);
+        let mut prev = 0;
+        for &(doc, score) in &postings[*t] {
+            flat.push(doc - prev);
+            flat.push(score);
+            prev = doc;
+        }
+        map.insert(t.to_string(), flat.into());
+    }
+    serde_json::Value::Object(map).to_string().into_bytes()
+}
+
+#[derive(Serialize)]
+struct Fragment<'a> {
+    t: &'a str,
+    u: &'a str,
+    s: &'a str,
+    p: &'a str,
+    b: &'a str,
+    h: Vec<(&'a str, usize)>,
+}
+
+/// A page's fragment: what a result shows, and where each heading starts in the text so a
+/// result can link to the heading above its match.
+fn fragment_json(e: &Entry) -> Vec<u8> {
+    let body = truncate_chars(e.text.trim(), FRAGMENT_CHARS);
+    let mut h = Vec::new();
+    let mut from = 0;
+    for (id, text) in &e.headings {
+        if let Some(pos) = body[from..].find(text.trim()) {
+            from += pos;
+            h.push((*id, body[..from].encode_utf16().count()));
+        }
+    }
+    let f = Fragment {
+        t: e.title,
+        u: &e.url,
+        s: e.section,
+        p: e.description,
+        b: body,
+        h,
+    };
+    serde_json::to_vec(&f).unwrap_or_default()
+}
+
+fn truncate_chars(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
+/// FNV-1a: a stable hash for the index version (std's hasher may change between releases).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry<'a>(title: &'a str, headings: Vec<(&'a str, &'a str)>, text: &'a str) -> Entry<'a> {
+        Entry {
+            title,
+            url: format!("/{}/", title.to_lowercase()),
+            section: "",
+            description: "",
+            headings,
+            text,
+        }
+    }
+
+    #[test]
+    fn terms_are_lowercase_words() {
+        let t: Vec<String> = terms("Go's net/http: ÉTÉ a 42 x").collect();
+        assert_eq!(t, ["go", "net", "http", "été", "42"]);
+    }
+
+    #[test]
+    fn title_beats_heading_beats_body() {
+        let title = score(Hits {
+            title: 1,
+            heading: 0,
+            body: 0,
+        });
+        let heading = score(Hits {
+            title: 0,
+            heading: 1,
+            body: 0,
+        });
+        let body = score(Hits {
+            title: 0,
+            heading: 0,
+            body: 5000,
+        });
+        assert!(title > heading * 9 && heading > body);
+    }
+
+    #[test]
+    fn shards_split_by_prefix_and_cover_every_term() {
+        let text: String = (0..4000).map(|i| format!("ca{i} ")).collect();
+        let e = [
+            entry("Cache", vec![], &text),
+            entry("Other", vec![], "cat ca"),
+        ];
+        let postings = invert(&e);
+        let shards = shard(&postings);
+        assert!(shards.len() > 2, "the large `ca` shard is split");
+        let mut seen: Vec<&str> = shards.iter().flat_map(|s| s.1.clone()).collect();
+        seen.sort();
+        assert_eq!(seen.len(), postings.len());
+        for (key, terms) in &shards {
+            assert!(terms.iter().all(|t| t.starts_with(key.as_str())), "{key}");
+        }
+        assert!(shards.iter().any(|(k, t)| k == "ca" && t == &["ca"]));
+        assert!(
+            shards.iter().any(|(k, _)| k == "o"),
+            "small groups stay whole"
+        );
+    }
+
+    #[test]
+    fn files_are_deterministic_with_fragments() {
+        let e = [
+            entry(
+                "Indexes",
+                vec![("b-tree", "B-tree")],
+                "Intro. B-tree indexes speed reads.",
+            ),
+            entry("Caching", vec![], "Indexes are not caches."),
+        ];
+        let a = files(&e);
+        assert_eq!(a, files(&e));
+        let manifest: serde_json::Value = serde_json::from_slice(&a.last().unwrap().1).unwrap();
+        assert_eq!(manifest["keys"][0], "a");
+        let d0 = a.iter().find(|f| f.0 == "search/d0.json").unwrap();
+        let frag: serde_json::Value = serde_json::from_slice(&d0.1).unwrap();
+        assert_eq!(frag["h"][0], serde_json::json!(["b-tree", 7]));
+        let shard = a
+            .iter()
+            .find(|f| String::from_utf8_lossy(&f.1).contains("\"indexes\""));
+        let s: serde_json::Value = serde_json::from_slice(&shard.unwrap().1).unwrap();
+        assert_eq!(s["indexes"], serde_json::json!([0, 1_000_001, 1, 1]));
+    }
+}

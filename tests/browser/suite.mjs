@@ -1,0 +1,344 @@
+// The default theme in a real browser. Builds a copy of the Field Guide (plus the pages in
+// fixtures/) under a subpath base_url, serves it under /backlot/ like GitHub Pages, drives
+// headless Chromium through search, theme toggle, tabs, copy buttons and the mobile menu, runs
+// axe-core, saves screenshots, then checks every built page with the Nu Html Checker.
+//
+// Environment: BACKLOT (binary, default target/release/backlot), BACKLOT_ROOT (site, default
+// the repository), BUILD_FLAGS (extra build arguments, e.g. --drafts), CI (a browser that
+// cannot start is a failure, not a skip), ONLY=browser|html.
+import fs from "node:fs";
+import os from "node:os";
+import zlib from "node:zlib";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const siteRoot = path.resolve(process.env.BACKLOT_ROOT || repo);
+const bin = path.resolve(repo, process.env.BACKLOT || "target/release/backlot");
+const shots = path.join(repo, "target/screenshots");
+const PREFIX = "/backlot/";
+const CI = !!process.env.CI && process.env.CI !== "false";
+const results = [];
+
+async function test(name, fn) {
+  try {
+    await fn();
+    results.push([name, null]);
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    results.push([name, e]);
+    console.log(`FAIL ${name}\n     ${String(e && e.stack || e).split("\n").slice(0, 6).join("\n     ")}`);
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+// A copy of the site with the fixture pages added, so the real content is never touched.
+function prepareSite() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backlot-browser-"));
+  for (const name of ["site.toml", "content", "data", "static", "themes"]) {
+    const from = path.join(siteRoot, name);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(tmp, name), { recursive: true });
+  }
+  fs.cpSync(path.join(here, "fixtures"), path.join(tmp, "content"), { recursive: true });
+  return tmp;
+}
+
+function build(tmp, port) {
+  const out = path.join(tmp, "public");
+  const flags = (process.env.BUILD_FLAGS || "").split(" ").filter(Boolean);
+  const args = ["build", "--root", tmp, "--output", out, "--base-url", `http://127.0.0.1:${port}${PREFIX}`, ...flags];
+  const r = spawnSync(bin, args, { encoding: "utf8" });
+  process.stdout.write(r.stdout);
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr);
+    throw new Error(`backlot build failed (exit ${r.status})`);
+  }
+  return out;
+}
+
+async function launch() {
+  try {
+    return await chromium.launch({
+      executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  } catch (e) {
+    if (CI) throw new Error(`the browser cannot start (CI is set, so this fails): ${e.message}`);
+    console.log(`SKIP browser tests: the browser cannot start (${e.message.split("\n")[0]})`);
+    return null;
+  }
+}
+
+async function browserTests(base) {
+  const browser = await launch();
+  if (!browser) return;
+  const problems = [];
+  const axeSource = fs.readFileSync(path.join(here, "node_modules/axe-core/axe.min.js"), "utf8");
+  fs.mkdirSync(shots, { recursive: true });
+
+  async function context(opts = {}) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light", ...opts });
+    ctx.on("page", watch);
+    return ctx;
+  }
+  // Every page visited: console errors, uncaught exceptions, failed or non-2xx requests, dialogs.
+  function watch(page) {
+    page.on("console", (m) => { if (m.type() === "error") problems.push(`${page.url()}: console error: ${m.text()}`); });
+    page.on("pageerror", (e) => problems.push(`${page.url()}: uncaught: ${e.message}`));
+    page.on("requestfailed", (r) => problems.push(`${r.url()}: request failed: ${r.failure()?.errorText}`));
+    page.on("response", (r) => { if (r.status() >= 400) problems.push(`${r.url()}: HTTP ${r.status()}`); });
+    page.on("request", (r) => {
+      const u = new URL(r.url());
+      if (u.protocol !== "data:" && u.origin !== new URL(page.url() === "about:blank" ? r.url() : page.url()).origin) problems.push(`${r.url()}: request leaves the site`);
+    });
+    page.on("dialog", (d) => { problems.push(`${page.url()}: dialog opened: ${d.message()}`); d.dismiss(); });
+  }
+  async function axe(page, label) {
+    await page.addScriptTag({ content: axeSource });
+    const r = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+    }));
+    const v = r.violations.map((x) => `${x.id} (${x.impact}): ${x.help}\n       ${x.nodes.slice(0, 4).map((n) => n.target.join(" ")).join("\n       ")}`);
+    assert(!v.length, `axe on ${label}:\n     ${v.join("\n     ")}`);
+  }
+  async function searchFor(page, q) {
+    await page.keyboard.press("/");
+    await page.keyboard.type(q);
+    await page.locator(".search-list a").first().waitFor({ timeout: 5000 });
+  }
+  const url = (p = "") => base + p;
+
+  const ctx = await context();
+  const page = await ctx.newPage();
+
+  await test("search finds a page by its title and opens it by keyboard", async () => {
+    await page.goto(url());
+    await searchFor(page, "quokka");
+    const titles = await page.locator(".search-list .sr-title").allTextContents();
+    assert(titles[0] === "Tabbed examples fixture", `first result: ${titles[0]}`);
+    assert(await page.locator(".search-list mark").first().textContent() === "quokka", "the match is marked");
+    await page.keyboard.press("ArrowDown");
+    assert(await page.evaluate(() => document.activeElement.closest(".search-list") !== null), "arrow moves into results");
+    await Promise.all([page.waitForURL(/browser-test\/tabs-one\//), page.keyboard.press("Enter")]);
+  });
+
+  await test("search ranks title above heading above body", async () => {
+    await page.goto(url());
+    await searchFor(page, "marmoset");
+    const titles = await page.locator(".search-list .sr-title").allTextContents();
+    assert(JSON.stringify(titles.slice(0, 3)) === JSON.stringify(["Marmoset ranking fixture", "Ranking fixture B", "Ranking fixture A"]), `order: ${titles}`);
+    const href = await page.locator(".search-list a").nth(1).getAttribute("href");
+    assert(href.endsWith("#about-the-marmoset"), `heading result links to its heading: ${href}`);
+  });
+
+  await test("search shows markup in a page title as text", async () => {
+    await page.goto(url());
+    await searchFor(page, "ocelot");
+    const title = await page.locator(".search-list .sr-title").first().textContent();
+    assert(title === "Escaping <img src=x onerror=alert(1)> check", `title shown: ${title}`);
+    assert(await page.locator(".search-results img").count() === 0, "no element made from page text");
+    await page.keyboard.type(" <b>x");
+    await page.waitForTimeout(300);
+    assert(await page.locator(".search-results b").count() === 0, "query is not parsed as HTML");
+  });
+
+  await test("search results pass axe (light and dark) and are screenshotted", async () => {
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(url());
+      await searchFor(page, "cache");
+      await axe(page, `search results (${scheme})`);
+      await page.screenshot({ path: path.join(shots, `search-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: "light" });
+  });
+
+  await test("theme toggle switches and is remembered across a reload", async () => {
+    await page.goto(url());
+    const html = page.locator("html");
+    assert(await html.getAttribute("data-theme") === null, "follows the system at first");
+    await page.click(".theme-toggle");
+    assert(await html.getAttribute("data-theme") === "dark", "toggle sets dark");
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert(bg === "rgb(13, 17, 23)", `dark background: ${bg}`);
+    await page.reload();
+    assert(await html.getAttribute("data-theme") === "dark", "still dark after reload");
+    assert(await page.locator(".theme-toggle").getAttribute("aria-pressed") === "true", "button state");
+    await page.click(".theme-toggle");
+    await page.reload();
+    assert(await html.getAttribute("data-theme") === "light", "back to light");
+  });
+
+  await test("choosing a tab switches every group and carries to another page", async () => {
+    await page.goto(url("browser-test/tabs-one/"));
+    const checked = () => page.$$eval(".tab-radio:checked", (rs) => rs.map((r) => r.dataset.tab));
+    assert(JSON.stringify(await checked()) === '["Node.js","Node.js"]', "first tabs at first");
+    await page.locator(".tabs").first().locator("label", { hasText: "Go" }).click();
+    assert(JSON.stringify(await checked()) === '["Go","Go"]', `both groups on Go: ${await checked()}`);
+    assert(await page.locator(".tabs").nth(1).locator(".tab-panel[data-tab='Go']").isVisible(), "second group shows Go");
+    await page.goto(url("browser-test/tabs-two/"));
+    assert(JSON.stringify(await checked()) === '["Go"]', `Go chosen on the next page: ${await checked()}`);
+    await page.locator("label", { hasText: "Java" }).click();
+    await page.goto(url("browser-test/tabs-one/"));
+    assert(JSON.stringify(await checked()) === '["Go","Go"]', "a label a group lacks falls back to the earlier choice");
+  });
+
+  await test("the copy button copies the block's text", async () => {
+    await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(base).origin });
+    await page.goto(url("browser-test/tabs-one/"));
+    const fig = page.locator("figure.code-block", { hasText: "a plain block to copy" });
+    await fig.hover();
+    await fig.locator(".copy-button").click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert(copied === 'echo "a plain block to copy"', `clipboard: ${JSON.stringify(copied)}`);
+    assert((await fig.locator(".copy-button").textContent()).includes("Copied"), "button says Copied");
+  });
+
+  await test("the table of contents marks the heading being read", async () => {
+    await page.goto(url("browser-test/tabs-one/"));
+    await page.locator("#a-table").scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.getElementById("callouts").scrollIntoView());
+    await page.waitForTimeout(200);
+    const active = await page.locator(".toc a.active").textContent();
+    assert(active === "Callouts", `active: ${active}`);
+  });
+
+  await test("the skip link is the first stop and moves focus to the content", async () => {
+    await page.goto(url("browser-test/tabs-one/"));
+    await page.keyboard.press("Tab");
+    assert(await page.evaluate(() => document.activeElement.className) === "skip-link", "first tab stop");
+    await page.keyboard.press("Enter");
+    assert(await page.evaluate(() => document.activeElement.id) === "main", "focus on main");
+  });
+
+  const pages = [["home", ""], ["section", "stacks/"], ["tabs-and-code", "browser-test/tabs-one/"], ["tag", "tags/browser-test/"]];
+  await test("axe finds no violations on home, section, tabs and tag pages in both themes", async () => {
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [name, p] of pages) {
+        await page.goto(url(p));
+        await axe(page, `${name} (${scheme})`);
+      }
+    }
+    await page.emulateMedia({ colorScheme: "light" });
+  });
+
+  await test("screenshots at 1280 and 375 px, light and dark", async () => {
+    for (const [w, h] of [[1280, 900], [375, 812]]) {
+      const c = await context({ viewport: { width: w, height: h } });
+      const p = await c.newPage();
+      for (const scheme of ["light", "dark"]) {
+        await p.emulateMedia({ colorScheme: scheme });
+        for (const [name, u] of pages) {
+          await p.goto(url(u));
+          await p.screenshot({ path: path.join(shots, `${name}-${scheme}-${w}.png`), fullPage: w < 400 });
+        }
+      }
+      await c.close();
+    }
+  });
+
+  await test("no page scrolls sideways at 320 px", async () => {
+    const c = await context({ viewport: { width: 320, height: 700 } });
+    const p = await c.newPage();
+    for (const [name, u] of pages) {
+      await p.goto(url(u));
+      const w = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= 320, `${name} is ${w}px wide`);
+    }
+    await c.close();
+  });
+
+  await test("the mobile menu opens at 375 px without JavaScript", async () => {
+    const c = await context({ viewport: { width: 375, height: 812 }, javaScriptEnabled: false });
+    const p = await c.newPage();
+    await p.goto(url("stacks/"));
+    const sidebar = p.locator("#sidebar");
+    assert(!(await sidebar.isVisible()), "menu closed at first");
+    await p.click(".menu-button");
+    await p.waitForTimeout(300);
+    assert(await sidebar.isVisible(), "menu open after choosing Menu");
+    const box = await sidebar.boundingBox();
+    assert(box && box.x >= 0 && box.width > 200, `menu on screen: ${JSON.stringify(box)}`);
+    await p.screenshot({ path: path.join(shots, "menu-open-375.png") });
+    await p.locator("#sidebar a", { hasText: "Start here" }).first().click();
+    await p.waitForURL(/start-here\//);
+    await c.close();
+  });
+
+  await test("tabs work with JavaScript off", async () => {
+    const c = await context({ javaScriptEnabled: false });
+    const p = await c.newPage();
+    await p.goto(url("browser-test/tabs-one/"));
+    const group = p.locator(".tabs").first();
+    await group.locator("label", { hasText: "Python" }).click();
+    assert(await group.locator(".tab-panel[data-tab='Python']").isVisible(), "Python panel shown");
+    assert(!(await group.locator(".tab-panel[data-tab='Node.js']").isVisible()), "Node.js panel hidden");
+    await c.close();
+  });
+
+  await test("a missing page under the subpath shows the styled 404 page", async () => {
+    const c = await context();
+    const p = await c.newPage();
+    const r = await p.goto(url("no/such/page/"));
+    assert(r.status() === 404, `status ${r.status()}`);
+    assert(await p.locator("h1").textContent() === "Page not found", "404 heading");
+    // The 404 response itself is expected; anything else it loads must succeed.
+    for (let i = problems.length - 1; i >= 0; i--) if (problems[i].includes("no/such/page/")) problems.splice(i, 1);
+    await c.close();
+  });
+
+  await test("no console errors, exceptions or failed requests on any visited page", async () => {
+    assert(!problems.length, problems.join("\n     "));
+  });
+  await browser.close();
+}
+
+// Every HTML file of the build through the Nu Html Checker, and the theme's weight.
+async function htmlTests(out) {
+  await test("the theme's CSS and JavaScript stay under 30 KB gzipped", async () => {
+    const parts = ["theme.css", "theme.js"].map((f) => fs.readFileSync(path.join(out, f)));
+    const home = fs.readFileSync(path.join(out, "index.html"), "utf8");
+    parts.push(Buffer.from(home.match(/<script>([\s\S]*?)<\/script>/)[1]));
+    const gz = zlib.gzipSync(Buffer.concat(parts), { level: 9 }).length;
+    console.log(`     theme.css + theme.js + inline script: ${parts.reduce((a, b) => a + b.length, 0)} bytes, ${gz} gzipped`);
+    assert(gz < 30 * 1024, `${gz} bytes gzipped`);
+  });
+  await test("every built page passes the Nu Html Checker", async () => {
+    const jar = path.join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
+    const r = spawnSync("java", ["-jar", jar, "--errors-only", "--skip-non-html", "--format", "gnu", out], { encoding: "utf8", maxBuffer: 64 << 20 });
+    if (r.error) throw r.error;
+    const errors = (r.stderr + r.stdout).split("\n").filter((l) => l.trim());
+    const count = fs.readdirSync(out, { recursive: true }).filter((f) => String(f).endsWith(".html")).length;
+    console.log(`     checked ${count} HTML files`);
+    assert(r.status === 0 && !errors.length, `${errors.length} errors:\n     ${errors.slice(0, 30).join("\n     ")}`);
+  });
+}
+
+async function main() {
+  const tmp = prepareSite();
+  const { server, port } = await serve(path.join(tmp, "public"), PREFIX);
+  try {
+    const out = build(tmp, port);
+    const base = `http://127.0.0.1:${port}${PREFIX}`;
+    if (process.env.ONLY !== "html") await browserTests(base);
+    if (process.env.ONLY !== "browser") await htmlTests(out);
+  } finally {
+    server.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const failed = results.filter((r) => r[1]).length;
+  console.log(`\nbrowser: ${results.length - failed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  console.log("\nbrowser: 0 passed, 1 failed");
+  process.exit(1);
+});
