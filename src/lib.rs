@@ -14,6 +14,7 @@ pub mod output;
 pub mod page;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;

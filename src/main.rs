@@ -11,12 +11,19 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, output } => {
+        Command::Build {
+            site,
+            output,
+            watch,
+        } => {
             let overrides = Overrides {
                 output,
                 base_url: site.base_url,
                 drafts: site.drafts,
             };
+            if watch {
+                return backlot::serve::watch_build(&site.root, &overrides);
+            }
             let (summary, diags) = pipeline::build(&site.root, &overrides);
             finish("build", summary, diags)
         }
@@ -29,6 +36,24 @@ fn main() -> ExitCode {
             let (summary, diags) = pipeline::check(&site.root, &overrides);
             finish("check", summary.filter(|_| !diags.has_errors()), diags)
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+            poll,
+        } => backlot::serve::run(&backlot::serve::Options {
+            root,
+            overrides: Overrides {
+                drafts,
+                ..Overrides::default()
+            },
+            bind,
+            port,
+            open,
+            poll,
+        }),
         Command::New { path, root } => {
             match backlot::new::new_page(&root, &path) {
                 Ok(shown) => {

@@ -1,0 +1,557 @@
+//! Incremental rebuilds for `serve` and `build --watch`: parsed pages cached by content hash,
+//! the site re-assembled (cheap) after every change, and only the outputs whose inputs changed
+//! rendered again. The result is always byte-identical to a clean build (a property test checks
+//! it).
+//!
+//! What decides a re-render is a fingerprint of everything an output reads:
+//! - every page: the epoch (config, theme and data; bumped when any of them reloads), the
+//!   navigation (tree, titles, URLs) and the site view;
+//! - one page: its source's hash, its resolved links, and its page view without the body
+//!   (neighbours, breadcrumbs, children lists...), so a changed title or description re-renders
+//!   exactly the pages that show it;
+//! - the generated files (tags, feed, sitemap, 404, aliases): the list-relevant fields of every
+//!   page. Copied files are copied again when a static, asset or theme file changed.
+
+use super::watcher::Plan;
+use crate::config::{Config, Overrides};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::highlight::Highlighter;
+use crate::output::MemSink;
+use crate::page::{parse_doc_guarded, ParsedDoc};
+use crate::render::{reading_minutes, Renderer};
+use crate::site::{assemble, Site};
+use crate::source::{discover, read_text, SourceFile, Sources};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub type Bytes = Arc<Vec<u8>>;
+pub type Files = BTreeMap<String, Bytes>;
+
+/// A complete rendered site in memory, in three layers written in the same order as a clean
+/// build writes them (pages, then generated files, then copies), so a later layer wins.
+#[derive(Clone, Default)]
+pub struct Snapshot {
+    pub pages: Files,
+    pub extras: Files,
+    pub copies: Files,
+}
+
+impl Snapshot {
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
+        self.copies
+            .get(path)
+            .or_else(|| self.extras.get(path))
+            .or_else(|| self.pages.get(path))
+    }
+
+    /// Every file as a clean build would write it.
+    pub fn merged(&self) -> Files {
+        let mut all = self.pages.clone();
+        all.extend(self.extras.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all.extend(self.copies.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty() && self.extras.is_empty() && self.copies.is_empty()
+    }
+}
+
+/// A cached parse: the hash of the text it came from and the result.
+struct Cached {
+    hash: u64,
+    result: Result<Arc<ParsedDoc>, Vec<Diagnostic>>,
+}
+
+/// Config, theme and data: reloaded only when their files change.
+struct Base {
+    config: Config,
+    highlighter: Highlighter,
+    theme: Option<Theme>,
+    data: serde_json::Value,
+    /// Problems found loading the theme and data, shown with every rebuild until fixed.
+    diags: Vec<Diagnostic>,
+}
+
+/// Fingerprints of what the current snapshot was rendered from.
+#[derive(Default)]
+struct Rendered {
+    global: u64,
+    pages: HashMap<String, u64>,
+    extras: u64,
+}
+
+/// What one rebuild did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Output paths whose bytes changed, appeared or disappeared; empty when nothing did.
+    pub changed: Vec<String>,
+    pub diags: Diagnostics,
+    /// Pages rendered again (for the benchmark and tests).
+    pub rendered: usize,
+    pub pages: usize,
+}
+
+impl Outcome {
+    pub fn failed(&self) -> bool {
+        self.diags.has_errors()
+    }
+}
+
+pub struct Engine {
+    root: PathBuf,
+    overrides: Overrides,
+    base: Option<Base>,
+    sources: Sources,
+    discover_diags: Vec<Diagnostic>,
+    cache: HashMap<String, Cached>,
+    epoch: u64,
+    rendered: Rendered,
+    snapshot: Arc<Snapshot>,
+    /// Set when a rebuild panicked: the next one starts from scratch.
+    poisoned: bool,
+    /// "http://127.0.0.1:1111" in serve mode: absolute URLs point at the preview.
+    local_origin: Option<String>,
+}
+
+impl Engine {
+    pub fn new(root: &Path, overrides: Overrides) -> Engine {
+        Engine {
+            root: root.to_path_buf(),
+            overrides,
+            base: None,
+            sources: Sources::default(),
+            discover_diags: Vec::new(),
+            cache: HashMap::new(),
+            epoch: 0,
+            rendered: Rendered::default(),
+            snapshot: Arc::new(Snapshot::default()),
+            poisoned: false,
+            local_origin: None,
+        }
+    }
+
+    /// Serve mode: permalinks, the feed and the sitemap use the preview's address.
+    pub fn with_local_origin(mut self, origin: &str) -> Engine {
+        self.local_origin = Some(origin.trim_end_matches('/').to_string());
+        self
+    }
+
+    /// The last good site.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.clone()
+    }
+
+    /// The config of the last successful load, if any.
+    pub fn config(&self) -> Option<&Config> {
+        self.base.as_ref().map(|b| &b.config)
+    }
+
+    /// Applies a plan. A panic anywhere is caught and reported; the next rebuild starts over.
+    pub fn rebuild(&mut self, plan: &Plan) -> Outcome {
+        let mut plan = plan.clone();
+        if self.poisoned || self.base.is_none() {
+            plan.merge(Plan::full());
+        }
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(&plan)));
+        match run {
+            Ok(outcome) => {
+                self.poisoned = false;
+                outcome
+            }
+            Err(_) => {
+                self.poisoned = true;
+                let mut diags = Diagnostics::default();
+                diags.push(
+                    Diagnostic::error(
+                        "site",
+                        1,
+                        1,
+                        "internal error during the rebuild (a panic was caught)",
+                    )
+                    .with_help(
+                        "the preview keeps running; please report the change that caused it",
+                    ),
+                );
+                Outcome {
+                    diags,
+                    ..Outcome::default()
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, plan: &Plan) -> Outcome {
+        let mut diags = Diagnostics::default();
+        if !self.reload_base(plan, &mut diags) {
+            return Outcome {
+                diags: diags.sorted(),
+                ..Outcome::default()
+            };
+        }
+        self.update_sources(plan);
+        self.refresh_cache(plan);
+        let parsed: Vec<(SourceFile, &Cached)> = self
+            .sources
+            .markdown
+            .iter()
+            .map(|f| (f.clone(), &self.cache[&f.rel]))
+            .collect();
+        let base = self.base.as_ref().expect("loaded above");
+        diags.extend(base.diags.iter().cloned());
+        diags.extend(self.discover_diags.iter().cloned());
+        let mut docs = Vec::with_capacity(parsed.len());
+        for (file, cached) in parsed {
+            match &cached.result {
+                Ok(doc) => {
+                    diags.extend(doc.md.diagnostics.iter().cloned());
+                    docs.push((file, doc.clone()));
+                }
+                Err(ds) => diags.extend(ds.iter().cloned()),
+            }
+        }
+        let site = assemble(
+            &base.config,
+            docs,
+            self.sources.assets.clone(),
+            self.sources.static_files.clone(),
+            &mut diags,
+        );
+        let Some(theme) = base.theme.as_ref().filter(|_| !diags.has_errors()) else {
+            return Outcome {
+                diags: diags.sorted(),
+                pages: site.docs.len(),
+                ..Outcome::default()
+            };
+        };
+        let copies = plan.statics || plan.theme_static || plan.templates || plan.rescan;
+        let r = Renderer {
+            config: &base.config,
+            site: &site,
+            theme,
+            data: &base.data,
+            highlighter: &base.highlighter,
+        };
+        let (next, rendered) = render(
+            &r,
+            &self.cache,
+            self.epoch,
+            &self.rendered,
+            &self.snapshot,
+            copies,
+            &mut diags,
+        );
+        let mut outcome = Outcome {
+            pages: site.docs.len(),
+            ..Outcome::default()
+        };
+        if !diags.has_errors() {
+            outcome.rendered = rendered.pages_rendered;
+            outcome.changed = changed_paths(&self.snapshot, &next);
+            self.snapshot = Arc::new(next);
+            self.rendered = rendered.state;
+        }
+        outcome.diags = diags.sorted();
+        outcome
+    }
+
+    /// The config; in serve mode with base_url moved to the local server, same path.
+    fn load_config(&self) -> Result<Config, Diagnostic> {
+        let config = Config::load(&self.root, &self.overrides)?;
+        match &self.local_origin {
+            None => Ok(config),
+            Some(origin) => {
+                let overrides = Overrides {
+                    base_url: Some(format!("{origin}{}", config.base_path)),
+                    ..self.overrides.clone()
+                };
+                Config::from_site(&self.root, config.site, &overrides)
+            }
+        }
+    }
+
+    /// Reloads config, theme and data as the plan says; false when the config cannot load.
+    fn reload_base(&mut self, plan: &Plan, diags: &mut Diagnostics) -> bool {
+        if plan.config || self.base.is_none() {
+            let config = match self.load_config() {
+                Ok(c) => c,
+                Err(d) => {
+                    diags.push(d);
+                    self.base = None;
+                    return false;
+                }
+            };
+            let highlighter = Highlighter::new(&config.site.highlight);
+            // Parsing depends on the highlighting settings: start the cache afresh.
+            self.cache.clear();
+            self.base = Some(Base {
+                config,
+                highlighter,
+                theme: None,
+                data: serde_json::Value::Null,
+                diags: Vec::new(),
+            });
+        }
+        let full = plan.config || plan.rescan;
+        let base = self.base.as_mut().expect("set above");
+        if full || plan.templates || plan.theme_static || plan.data || base.theme.is_none() {
+            let mut d = Diagnostics::default();
+            base.theme = Theme::load(&base.config, &mut d);
+            let sources = discover(&base.config.root, &mut Diagnostics::default());
+            base.data = crate::data::load(&sources.data, &mut d);
+            base.diags = d.0;
+            if full || plan.templates || plan.data {
+                self.epoch += 1;
+            }
+        }
+        true
+    }
+
+    /// Rediscovers the sources unless every changed path is a Markdown file we already know
+    /// and that is still there (the common case of saving a page).
+    fn update_sources(&mut self, plan: &Plan) {
+        let known = |p: &String| {
+            self.sources.markdown.iter().any(|f| &f.rel == p) && self.root.join(p).is_file()
+        };
+        let structural = plan.rescan
+            || plan.config
+            || plan.statics
+            || plan.data
+            || !plan.content.iter().all(known);
+        if structural {
+            let mut d = Diagnostics::default();
+            self.sources = discover(&self.root, &mut d);
+            self.discover_diags = d.0;
+        }
+    }
+
+    /// Re-reads what may have changed and parses the files whose text is new.
+    fn refresh_cache(&mut self, plan: &Plan) {
+        let base = self.base.as_ref().expect("loaded");
+        let all = plan.rescan || plan.config;
+        let stale: Vec<&SourceFile> = self
+            .sources
+            .markdown
+            .iter()
+            .filter(|f| all || plan.content.contains(&f.rel) || !self.cache.contains_key(&f.rel))
+            .collect();
+        let fresh: Vec<(String, Option<Cached>)> = stale
+            .par_iter()
+            .map(|f| {
+                let (hash, text) = match read_text(f) {
+                    Ok(t) => (hash_of(&t), Ok(t)),
+                    Err(d) => (0, Err(d)),
+                };
+                let same = self
+                    .cache
+                    .get(&f.rel)
+                    .is_some_and(|c| c.hash == hash && hash != 0);
+                if same {
+                    return (f.rel.clone(), None);
+                }
+                let result = text
+                    .map_err(|d| vec![d])
+                    .and_then(|t| parse_doc_guarded(&f.rel, &t, &base.highlighter).map(Arc::new));
+                (f.rel.clone(), Some(Cached { hash, result }))
+            })
+            .collect();
+        for (rel, c) in fresh {
+            if let Some(c) = c {
+                self.cache.insert(rel, c);
+            }
+        }
+        let live: BTreeSet<&str> = self
+            .sources
+            .markdown
+            .iter()
+            .map(|f| f.rel.as_str())
+            .collect();
+        self.cache.retain(|k, _| live.contains(k.as_str()));
+    }
+}
+
+fn hash_of(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    // 0 is kept for "could not read"
+    h.finish().max(1)
+}
+
+/// Feeds serialized JSON straight into a hasher.
+struct HashWriter<'a>(&'a mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hash_json(h: &mut DefaultHasher, v: &impl serde::Serialize) {
+    // Serializing plain view structs into a hasher cannot fail.
+    let _ = serde_json::to_writer(HashWriter(h), v);
+}
+
+struct RenderResult {
+    state: Rendered,
+    pages_rendered: usize,
+}
+
+/// Everything every page reads besides itself: the navigation and the site view.
+fn global_fingerprint(r: &Renderer, epoch: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    epoch.hash(&mut h);
+    let site: &Site = r.site;
+    (site.docs.len(), site.home).hash(&mut h);
+    for d in &site.docs {
+        (
+            &d.path,
+            d.title(),
+            d.kind == crate::site::Kind::Section,
+            &d.children,
+        )
+            .hash(&mut h);
+    }
+    hash_json(&mut h, &r.site_view());
+    h.finish()
+}
+
+fn page_fingerprint(r: &Renderer, i: usize, source_hash: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    source_hash.hash(&mut h);
+    r.site.docs[i].link_urls.hash(&mut h);
+    let mut view = r.page_view(i, String::new());
+    // The table of contents comes from the page's own text, already in `source_hash`.
+    view.toc = &[];
+    hash_json(&mut h, &view);
+    h.finish()
+}
+
+/// What the generated files read of every page.
+fn extras_fingerprint(r: &Renderer, global: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    global.hash(&mut h);
+    for d in &r.site.docs {
+        let f = d.front();
+        (&d.path, d.title(), &f.description, &f.tags).hash(&mut h);
+        (
+            f.date.as_ref().map(|x| &x.0),
+            f.updated.as_ref().map(|x| &x.0),
+        )
+            .hash(&mut h);
+        reading_minutes(d.parsed.md.word_count).hash(&mut h);
+    }
+    r.site.aliases.hash(&mut h);
+    for t in &r.site.tags {
+        (&t.name, &t.slug, &t.docs).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Renders what changed on top of the previous snapshot.
+fn render(
+    r: &Renderer,
+    cache: &HashMap<String, Cached>,
+    epoch: u64,
+    prev: &Rendered,
+    old: &Snapshot,
+    copies: bool,
+    diags: &mut Diagnostics,
+) -> (Snapshot, RenderResult) {
+    let global = global_fingerprint(r, epoch);
+    let all = global != prev.global;
+    let fps: Vec<(usize, String, u64)> = r
+        .site
+        .order
+        .par_iter()
+        .map(|&i| {
+            let d = &r.site.docs[i];
+            let src = cache.get(&d.source).map_or(0, |c| c.hash);
+            (
+                i,
+                format!("{}index.html", d.path),
+                page_fingerprint(r, i, src),
+            )
+        })
+        .collect();
+    let todo: Vec<usize> = fps
+        .iter()
+        .filter(|(_, out, fp)| all || prev.pages.get(out) != Some(fp))
+        .map(|(i, _, _)| *i)
+        .collect();
+    let site_view = r.site_view();
+    let sink = MemSink::default();
+    r.render_docs(&todo, &site_view, &sink, diags);
+    let mut next = Snapshot {
+        pages: Files::new(),
+        ..old.clone()
+    };
+    let mut fresh = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+    for (_, out, _) in &fps {
+        let bytes = match fresh.remove(out) {
+            Some(b) => Arc::new(b),
+            None => match old.pages.get(out) {
+                Some(b) => b.clone(),
+                None => continue,
+            },
+        };
+        next.pages.insert(out.clone(), bytes);
+    }
+    let extras = extras_fingerprint(r, global);
+    if all || extras != prev.extras {
+        next.extras = layer(|s, d| r.render_extras(&site_view, s, d), diags);
+    }
+    if all || copies || old.copies.is_empty() {
+        next.copies = layer(|s, d| r.copy_files(s, d), diags);
+    }
+    let state = Rendered {
+        global,
+        pages: fps.into_iter().map(|(_, out, fp)| (out, fp)).collect(),
+        extras,
+    };
+    (
+        next,
+        RenderResult {
+            state,
+            pages_rendered: todo.len(),
+        },
+    )
+}
+
+fn layer(f: impl FnOnce(&MemSink, &mut Diagnostics) -> usize, diags: &mut Diagnostics) -> Files {
+    let sink = MemSink::default();
+    f(&sink, diags);
+    let files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
+}
+
+/// Output paths that differ between two snapshots (as served, layers merged).
+fn changed_paths(old: &Snapshot, new: &Snapshot) -> Vec<String> {
+    let keys: BTreeSet<&String> = [
+        &old.pages,
+        &old.extras,
+        &old.copies,
+        &new.pages,
+        &new.extras,
+        &new.copies,
+    ]
+    .into_iter()
+    .flat_map(|m| m.keys())
+    .collect();
+    keys.into_iter()
+        .filter(|k| match (old.get(k), new.get(k)) {
+            (Some(a), Some(b)) => !Arc::ptr_eq(a, b) && a != b,
+            (None, None) => false,
+            _ => true,
+        })
+        .cloned()
+        .collect()
+}
