@@ -111,6 +111,13 @@ pub struct Engine {
     discover_diags: Vec<Diagnostic>,
     cache: HashMap<String, Cached>,
     epoch: u64,
+    /// The last assembled site, the problems assembling it found, and each source's index.
+    site: Option<Site>,
+    assemble_diags: Vec<Diagnostic>,
+    index: HashMap<String, usize>,
+    /// True when the snapshot was rendered from exactly `site`: only then may a rebuild patch
+    /// the site in place and re-render only what the changed pages touch.
+    clean: bool,
     rendered: Rendered,
     snapshot: Arc<Snapshot>,
     /// Set when a rebuild panicked: the next one starts from scratch.
@@ -129,6 +136,10 @@ impl Engine {
             discover_diags: Vec::new(),
             cache: HashMap::new(),
             epoch: 0,
+            site: None,
+            assemble_diags: Vec::new(),
+            index: HashMap::new(),
+            clean: false,
             rendered: Rendered::default(),
             snapshot: Arc::new(Snapshot::default()),
             poisoned: false,
@@ -162,10 +173,12 @@ impl Engine {
         match run {
             Ok(outcome) => {
                 self.poisoned = false;
+                self.clean = !outcome.failed();
                 outcome
             }
             Err(_) => {
                 self.poisoned = true;
+                self.clean = false;
                 let mut diags = Diagnostics::default();
                 diags.push(
                     Diagnostic::error(
@@ -174,9 +187,7 @@ impl Engine {
                         1,
                         "internal error during the rebuild (a panic was caught)",
                     )
-                    .with_help(
-                        "the preview keeps running; please report the change that caused it",
-                    ),
+                    .with_help("the preview keeps running; please report the change that caused it"),
                 );
                 Outcome {
                     diags,
@@ -188,76 +199,129 @@ impl Engine {
 
     fn run(&mut self, plan: &Plan) -> Outcome {
         let mut diags = Diagnostics::default();
+        let epoch = self.epoch;
         if !self.reload_base(plan, &mut diags) {
+            self.site = None;
             return Outcome {
                 diags: diags.sorted(),
                 ..Outcome::default()
             };
         }
-        self.update_sources(plan);
-        self.refresh_cache(plan);
-        let parsed: Vec<(SourceFile, &Cached)> = self
+        let structural = self.update_sources(plan);
+        let replaced = self.refresh_cache(plan, structural);
+        let quick = !structural && epoch == self.epoch && self.clean;
+        let touched = if quick { self.patch_site(&replaced) } else { None };
+        if touched.is_none() {
+            self.assemble();
+        }
+        self.collect_diags(&mut diags);
+        let (Some(base), Some(site)) = (self.base.as_ref(), self.site.as_ref()) else {
+            return Outcome::default();
+        };
+        let mut outcome = Outcome {
+            pages: site.docs.len(),
+            ..Outcome::default()
+        };
+        let theme = base.theme.as_ref().filter(|_| !diags.has_errors());
+        if let Some(theme) = theme {
+            let r = Renderer {
+                config: &base.config,
+                site,
+                theme,
+                data: &base.data,
+                highlighter: &base.highlighter,
+            };
+            let copies = plan.statics || plan.theme_static || plan.templates || plan.rescan;
+            let job = Job {
+                cache: &self.cache,
+                epoch: self.epoch,
+                prev: &self.rendered,
+                old: &self.snapshot,
+                copies,
+                touched: touched.as_deref(),
+            };
+            let (next, done) = render(&r, &job, &mut diags);
+            if !diags.has_errors() {
+                outcome.rendered = done.pages_rendered;
+                outcome.changed = done.changed;
+                self.snapshot = Arc::new(next);
+                self.rendered = done.state;
+            }
+        }
+        outcome.diags = diags.sorted();
+        outcome
+    }
+
+    /// Every problem known now: theme and data, discovery, each file's parse, the site.
+    fn collect_diags(&self, diags: &mut Diagnostics) {
+        if let Some(base) = &self.base {
+            diags.extend(base.diags.iter().cloned());
+        }
+        diags.extend(self.discover_diags.iter().cloned());
+        for f in &self.sources.markdown {
+            match self.cache.get(&f.rel).map(|c| &c.result) {
+                Some(Ok(doc)) => diags.extend(doc.md.diagnostics.iter().cloned()),
+                Some(Err(ds)) => diags.extend(ds.iter().cloned()),
+                None => {}
+            }
+        }
+        diags.extend(self.assemble_diags.iter().cloned());
+    }
+
+    /// Builds the site from every cached page.
+    fn assemble(&mut self) {
+        let Some(base) = self.base.as_ref() else {
+            return;
+        };
+        let docs: Vec<(SourceFile, Arc<ParsedDoc>)> = self
             .sources
             .markdown
             .iter()
-            .map(|f| (f.clone(), &self.cache[&f.rel]))
+            .filter_map(|f| match self.cache.get(&f.rel).map(|c| &c.result) {
+                Some(Ok(doc)) => Some((f.clone(), doc.clone())),
+                _ => None,
+            })
             .collect();
-        let base = self.base.as_ref().expect("loaded above");
-        diags.extend(base.diags.iter().cloned());
-        diags.extend(self.discover_diags.iter().cloned());
-        let mut docs = Vec::with_capacity(parsed.len());
-        for (file, cached) in parsed {
-            match &cached.result {
-                Ok(doc) => {
-                    diags.extend(doc.md.diagnostics.iter().cloned());
-                    docs.push((file, doc.clone()));
-                }
-                Err(ds) => diags.extend(ds.iter().cloned()),
-            }
-        }
+        let mut d = Diagnostics::default();
         let site = assemble(
             &base.config,
             docs,
             self.sources.assets.clone(),
             self.sources.static_files.clone(),
-            &mut diags,
+            &mut d,
         );
-        let Some(theme) = base.theme.as_ref().filter(|_| !diags.has_errors()) else {
-            return Outcome {
-                diags: diags.sorted(),
-                pages: site.docs.len(),
-                ..Outcome::default()
+        self.assemble_diags = d.0;
+        self.index = site
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, doc)| (doc.source.clone(), i))
+            .collect();
+        self.site = Some(site);
+    }
+
+    /// When the changed pages kept everything the site is assembled from (front matter,
+    /// heading ids, link targets), swaps their parsed text into the site instead of
+    /// assembling it again, and returns their indices.
+    fn patch_site(&mut self, replaced: &[String]) -> Option<Vec<usize>> {
+        let site = self.site.as_ref()?;
+        let mut touched = Vec::with_capacity(replaced.len());
+        for rel in replaced {
+            let i = *self.index.get(rel)?;
+            let Ok(new) = &self.cache.get(rel)?.result else {
+                return None;
             };
-        };
-        let copies = plan.statics || plan.theme_static || plan.templates || plan.rescan;
-        let r = Renderer {
-            config: &base.config,
-            site: &site,
-            theme,
-            data: &base.data,
-            highlighter: &base.highlighter,
-        };
-        let (next, rendered) = render(
-            &r,
-            &self.cache,
-            self.epoch,
-            &self.rendered,
-            &self.snapshot,
-            copies,
-            &mut diags,
-        );
-        let mut outcome = Outcome {
-            pages: site.docs.len(),
-            ..Outcome::default()
-        };
-        if !diags.has_errors() {
-            outcome.rendered = rendered.pages_rendered;
-            outcome.changed = changed_paths(&self.snapshot, &next);
-            self.snapshot = Arc::new(next);
-            self.rendered = rendered.state;
+            let flagged = self.assemble_diags.iter().any(|d| &d.path == rel);
+            if flagged || !same_shape(&site.docs[i].parsed, new) {
+                return None;
+            }
+            touched.push((i, new.clone()));
         }
-        outcome.diags = diags.sorted();
-        outcome
+        let site = self.site.as_mut()?;
+        for (i, doc) in &touched {
+            site.docs[*i].parsed = doc.clone();
+        }
+        Some(touched.into_iter().map(|(i, _)| i).collect())
     }
 
     /// The config; in serve mode with base_url moved to the local server, same path.
@@ -313,36 +377,45 @@ impl Engine {
     }
 
     /// Rediscovers the sources unless every changed path is a Markdown file we already know
-    /// and that is still there (the common case of saving a page).
-    fn update_sources(&mut self, plan: &Plan) {
-        let known = |p: &String| {
-            self.sources.markdown.iter().any(|f| &f.rel == p) && self.root.join(p).is_file()
-        };
+    /// and that is still there (the common case of saving a page). True when it rediscovered.
+    fn update_sources(&mut self, plan: &Plan) -> bool {
+        let known = |p: &String| self.index.contains_key(p) && self.root.join(p).is_file();
         let structural = plan.rescan
             || plan.config
             || plan.statics
             || plan.data
+            || self.site.is_none()
             || !plan.content.iter().all(known);
         if structural {
             let mut d = Diagnostics::default();
             self.sources = discover(&self.root, &mut d);
             self.discover_diags = d.0;
         }
+        structural
     }
 
-    /// Re-reads what may have changed and parses the files whose text is new.
-    fn refresh_cache(&mut self, plan: &Plan) {
+    /// Re-reads what may have changed and parses the files whose text is new; returns them.
+    fn refresh_cache(&mut self, plan: &Plan, structural: bool) -> Vec<String> {
         let base = self.base.as_ref().expect("loaded");
         let all = plan.rescan || plan.config;
-        let stale: Vec<&SourceFile> = self
-            .sources
-            .markdown
-            .iter()
-            .filter(|f| all || plan.content.contains(&f.rel) || !self.cache.contains_key(&f.rel))
-            .collect();
-        let fresh: Vec<(String, Option<Cached>)> = stale
+        let stale: Vec<&SourceFile> = if structural {
+            self.sources
+                .markdown
+                .iter()
+                .filter(|f| {
+                    all || plan.content.contains(&f.rel) || !self.cache.contains_key(&f.rel)
+                })
+                .collect()
+        } else {
+            self.sources
+                .markdown
+                .iter()
+                .filter(|f| plan.content.contains(&f.rel))
+                .collect()
+        };
+        let fresh: Vec<(String, Cached)> = stale
             .par_iter()
-            .map(|f| {
+            .filter_map(|f| {
                 let (hash, text) = match read_text(f) {
                     Ok(t) => (hash_of(&t), Ok(t)),
                     Err(d) => (0, Err(d)),
@@ -352,27 +425,40 @@ impl Engine {
                     .get(&f.rel)
                     .is_some_and(|c| c.hash == hash && hash != 0);
                 if same {
-                    return (f.rel.clone(), None);
+                    return None;
                 }
-                let result = text
-                    .map_err(|d| vec![d])
-                    .and_then(|t| parse_doc_guarded(&f.rel, &t, &base.highlighter).map(Arc::new));
-                (f.rel.clone(), Some(Cached { hash, result }))
+                let result = text.map_err(|d| vec![d]).and_then(|t| {
+                    parse_doc_guarded(&f.rel, &t, &base.highlighter).map(Arc::new)
+                });
+                Some((f.rel.clone(), Cached { hash, result }))
             })
             .collect();
-        for (rel, c) in fresh {
-            if let Some(c) = c {
-                self.cache.insert(rel, c);
-            }
+        let replaced: Vec<String> = fresh.iter().map(|(rel, _)| rel.clone()).collect();
+        self.cache.extend(fresh);
+        if structural {
+            let live: BTreeSet<&str> = self
+                .sources
+                .markdown
+                .iter()
+                .map(|f| f.rel.as_str())
+                .collect();
+            self.cache.retain(|k, _| live.contains(k.as_str()));
         }
-        let live: BTreeSet<&str> = self
-            .sources
-            .markdown
-            .iter()
-            .map(|f| f.rel.as_str())
-            .collect();
-        self.cache.retain(|k, _| live.contains(k.as_str()));
+        replaced
     }
+}
+
+/// Whether two parses of a page give the site the same shape: same front matter, heading ids
+/// and link targets. Then only the page itself, and lists showing its reading time, change.
+fn same_shape(old: &ParsedDoc, new: &ParsedDoc) -> bool {
+    let ids = |d: &ParsedDoc| d.md.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    let links = |d: &ParsedDoc| {
+        d.md.links
+            .iter()
+            .map(|l| (l.dest.clone(), l.is_image))
+            .collect::<Vec<_>>()
+    };
+    old.front == new.front && ids(old) == ids(new) && links(old) == links(new)
 }
 
 fn hash_of(text: &str) -> u64 {
@@ -403,6 +489,19 @@ fn hash_json(h: &mut DefaultHasher, v: &impl serde::Serialize) {
 struct RenderResult {
     state: Rendered,
     pages_rendered: usize,
+    changed: Vec<String>,
+}
+
+/// What `render` compares against.
+struct Job<'a> {
+    cache: &'a HashMap<String, Cached>,
+    epoch: u64,
+    prev: &'a Rendered,
+    old: &'a Snapshot,
+    /// Static, asset or theme files changed: copy them all again.
+    copies: bool,
+    /// Set when the site was patched in place: only these pages' text changed.
+    touched: Option<&'a [usize]>,
 }
 
 /// Everything every page reads besides itself: the navigation and the site view.
@@ -456,74 +555,99 @@ fn extras_fingerprint(r: &Renderer, global: u64) -> u64 {
     h.finish()
 }
 
+/// The fingerprint of each page's output, by output path. After an in-place patch only the
+/// changed pages and their sections (whose lists show reading times) can differ.
+fn page_fingerprints(r: &Renderer, job: &Job) -> HashMap<String, u64> {
+    let out = |i: usize| format!("{}index.html", r.site.docs[i].path);
+    let fp = |i: usize| {
+        let d = &r.site.docs[i];
+        let src = job.cache.get(&d.source).map_or(0, |c| c.hash);
+        page_fingerprint(r, i, src)
+    };
+    match job.touched {
+        Some(touched) => {
+            let mut fps = job.prev.pages.clone();
+            let parents = touched.iter().filter_map(|&i| r.site.docs[i].parent);
+            for i in touched.iter().copied().chain(parents) {
+                fps.insert(out(i), fp(i));
+            }
+            fps
+        }
+        None => r.site.order.par_iter().map(|&i| (out(i), fp(i))).collect(),
+    }
+}
+
 /// Renders what changed on top of the previous snapshot.
-fn render(
-    r: &Renderer,
-    cache: &HashMap<String, Cached>,
-    epoch: u64,
-    prev: &Rendered,
-    old: &Snapshot,
-    copies: bool,
-    diags: &mut Diagnostics,
-) -> (Snapshot, RenderResult) {
-    let global = global_fingerprint(r, epoch);
-    let all = global != prev.global;
-    let fps: Vec<(usize, String, u64)> = r
+fn render(r: &Renderer, job: &Job, diags: &mut Diagnostics) -> (Snapshot, RenderResult) {
+    let global = match job.touched {
+        Some(_) => job.prev.global,
+        None => global_fingerprint(r, job.epoch),
+    };
+    let all = global != job.prev.global;
+    let fps = page_fingerprints(r, job);
+    let todo: Vec<usize> = r
         .site
         .order
-        .par_iter()
-        .map(|&i| {
-            let d = &r.site.docs[i];
-            let src = cache.get(&d.source).map_or(0, |c| c.hash);
-            (
-                i,
-                format!("{}index.html", d.path),
-                page_fingerprint(r, i, src),
-            )
-        })
-        .collect();
-    let todo: Vec<usize> = fps
         .iter()
-        .filter(|(_, out, fp)| all || prev.pages.get(out) != Some(fp))
-        .map(|(i, _, _)| *i)
+        .copied()
+        .filter(|&i| {
+            let out = format!("{}index.html", r.site.docs[i].path);
+            all || job.prev.pages.get(&out) != fps.get(&out)
+        })
         .collect();
     let site_view = r.site_view();
     let sink = MemSink::default();
     r.render_docs(&todo, &site_view, &sink, diags);
-    let mut next = Snapshot {
-        pages: Files::new(),
-        ..old.clone()
-    };
-    let mut fresh = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
-    for (_, out, _) in &fps {
-        let bytes = match fresh.remove(out) {
-            Some(b) => Arc::new(b),
-            None => match old.pages.get(out) {
-                Some(b) => b.clone(),
-                None => continue,
-            },
-        };
-        next.pages.insert(out.clone(), bytes);
+    let fresh = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut next = job.old.clone();
+    let mut changed = Vec::new();
+    if job.prev.pages.len() != fps.len() || fps.keys().any(|k| !job.prev.pages.contains_key(k)) {
+        next.pages.retain(|k, _| fps.contains_key(k));
+        changed.extend(job.old.pages.keys().filter(|k| !fps.contains_key(*k)).cloned());
+    }
+    for (path, bytes) in fresh {
+        if job.old.pages.get(&path).is_none_or(|b| **b != bytes) {
+            changed.push(path.clone());
+        }
+        next.pages.insert(path, Arc::new(bytes));
     }
     let extras = extras_fingerprint(r, global);
-    if all || extras != prev.extras {
+    if all || extras != job.prev.extras {
         next.extras = layer(|s, d| r.render_extras(&site_view, s, d), diags);
+        changed.extend(layer_changes(&job.old.extras, &next.extras));
     }
-    if all || copies || old.copies.is_empty() {
+    if all || job.copies || job.old.copies.is_empty() {
         next.copies = layer(|s, d| r.copy_files(s, d), diags);
+        changed.extend(layer_changes(&job.old.copies, &next.copies));
     }
+    // A path whose winning layer did not change bytes is not a change for the browser.
+    changed.sort();
+    changed.dedup();
+    changed.retain(|p| match (job.old.get(p), next.get(p)) {
+        (Some(a), Some(b)) => a != b,
+        (None, None) => false,
+        _ => true,
+    });
     let state = Rendered {
         global,
-        pages: fps.into_iter().map(|(_, out, fp)| (out, fp)).collect(),
+        pages: fps,
         extras,
     };
-    (
-        next,
-        RenderResult {
-            state,
-            pages_rendered: todo.len(),
-        },
-    )
+    let done = RenderResult {
+        state,
+        pages_rendered: todo.len(),
+        changed,
+    };
+    (next, done)
+}
+
+fn layer_changes<'a>(old: &'a Files, new: &'a Files) -> impl Iterator<Item = String> + 'a {
+    let gone = old.keys().filter(|k| !new.contains_key(*k));
+    let differ = new
+        .iter()
+        .filter(|(k, v)| old.get(*k).is_none_or(|o| o != *v))
+        .map(|(k, _)| k);
+    gone.chain(differ).cloned()
 }
 
 fn layer(f: impl FnOnce(&MemSink, &mut Diagnostics) -> usize, diags: &mut Diagnostics) -> Files {
@@ -531,27 +655,4 @@ fn layer(f: impl FnOnce(&MemSink, &mut Diagnostics) -> usize, diags: &mut Diagno
     f(&sink, diags);
     let files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
-}
-
-/// Output paths that differ between two snapshots (as served, layers merged).
-fn changed_paths(old: &Snapshot, new: &Snapshot) -> Vec<String> {
-    let keys: BTreeSet<&String> = [
-        &old.pages,
-        &old.extras,
-        &old.copies,
-        &new.pages,
-        &new.extras,
-        &new.copies,
-    ]
-    .into_iter()
-    .flat_map(|m| m.keys())
-    .collect();
-    keys.into_iter()
-        .filter(|k| match (old.get(k), new.get(k)) {
-            (Some(a), Some(b)) => !Arc::ptr_eq(a, b) && a != b,
-            (None, None) => false,
-            _ => true,
-        })
-        .cloned()
-        .collect()
 }
