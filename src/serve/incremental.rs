@@ -187,7 +187,9 @@ impl Engine {
                         1,
                         "internal error during the rebuild (a panic was caught)",
                     )
-                    .with_help("the preview keeps running; please report the change that caused it"),
+                    .with_help(
+                        "the preview keeps running; please report the change that caused it",
+                    ),
                 );
                 Outcome {
                     diags,
@@ -210,7 +212,11 @@ impl Engine {
         let structural = self.update_sources(plan);
         let replaced = self.refresh_cache(plan, structural);
         let quick = !structural && epoch == self.epoch && self.clean;
-        let touched = if quick { self.patch_site(&replaced) } else { None };
+        let touched = if quick {
+            self.patch_site(&replaced)
+        } else {
+            None
+        };
         if touched.is_none() {
             self.assemble();
         }
@@ -427,9 +433,9 @@ impl Engine {
                 if same {
                     return None;
                 }
-                let result = text.map_err(|d| vec![d]).and_then(|t| {
-                    parse_doc_guarded(&f.rel, &t, &base.highlighter).map(Arc::new)
-                });
+                let result = text
+                    .map_err(|d| vec![d])
+                    .and_then(|t| parse_doc_guarded(&f.rel, &t, &base.highlighter).map(Arc::new));
                 Some((f.rel.clone(), Cached { hash, result }))
             })
             .collect();
@@ -451,7 +457,12 @@ impl Engine {
 /// Whether two parses of a page give the site the same shape: same front matter, heading ids
 /// and link targets. Then only the page itself, and lists showing its reading time, change.
 fn same_shape(old: &ParsedDoc, new: &ParsedDoc) -> bool {
-    let ids = |d: &ParsedDoc| d.md.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    let ids = |d: &ParsedDoc| {
+        d.md.headings
+            .iter()
+            .map(|h| h.id.clone())
+            .collect::<Vec<_>>()
+    };
     let links = |d: &ParsedDoc| {
         d.md.links
             .iter()
@@ -603,7 +614,13 @@ fn render(r: &Renderer, job: &Job, diags: &mut Diagnostics) -> (Snapshot, Render
     let mut changed = Vec::new();
     if job.prev.pages.len() != fps.len() || fps.keys().any(|k| !job.prev.pages.contains_key(k)) {
         next.pages.retain(|k, _| fps.contains_key(k));
-        changed.extend(job.old.pages.keys().filter(|k| !fps.contains_key(*k)).cloned());
+        changed.extend(
+            job.old
+                .pages
+                .keys()
+                .filter(|k| !fps.contains_key(*k))
+                .cloned(),
+        );
     }
     for (path, bytes) in fresh {
         if job.old.pages.get(&path).is_none_or(|b| **b != bytes) {
