@@ -477,3 +477,55 @@ fn http_preview_on_port_zero() {
     assert!(ev.contains("\"error\":false"), "{ev}");
     assert_eq!(request(addr, "GET", "/repo/guide/details/", &host).0, 200);
 }
+
+/// Every file under `dir`, by path relative to it.
+fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                backlot::source::rel_path(dir, e.path()),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn build_watch_keeps_the_output_folder_in_step() {
+    let (_dir, root) = copy_fixture(FIXTURE);
+    let mut engine = Engine::new(&root, Overrides::default());
+    assert!(!engine.rebuild(&Plan::full()).failed());
+    backlot::serve::sync_output(&engine, None).unwrap();
+    let ops = [
+        Op::EditBody(2, 3),
+        Op::AddSection(7),
+        Op::AddPage(1, 9),
+        Op::EditTitle(0, 4),
+        Op::DeleteSection(0),
+        Op::EditStatic(2),
+        Op::DeletePage(0),
+    ];
+    for op in &ops {
+        let outcome = engine.rebuild(&plan_for(&apply(&root, op)));
+        assert!(!outcome.failed(), "{op:?}: {:?}", outcome.diags);
+        backlot::serve::sync_output(&engine, Some(&outcome.changed)).unwrap();
+        let on_disk = read_tree(&root.join("public"));
+        assert!(
+            on_disk == clean_build(&root).unwrap(),
+            "public/ differs after {op:?}"
+        );
+        let dirs = walkdir::WalkDir::new(root.join("public"))
+            .into_iter()
+            .filter_map(Result::ok);
+        for d in dirs.filter(|e| e.file_type().is_dir()) {
+            assert!(
+                std::fs::read_dir(d.path()).unwrap().next().is_some(),
+                "empty {:?}",
+                d.path()
+            );
+        }
+    }
+}

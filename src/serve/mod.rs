@@ -132,7 +132,7 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
     let first = timed(&mut engine, &Plan::full());
     report(&first);
     if !first.failed() {
-        if let Err(e) = write_all(&engine) {
+        if let Err(e) = sync_output(&engine, None) {
             eprintln!("error: cannot write the output folder: {e}");
         }
     }
@@ -157,11 +157,8 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
         let outcome = timed(&mut engine, &plan);
         report(&outcome);
         if !outcome.failed() {
-            let done = if written_once {
-                write_changes(&engine, &outcome.changed)
-            } else {
-                write_all(&engine)
-            };
+            let changed = written_once.then_some(outcome.changed.as_slice());
+            let done = sync_output(&engine, changed);
             match done {
                 Ok(()) => written_once = true,
                 Err(e) => eprintln!("error: cannot update the output folder: {e}"),
@@ -236,6 +233,15 @@ fn publish(shared: &Shared, engine: &Engine, outcome: &Outcome, first: bool) {
     }
 }
 
+/// Brings the output folder up to date with the engine's snapshot: only the `changed` paths,
+/// or everything (through a staging folder) when `changed` is None.
+pub fn sync_output(engine: &Engine, changed: Option<&[String]>) -> std::io::Result<()> {
+    match changed {
+        Some(paths) => write_changes(engine, paths),
+        None => write_all(engine),
+    }
+}
+
 /// The whole snapshot into the output folder, through a staging folder.
 fn write_all(engine: &Engine) -> std::io::Result<()> {
     let Some(config) = engine.config() else {
@@ -263,10 +269,21 @@ fn write_changes(engine: &Engine, changed: &[String]) -> std::io::Result<()> {
     for path in changed {
         match snapshot.get(path) {
             Some(bytes) => sink.write(path, bytes)?,
-            None => match std::fs::remove_file(config.output_dir.join(path)) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            },
+            None => {
+                let file = config.output_dir.join(path);
+                match std::fs::remove_file(&file) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
+                // Folders left empty go too, as they would after a clean build.
+                let mut dir = file.parent();
+                while let Some(d) = dir.filter(|d| *d != config.output_dir) {
+                    if std::fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
         }
     }
     Ok(())
