@@ -1,4 +1,4 @@
-//! The command line (clap derive): build / check / new, with the site arguments shared.
+//! The command line (clap derive): build / serve / check / new, with the site arguments shared.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -24,6 +24,30 @@ pub enum Command {
         /// Write the site here instead of site.toml's output_dir.
         #[arg(long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Keep watching the site and update the output folder after every change.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Preview the site: serve it from memory, rebuild on every change, reload open pages.
+    Serve {
+        /// The site's root folder (holding site.toml).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on; anything but 127.0.0.1 lets other machines reach the preview.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on; 0 picks a free one (the address is printed).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Watch by polling instead of native file events.
+        #[arg(long, hide = true)]
+        poll: bool,
     },
     /// Do everything build does except writing, treating warnings as errors (for pull requests).
     Check {

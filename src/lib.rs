@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;

@@ -13,13 +13,20 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, output } => {
+        Command::Build {
+            site,
+            output,
+            watch,
+        } => {
             let overrides = Overrides {
                 output,
                 base_url: site.base_url,
                 drafts: site.drafts,
                 repository_url: site.repo_url,
             };
+            if watch {
+                return backlot::serve::watch_build(&site.root, &overrides);
+            }
             let (summary, diags) = pipeline::build(&site.root, &overrides);
             finish("build", Format::Human, summary, diags, &site.root)
         }
@@ -47,6 +54,24 @@ fn main() -> ExitCode {
             }
             finish("check", format, summary, diags, &site.root)
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+            poll,
+        } => backlot::serve::run(&backlot::serve::Options {
+            root,
+            overrides: Overrides {
+                drafts,
+                ..Overrides::default()
+            },
+            bind,
+            port,
+            open,
+            poll,
+        }),
         Command::New { path, root } => {
             match backlot::new::new_page(&root, &path) {
                 Ok(shown) => {

@@ -106,17 +106,39 @@ impl<'a> Renderer<'a> {
     /// Renders and writes everything; returns the number of files written.
     pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let site_view = self.site_view();
-        let results: Vec<Result<(), Diagnostic>> = self
-            .site
-            .order
+        let mut written = self.render_docs(&self.site.order, &site_view, sink, diags);
+        written += self.render_extras(&site_view, sink, diags);
+        written += self.copy_files(sink, diags);
+        written
+    }
+
+    /// Renders the given documents' pages (in parallel); `serve` re-renders only some.
+    pub fn render_docs(
+        &self,
+        which: &[usize],
+        site_view: &SiteView,
+        sink: &dyn Sink,
+        diags: &mut Diagnostics,
+    ) -> usize {
+        let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
-            .map(|&i| self.render_doc(i, &site_view, sink))
+            .map(|&i| self.render_doc(i, site_view, sink))
             .collect();
         // Each document is two files: its page and its Markdown copy.
-        let mut written = results.len() * 2;
+        let written = results.len() * 2;
         diags.extend(results.into_iter().filter_map(Result::err));
-        let extra: Vec<(String, Vec<u8>)> = self.extra_files(&site_view, diags);
-        written += extra.len();
+        written
+    }
+
+    /// Tag pages, 404, aliases, feeds and the other generated files.
+    pub fn render_extras(
+        &self,
+        site_view: &SiteView,
+        sink: &dyn Sink,
+        diags: &mut Diagnostics,
+    ) -> usize {
+        let extra: Vec<(String, Vec<u8>)> = self.extra_files(site_view, diags);
+        let written = extra.len();
         for (path, bytes) in extra {
             if let Err(e) = sink.write(&path, &bytes) {
                 diags.push(Diagnostic::error(
@@ -127,11 +149,10 @@ impl<'a> Renderer<'a> {
                 ));
             }
         }
-        written += self.copy_files(sink, diags);
         written
     }
 
-    fn site_view(&self) -> SiteView<'a> {
+    pub fn site_view(&self) -> SiteView<'a> {
         let s = &self.config.site;
         SiteView {
             title: &s.title,
@@ -263,7 +284,7 @@ impl<'a> Renderer<'a> {
             .render(&template, &ctx, &format!("{}:{}", doc.source, sc.line))
     }
 
-    fn page_view(&self, i: usize, content: String) -> PageView<'_> {
+    pub fn page_view(&self, i: usize, content: String) -> PageView<'_> {
         let site = self.site;
         let doc = &site.docs[i];
         let fm = doc.front();
@@ -535,7 +556,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// static/, content assets and the theme's static files, copied as they are.
-    fn copy_files(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+    pub fn copy_files(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let mut files: Vec<(String, Result<Vec<u8>, String>, String)> = Vec::new();
         for (name, bytes) in &self.theme.static_files {
             files.push((

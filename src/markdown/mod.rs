@@ -49,7 +49,7 @@ pub struct LinkRef {
     pub dest_span: Option<Range<usize>>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct Heading {
     pub level: u8,
     pub id: String,

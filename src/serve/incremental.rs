@@ -1,0 +1,686 @@
+//! Incremental rebuilds for `serve` and `build --watch`: parsed pages cached by content hash,
+//! the site re-assembled (cheap) after every change, and only the outputs whose inputs changed
+//! rendered again. The result is always byte-identical to a clean build (a property test checks
+//! it).
+//!
+//! What decides a re-render is a fingerprint of everything an output reads:
+//! - every page: the epoch (config, theme and data; bumped when any of them reloads), the
+//!   navigation (tree, titles, URLs) and the site view;
+//! - one page: its source's hash, its resolved links, and its page view without the body
+//!   (neighbours, breadcrumbs, children lists...), so a changed title or description re-renders
+//!   exactly the pages that show it;
+//! - the generated files (tags, feed, sitemap, 404, aliases): the list-relevant fields of every
+//!   page. Copied files are copied again when a static, asset or theme file changed.
+
+use super::watcher::Plan;
+use crate::config::{Config, Overrides};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::highlight::Highlighter;
+use crate::output::MemSink;
+use crate::page::{parse_doc_guarded, ParsedDoc};
+use crate::render::{reading_minutes, Renderer};
+use crate::site::{assemble, Site};
+use crate::source::{discover, read_text, SourceFile, Sources};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub type Bytes = Arc<Vec<u8>>;
+pub type Files = BTreeMap<String, Bytes>;
+
+/// A complete rendered site in memory, in three layers written in the same order as a clean
+/// build writes them (pages, then generated files, then copies), so a later layer wins.
+#[derive(Clone, Default)]
+pub struct Snapshot {
+    pub pages: Files,
+    pub extras: Files,
+    pub copies: Files,
+}
+
+impl Snapshot {
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
+        self.copies
+            .get(path)
+            .or_else(|| self.extras.get(path))
+            .or_else(|| self.pages.get(path))
+    }
+
+    /// Every file as a clean build would write it.
+    pub fn merged(&self) -> Files {
+        let mut all = self.pages.clone();
+        all.extend(self.extras.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all.extend(self.copies.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty() && self.extras.is_empty() && self.copies.is_empty()
+    }
+}
+
+/// A cached parse: the hash of the text it came from and the result.
+struct Cached {
+    hash: u64,
+    result: Result<Arc<ParsedDoc>, Vec<Diagnostic>>,
+}
+
+/// Config, theme and data: reloaded only when their files change.
+struct Base {
+    config: Config,
+    highlighter: Highlighter,
+    theme: Option<Theme>,
+    data: serde_json::Value,
+    /// Problems found loading the theme and data, shown with every rebuild until fixed.
+    diags: Vec<Diagnostic>,
+}
+
+/// Fingerprints of what the current snapshot was rendered from.
+#[derive(Default)]
+struct Rendered {
+    global: u64,
+    pages: HashMap<String, u64>,
+    extras: u64,
+}
+
+/// What one rebuild did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Output paths whose bytes changed, appeared or disappeared; empty when nothing did.
+    pub changed: Vec<String>,
+    pub diags: Diagnostics,
+    /// Pages rendered again (for the benchmark and tests).
+    pub rendered: usize,
+    pub pages: usize,
+}
+
+impl Outcome {
+    pub fn failed(&self) -> bool {
+        self.diags.has_errors()
+    }
+}
+
+pub struct Engine {
+    root: PathBuf,
+    overrides: Overrides,
+    base: Option<Base>,
+    sources: Sources,
+    discover_diags: Vec<Diagnostic>,
+    cache: HashMap<String, Cached>,
+    epoch: u64,
+    /// The last assembled site, the problems assembling it found, and each source's index.
+    site: Option<Site>,
+    assemble_diags: Vec<Diagnostic>,
+    index: HashMap<String, usize>,
+    /// True when the snapshot was rendered from exactly `site`: only then may a rebuild patch
+    /// the site in place and re-render only what the changed pages touch.
+    clean: bool,
+    rendered: Rendered,
+    snapshot: Arc<Snapshot>,
+    /// Set when a rebuild panicked: the next one starts from scratch.
+    poisoned: bool,
+    /// "http://127.0.0.1:1111" in serve mode: absolute URLs point at the preview.
+    local_origin: Option<String>,
+}
+
+impl Engine {
+    pub fn new(root: &Path, overrides: Overrides) -> Engine {
+        Engine {
+            root: root.to_path_buf(),
+            overrides,
+            base: None,
+            sources: Sources::default(),
+            discover_diags: Vec::new(),
+            cache: HashMap::new(),
+            epoch: 0,
+            site: None,
+            assemble_diags: Vec::new(),
+            index: HashMap::new(),
+            clean: false,
+            rendered: Rendered::default(),
+            snapshot: Arc::new(Snapshot::default()),
+            poisoned: false,
+            local_origin: None,
+        }
+    }
+
+    /// Serve mode: permalinks, the feed and the sitemap use the preview's address.
+    pub fn with_local_origin(mut self, origin: &str) -> Engine {
+        self.local_origin = Some(origin.trim_end_matches('/').to_string());
+        self
+    }
+
+    /// The last good site.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.clone()
+    }
+
+    /// The config of the last successful load, if any.
+    pub fn config(&self) -> Option<&Config> {
+        self.base.as_ref().map(|b| &b.config)
+    }
+
+    /// Applies a plan. A panic anywhere is caught and reported; the next rebuild starts over.
+    pub fn rebuild(&mut self, plan: &Plan) -> Outcome {
+        let mut plan = plan.clone();
+        if self.poisoned || self.base.is_none() {
+            plan.merge(Plan::full());
+        }
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(&plan)));
+        match run {
+            Ok(outcome) => {
+                self.poisoned = false;
+                self.clean = !outcome.failed();
+                outcome
+            }
+            Err(_) => {
+                self.poisoned = true;
+                self.clean = false;
+                let mut diags = Diagnostics::default();
+                diags.push(
+                    Diagnostic::error(
+                        "site",
+                        1,
+                        1,
+                        "internal error during the rebuild (a panic was caught)",
+                    )
+                    .with_help(
+                        "the preview keeps running; please report the change that caused it",
+                    ),
+                );
+                Outcome {
+                    diags,
+                    ..Outcome::default()
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, plan: &Plan) -> Outcome {
+        let mut diags = Diagnostics::default();
+        let epoch = self.epoch;
+        if !self.reload_base(plan, &mut diags) {
+            self.site = None;
+            return Outcome {
+                diags: diags.sorted(),
+                ..Outcome::default()
+            };
+        }
+        let structural = self.update_sources(plan);
+        let replaced = self.refresh_cache(plan, structural);
+        let quick = !structural && epoch == self.epoch && self.clean;
+        let touched = if quick {
+            self.patch_site(&replaced)
+        } else {
+            None
+        };
+        if touched.is_none() {
+            self.assemble();
+        }
+        self.collect_diags(&mut diags);
+        let (Some(base), Some(site)) = (self.base.as_ref(), self.site.as_ref()) else {
+            return Outcome::default();
+        };
+        let mut outcome = Outcome {
+            pages: site.docs.len(),
+            ..Outcome::default()
+        };
+        let theme = base.theme.as_ref().filter(|_| !diags.has_errors());
+        if let Some(theme) = theme {
+            let r = Renderer {
+                config: &base.config,
+                site,
+                theme,
+                data: &base.data,
+                highlighter: &base.highlighter,
+            };
+            let copies = plan.statics || plan.theme_static || plan.templates || plan.rescan;
+            let job = Job {
+                cache: &self.cache,
+                epoch: self.epoch,
+                prev: &self.rendered,
+                old: &self.snapshot,
+                copies,
+                touched: touched.as_deref(),
+            };
+            let (next, done) = render(&r, &job, &mut diags);
+            if !diags.has_errors() {
+                outcome.rendered = done.pages_rendered;
+                outcome.changed = done.changed;
+                self.snapshot = Arc::new(next);
+                self.rendered = done.state;
+            }
+        }
+        outcome.diags = diags.sorted();
+        outcome
+    }
+
+    /// Every problem known now: theme and data, discovery, each file's parse, the site.
+    fn collect_diags(&self, diags: &mut Diagnostics) {
+        if let Some(base) = &self.base {
+            diags.extend(base.diags.iter().cloned());
+        }
+        diags.extend(self.discover_diags.iter().cloned());
+        for f in &self.sources.markdown {
+            match self.cache.get(&f.rel).map(|c| &c.result) {
+                Some(Ok(doc)) => diags.extend(doc.md.diagnostics.iter().cloned()),
+                Some(Err(ds)) => diags.extend(ds.iter().cloned()),
+                None => {}
+            }
+        }
+        diags.extend(self.assemble_diags.iter().cloned());
+    }
+
+    /// Builds the site from every cached page.
+    fn assemble(&mut self) {
+        let Some(base) = self.base.as_ref() else {
+            return;
+        };
+        let docs: Vec<(SourceFile, Arc<ParsedDoc>)> = self
+            .sources
+            .markdown
+            .iter()
+            .filter_map(|f| match self.cache.get(&f.rel).map(|c| &c.result) {
+                Some(Ok(doc)) => Some((f.clone(), doc.clone())),
+                _ => None,
+            })
+            .collect();
+        let mut d = Diagnostics::default();
+        let site = assemble(
+            &base.config,
+            docs,
+            self.sources.assets.clone(),
+            self.sources.static_files.clone(),
+            &mut d,
+        );
+        self.assemble_diags = d.0;
+        self.index = site
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, doc)| (doc.source.clone(), i))
+            .collect();
+        self.site = Some(site);
+    }
+
+    /// When the changed pages kept everything the site is assembled from (front matter,
+    /// heading ids, link targets), swaps their parsed text into the site instead of
+    /// assembling it again, and returns their indices.
+    fn patch_site(&mut self, replaced: &[String]) -> Option<Vec<usize>> {
+        let site = self.site.as_ref()?;
+        let mut touched = Vec::with_capacity(replaced.len());
+        for rel in replaced {
+            let i = *self.index.get(rel)?;
+            let Ok(new) = &self.cache.get(rel)?.result else {
+                return None;
+            };
+            let flagged = self.assemble_diags.iter().any(|d| &d.path == rel);
+            if flagged || !same_shape(&site.docs[i].parsed, new) {
+                return None;
+            }
+            touched.push((i, new.clone()));
+        }
+        let site = self.site.as_mut()?;
+        for (i, doc) in &touched {
+            site.docs[*i].parsed = doc.clone();
+        }
+        Some(touched.into_iter().map(|(i, _)| i).collect())
+    }
+
+    /// The config; in serve mode with base_url moved to the local server, same path.
+    fn load_config(&self) -> Result<Config, Diagnostic> {
+        let config = Config::load(&self.root, &self.overrides)?;
+        match &self.local_origin {
+            None => Ok(config),
+            Some(origin) => {
+                let overrides = Overrides {
+                    base_url: Some(format!("{origin}{}", config.base_path)),
+                    ..self.overrides.clone()
+                };
+                Config::from_site(&self.root, config.site, &overrides)
+            }
+        }
+    }
+
+    /// Reloads config, theme and data as the plan says; false when the config cannot load.
+    fn reload_base(&mut self, plan: &Plan, diags: &mut Diagnostics) -> bool {
+        if plan.config || self.base.is_none() {
+            let config = match self.load_config() {
+                Ok(c) => c,
+                Err(d) => {
+                    diags.push(d);
+                    self.base = None;
+                    return false;
+                }
+            };
+            let highlighter = Highlighter::new(&config.site.highlight);
+            // Parsing depends on the highlighting settings: start the cache afresh.
+            self.cache.clear();
+            self.base = Some(Base {
+                config,
+                highlighter,
+                theme: None,
+                data: serde_json::Value::Null,
+                diags: Vec::new(),
+            });
+        }
+        let full = plan.config || plan.rescan;
+        let base = self.base.as_mut().expect("set above");
+        if full || plan.templates || plan.theme_static || plan.data || base.theme.is_none() {
+            let mut d = Diagnostics::default();
+            base.theme = Theme::load(&base.config, &mut d);
+            let sources = discover(&base.config.root, &mut Diagnostics::default());
+            base.data = crate::data::load(&sources.data, &mut d);
+            base.diags = d.0;
+            if full || plan.templates || plan.data {
+                self.epoch += 1;
+            }
+        }
+        true
+    }
+
+    /// Rediscovers the sources unless every changed path is a Markdown file we already know
+    /// and that is still there (the common case of saving a page). True when it rediscovered.
+    fn update_sources(&mut self, plan: &Plan) -> bool {
+        let known = |p: &String| self.index.contains_key(p) && self.root.join(p).is_file();
+        let structural = plan.rescan
+            || plan.config
+            || plan.statics
+            || plan.data
+            || self.site.is_none()
+            || !plan.content.iter().all(known);
+        if structural {
+            let mut d = Diagnostics::default();
+            self.sources = discover(&self.root, &mut d);
+            self.discover_diags = d.0;
+        }
+        structural
+    }
+
+    /// Re-reads what may have changed and parses the files whose text is new; returns them.
+    fn refresh_cache(&mut self, plan: &Plan, structural: bool) -> Vec<String> {
+        let base = self.base.as_ref().expect("loaded");
+        let all = plan.rescan || plan.config;
+        let stale: Vec<&SourceFile> = if structural {
+            self.sources
+                .markdown
+                .iter()
+                .filter(|f| {
+                    all || plan.content.contains(&f.rel) || !self.cache.contains_key(&f.rel)
+                })
+                .collect()
+        } else {
+            self.sources
+                .markdown
+                .iter()
+                .filter(|f| plan.content.contains(&f.rel))
+                .collect()
+        };
+        let fresh: Vec<(String, Cached)> = stale
+            .par_iter()
+            .filter_map(|f| {
+                let (hash, text) = match read_text(f) {
+                    Ok(t) => (hash_of(&t), Ok(t)),
+                    Err(d) => (0, Err(d)),
+                };
+                let same = self
+                    .cache
+                    .get(&f.rel)
+                    .is_some_and(|c| c.hash == hash && hash != 0);
+                if same {
+                    return None;
+                }
+                let result = text
+                    .map_err(|d| vec![d])
+                    .and_then(|t| parse_doc_guarded(&f.rel, &t, &base.highlighter).map(Arc::new));
+                Some((f.rel.clone(), Cached { hash, result }))
+            })
+            .collect();
+        let replaced: Vec<String> = fresh.iter().map(|(rel, _)| rel.clone()).collect();
+        self.cache.extend(fresh);
+        if structural {
+            let live: BTreeSet<&str> = self
+                .sources
+                .markdown
+                .iter()
+                .map(|f| f.rel.as_str())
+                .collect();
+            self.cache.retain(|k, _| live.contains(k.as_str()));
+        }
+        replaced
+    }
+}
+
+/// Whether two parses of a page give the site the same shape: same front matter, heading ids
+/// and link targets. Then only the page itself, and lists showing its reading time, change.
+fn same_shape(old: &ParsedDoc, new: &ParsedDoc) -> bool {
+    let ids = |d: &ParsedDoc| {
+        d.md.headings
+            .iter()
+            .map(|h| h.id.clone())
+            .collect::<Vec<_>>()
+    };
+    let links = |d: &ParsedDoc| {
+        d.md.links
+            .iter()
+            .map(|l| (l.dest.clone(), l.is_image))
+            .collect::<Vec<_>>()
+    };
+    old.front == new.front && ids(old) == ids(new) && links(old) == links(new)
+}
+
+fn hash_of(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    // 0 is kept for "could not read"
+    h.finish().max(1)
+}
+
+/// Feeds serialized JSON straight into a hasher.
+struct HashWriter<'a>(&'a mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hash_json(h: &mut DefaultHasher, v: &impl serde::Serialize) {
+    // Serializing plain view structs into a hasher cannot fail.
+    let _ = serde_json::to_writer(HashWriter(h), v);
+}
+
+struct RenderResult {
+    state: Rendered,
+    pages_rendered: usize,
+    changed: Vec<String>,
+}
+
+/// What `render` compares against.
+struct Job<'a> {
+    cache: &'a HashMap<String, Cached>,
+    epoch: u64,
+    prev: &'a Rendered,
+    old: &'a Snapshot,
+    /// Static, asset or theme files changed: copy them all again.
+    copies: bool,
+    /// Set when the site was patched in place: only these pages' text changed.
+    touched: Option<&'a [usize]>,
+}
+
+/// Everything every page reads besides itself: the navigation and the site view.
+fn global_fingerprint(r: &Renderer, epoch: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    epoch.hash(&mut h);
+    let site: &Site = r.site;
+    (site.docs.len(), site.home).hash(&mut h);
+    for d in &site.docs {
+        (
+            &d.path,
+            d.title(),
+            d.kind == crate::site::Kind::Section,
+            &d.children,
+        )
+            .hash(&mut h);
+    }
+    hash_json(&mut h, &r.site_view());
+    h.finish()
+}
+
+fn page_fingerprint(r: &Renderer, i: usize, source_hash: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    source_hash.hash(&mut h);
+    r.site.docs[i].link_urls.hash(&mut h);
+    let mut view = r.page_view(i, String::new());
+    // The table of contents comes from the page's own text, already in `source_hash`.
+    view.toc = &[];
+    hash_json(&mut h, &view);
+    h.finish()
+}
+
+/// What the generated files read of every page.
+fn extras_fingerprint(r: &Renderer, global: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    global.hash(&mut h);
+    for d in &r.site.docs {
+        let f = d.front();
+        (&d.path, d.title(), &f.description, &f.tags).hash(&mut h);
+        (
+            f.date.as_ref().map(|x| &x.0),
+            f.updated.as_ref().map(|x| &x.0),
+        )
+            .hash(&mut h);
+        reading_minutes(d.parsed.md.word_count).hash(&mut h);
+        // The search index reads each page's headings and prose.
+        (&d.parsed.md.headings, &d.parsed.md.text, d.parent).hash(&mut h);
+    }
+    r.site.aliases.hash(&mut h);
+    for t in &r.site.tags {
+        (&t.name, &t.slug, &t.docs).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The fingerprint of each page's output, by output path. After an in-place patch only the
+/// changed pages and their sections (whose lists show reading times) can differ.
+fn page_fingerprints(r: &Renderer, job: &Job) -> HashMap<String, u64> {
+    let out = |i: usize| format!("{}index.html", r.site.docs[i].path);
+    let fp = |i: usize| {
+        let d = &r.site.docs[i];
+        let src = job.cache.get(&d.source).map_or(0, |c| c.hash);
+        page_fingerprint(r, i, src)
+    };
+    match job.touched {
+        Some(touched) => {
+            let mut fps = job.prev.pages.clone();
+            let parents = touched.iter().filter_map(|&i| r.site.docs[i].parent);
+            for i in touched.iter().copied().chain(parents) {
+                fps.insert(out(i), fp(i));
+            }
+            fps
+        }
+        None => r.site.order.par_iter().map(|&i| (out(i), fp(i))).collect(),
+    }
+}
+
+/// The page output (`x/index.html`) that a page-layer file belongs to: each document also
+/// writes its Markdown copy `x/index.md`.
+fn page_output(path: &str) -> String {
+    match path.strip_suffix("index.md") {
+        Some(dir) => format!("{dir}index.html"),
+        None => path.to_string(),
+    }
+}
+
+/// Renders what changed on top of the previous snapshot.
+fn render(r: &Renderer, job: &Job, diags: &mut Diagnostics) -> (Snapshot, RenderResult) {
+    let global = match job.touched {
+        Some(_) => job.prev.global,
+        None => global_fingerprint(r, job.epoch),
+    };
+    let all = global != job.prev.global;
+    let fps = page_fingerprints(r, job);
+    let todo: Vec<usize> = r
+        .site
+        .order
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let out = format!("{}index.html", r.site.docs[i].path);
+            all || job.prev.pages.get(&out) != fps.get(&out)
+        })
+        .collect();
+    let site_view = r.site_view();
+    let sink = MemSink::default();
+    r.render_docs(&todo, &site_view, &sink, diags);
+    let fresh = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut next = job.old.clone();
+    let mut changed = Vec::new();
+    if job.prev.pages.len() != fps.len() || fps.keys().any(|k| !job.prev.pages.contains_key(k)) {
+        next.pages.retain(|k, _| fps.contains_key(&page_output(k)));
+        changed.extend(
+            job.old
+                .pages
+                .keys()
+                .filter(|k| !fps.contains_key(&page_output(k)))
+                .cloned(),
+        );
+    }
+    for (path, bytes) in fresh {
+        if job.old.pages.get(&path).is_none_or(|b| **b != bytes) {
+            changed.push(path.clone());
+        }
+        next.pages.insert(path, Arc::new(bytes));
+    }
+    let extras = extras_fingerprint(r, global);
+    if all || extras != job.prev.extras {
+        next.extras = layer(|s, d| r.render_extras(&site_view, s, d), diags);
+        changed.extend(layer_changes(&job.old.extras, &next.extras));
+    }
+    if all || job.copies || job.old.copies.is_empty() {
+        next.copies = layer(|s, d| r.copy_files(s, d), diags);
+        changed.extend(layer_changes(&job.old.copies, &next.copies));
+    }
+    // A path whose winning layer did not change bytes is not a change for the browser.
+    changed.sort();
+    changed.dedup();
+    changed.retain(|p| match (job.old.get(p), next.get(p)) {
+        (Some(a), Some(b)) => a != b,
+        (None, None) => false,
+        _ => true,
+    });
+    let state = Rendered {
+        global,
+        pages: fps,
+        extras,
+    };
+    let done = RenderResult {
+        state,
+        pages_rendered: todo.len(),
+        changed,
+    };
+    (next, done)
+}
+
+fn layer_changes<'a>(old: &'a Files, new: &'a Files) -> impl Iterator<Item = String> + 'a {
+    let gone = old.keys().filter(|k| !new.contains_key(*k));
+    let differ = new
+        .iter()
+        .filter(|(k, v)| old.get(*k).is_none_or(|o| o != *v))
+        .map(|(k, _)| k);
+    gone.chain(differ).cloned()
+}
+
+fn layer(f: impl FnOnce(&MemSink, &mut Diagnostics) -> usize, diags: &mut Diagnostics) -> Files {
+    let sink = MemSink::default();
+    f(&sink, diags);
+    let files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
+}

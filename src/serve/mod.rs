@@ -1,0 +1,303 @@
+//! The preview: `backlot serve` (HTTP from memory, live reload, error page) and
+//! `backlot build --watch` (public/ kept up to date). Both run the same loop: the watcher turns
+//! file events into a `Plan`, the incremental `Engine` applies it, and the result is published
+//! (a new in-memory snapshot plus a reload event, or changed files written to the output).
+
+pub mod http;
+pub mod incremental;
+pub mod watcher;
+
+use crate::config::Overrides;
+use crate::output::{DirSink, Sink, Staging};
+use http::{error_page, Served, Shared};
+use incremental::{Engine, Outcome};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::channel;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use watcher::{next_plan, Plan, Rebuild, Scope, Watch};
+
+/// How long the file system must stay quiet before a rebuild starts; a burst of events closer
+/// together than this (a `git checkout`) becomes one rebuild.
+const QUIET: Duration = Duration::from_millis(5);
+/// A burst that never goes quiet is still rebuilt this often.
+const MAX_WAIT: Duration = Duration::from_millis(1000);
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub overrides: Overrides,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    /// Use the polling watcher even where native watching works (tests, odd file systems).
+    pub poll: bool,
+}
+
+/// A running preview.
+pub struct Running {
+    /// The site's address, "http://127.0.0.1:1111/repo/".
+    pub url: String,
+    pub addr: SocketAddr,
+    pub shared: Arc<Shared>,
+}
+
+/// Starts the preview in background threads and returns once it is listening and the first
+/// build is done (failed or not: a failed first build shows its error page).
+pub fn start(opts: &Options) -> Result<Running, String> {
+    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server is not on an IP address")?;
+    let origin = format!("http://{addr}");
+    let mut engine = Engine::new(&opts.root, opts.overrides.clone()).with_local_origin(&origin);
+    let shared = Arc::new(Shared::new(&addr));
+    let first = timed(&mut engine, &Plan::full());
+    publish(&shared, &engine, &first, true);
+    let base = shared
+        .served
+        .read()
+        .map(|s| s.base_path.clone())
+        .unwrap_or_default();
+    let server = Arc::new(server);
+    for _ in 0..4 {
+        let (server, shared) = (server.clone(), shared.clone());
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                http::handle(&shared, request);
+            }
+        });
+    }
+    let pinger = shared.clone();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(30));
+        pinger.ping();
+    });
+    let (tx, rx) = channel();
+    let mut watch = Watch::start(&opts.root, tx, opts.poll)
+        .map_err(|e| format!("cannot watch the site: {e}"))?;
+    let (root, loop_shared) = (opts.root.clone(), shared.clone());
+    std::thread::spawn(move || loop {
+        let scope = scope_of(&engine, &root);
+        let Some(plan) = next_plan(&rx, &scope, QUIET, MAX_WAIT) else {
+            return;
+        };
+        if plan.rebuild() == Rebuild::Nothing {
+            continue;
+        }
+        let outcome = timed(&mut engine, &plan);
+        publish(&loop_shared, &engine, &outcome, false);
+        if plan.rescan {
+            let _ = watch.watch_all();
+        }
+    });
+    Ok(Running {
+        url: format!("{origin}{base}"),
+        addr,
+        shared,
+    })
+}
+
+/// Runs `backlot serve` until the process is stopped.
+pub fn run(opts: &Options) -> std::process::ExitCode {
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}, so other machines on the network can reach this preview\n  help: leave out --bind to serve on 127.0.0.1 only",
+            opts.bind
+        );
+    }
+    match start(opts) {
+        Ok(running) => {
+            println!("serving at {} (Ctrl-C to stop)", running.url);
+            if opts.open {
+                open_browser(&running.url);
+            }
+            loop {
+                std::thread::park();
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+/// `backlot build --watch`: builds public/ and keeps it up to date.
+pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode {
+    let mut engine = Engine::new(root, overrides.clone());
+    let first = timed(&mut engine, &Plan::full());
+    report(&first);
+    if !first.failed() {
+        if let Err(e) = sync_output(&engine, None) {
+            eprintln!("error: cannot write the output folder: {e}");
+        }
+    }
+    let (tx, rx) = channel();
+    let mut watch = match Watch::start(root, tx, false) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch the site: {e}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    println!("watching for changes (Ctrl-C to stop)");
+    let mut written_once = !first.failed();
+    loop {
+        let scope = scope_of(&engine, root);
+        let Some(plan) = next_plan(&rx, &scope, QUIET, MAX_WAIT) else {
+            return std::process::ExitCode::SUCCESS;
+        };
+        if plan.rebuild() == Rebuild::Nothing {
+            continue;
+        }
+        let outcome = timed(&mut engine, &plan);
+        report(&outcome);
+        if !outcome.failed() {
+            let changed = written_once.then_some(outcome.changed.as_slice());
+            let done = sync_output(&engine, changed);
+            match done {
+                Ok(()) => written_once = true,
+                Err(e) => eprintln!("error: cannot update the output folder: {e}"),
+            }
+        }
+        if plan.rescan {
+            let _ = watch.watch_all();
+        }
+    }
+}
+
+fn scope_of(engine: &Engine, root: &Path) -> Scope {
+    match engine.config() {
+        Some(c) => Scope::new(root, &c.site.theme, &c.output_dir),
+        None => Scope::new(root, "default", &root.join("public")),
+    }
+}
+
+/// Rebuilds, printing a line with the time taken.
+fn timed(engine: &mut Engine, plan: &Plan) -> Outcome {
+    let started = Instant::now();
+    let outcome = engine.rebuild(plan);
+    if !outcome.failed() {
+        println!(
+            "rebuilt in {} ms: {} of {} pages rendered, {} files changed",
+            started.elapsed().as_millis(),
+            outcome.rendered,
+            outcome.pages,
+            outcome.changed.len()
+        );
+    }
+    outcome
+}
+
+fn report(outcome: &Outcome) {
+    for d in outcome.diags.iter() {
+        eprintln!("{d}");
+    }
+    if outcome.failed() {
+        eprintln!(
+            "rebuild failed: {} errors; fix them and save",
+            outcome.diags.error_count()
+        );
+    }
+}
+
+/// Puts the result of a rebuild in front of the browsers, then tells them.
+fn publish(shared: &Shared, engine: &Engine, outcome: &Outcome, first: bool) {
+    report(outcome);
+    let was_error = shared
+        .served
+        .read()
+        .map(|s| s.error.is_some())
+        .unwrap_or(false);
+    let base_path = engine
+        .config()
+        .map(|c| c.base_path.clone())
+        .or_else(|| shared.served.read().ok().map(|s| s.base_path.clone()))
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| "/".into());
+    let error = outcome
+        .failed()
+        .then(|| Arc::new(error_page(&outcome.diags)));
+    let failed = error.is_some();
+    shared.set(Served {
+        snapshot: engine.snapshot(),
+        error,
+        base_path,
+    });
+    if !first && (failed || was_error || !outcome.changed.is_empty()) {
+        shared.broadcast(&outcome.changed, failed);
+    }
+}
+
+/// Brings the output folder up to date with the engine's snapshot: only the `changed` paths,
+/// or everything (through a staging folder) when `changed` is None.
+pub fn sync_output(engine: &Engine, changed: Option<&[String]>) -> std::io::Result<()> {
+    match changed {
+        Some(paths) => write_changes(engine, paths),
+        None => write_all(engine),
+    }
+}
+
+/// The whole snapshot into the output folder, through a staging folder.
+fn write_all(engine: &Engine) -> std::io::Result<()> {
+    let Some(config) = engine.config() else {
+        return Ok(());
+    };
+    let staging = Staging::begin(&config.output_dir)?;
+    let sink = DirSink {
+        dir: staging.dir.clone(),
+    };
+    for (path, bytes) in engine.snapshot().merged() {
+        sink.write(&path, &bytes)?;
+    }
+    staging.commit()
+}
+
+/// Only the files that changed; files that are gone from the site are removed.
+fn write_changes(engine: &Engine, changed: &[String]) -> std::io::Result<()> {
+    let Some(config) = engine.config() else {
+        return Ok(());
+    };
+    let snapshot = engine.snapshot();
+    let sink = DirSink {
+        dir: config.output_dir.clone(),
+    };
+    for path in changed {
+        match snapshot.get(path) {
+            Some(bytes) => sink.write(path, bytes)?,
+            None => {
+                let file = config.output_dir.join(path);
+                match std::fs::remove_file(&file) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
+                // Folders left empty go too, as they would after a clean build.
+                let mut dir = file.parent();
+                while let Some(d) = dir.filter(|d| *d != config.output_dir) {
+                    if std::fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(cmd).arg(url).spawn() {
+        eprintln!("warning: cannot open a browser ({cmd}: {e}); open {url} yourself");
+    }
+}

@@ -1,0 +1,544 @@
+//! File watching for `serve` and `build --watch`: which changed paths lead to what rebuild (a
+//! pure, table-tested classification), folding notify events into a `Plan`, coalescing a burst
+//! of events into one plan, and starting notify (native, or polling when native watching cannot
+//! start).
+//!
+//! Rebuilds look at the files as they are on disk when they run, not at the event kinds, so an
+//! editor's atomic save (write a temp file, rename it over the original), a folder renamed or
+//! deleted, and a `git checkout` all come down to "these paths may have changed".
+
+use crate::source::is_ignored_name;
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::{Event, RecursiveMode, Watcher};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// What one changed path means for the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Not part of the site: output folder, .git, editor scratch files, other folders.
+    Ignored,
+    /// site.toml: everything is reloaded and re-parsed.
+    Config,
+    /// A template of the site's theme: everything is re-rendered.
+    Template,
+    /// A file of the theme's static/ folder: copied again.
+    ThemeStatic,
+    /// data/: templates may read it anywhere, so everything is re-rendered.
+    Data,
+    /// static/, or a non-Markdown file under content/: copied again.
+    Static,
+    /// A Markdown file (or a folder) under content/: re-parsed if its bytes changed.
+    Content,
+    /// The site folder itself, or a top folder (content/, themes/...) appeared or vanished.
+    Rescan,
+}
+
+/// Classifies a path relative to the site root (`/`-separated). `theme` is the theme's name,
+/// `output` the output folder relative to the root ("public").
+pub fn classify(rel: &str, theme: &str, output: &str) -> Change {
+    let rel = rel.trim_matches('/');
+    if rel.is_empty() {
+        return Change::Rescan;
+    }
+    if rel.split('/').any(is_ignored_name) {
+        return Change::Ignored;
+    }
+    let output = output.trim_matches('/');
+    if !output.is_empty() && (rel == output || rel.starts_with(&format!("{output}/"))) {
+        return Change::Ignored;
+    }
+    let (top, rest) = rel.split_once('/').unwrap_or((rel, ""));
+    match (top, rest) {
+        ("site.toml", "") => Change::Config,
+        ("content" | "data" | "static" | "themes", "") => Change::Rescan,
+        ("content", r) if r.ends_with(".md") || !last_has_dot(r) => Change::Content,
+        ("content", _) => Change::Static,
+        ("data", _) => Change::Data,
+        ("static", _) => Change::Static,
+        ("themes", r) => classify_theme(r, theme),
+        _ => Change::Ignored,
+    }
+}
+
+/// A name without a dot is taken for a folder: its Markdown files may have come or gone.
+fn last_has_dot(rel: &str) -> bool {
+    rel.rsplit('/').next().unwrap_or("").contains('.')
+}
+
+fn classify_theme(rest: &str, theme: &str) -> Change {
+    let Some(inside) = rest.strip_prefix(theme) else {
+        return Change::Ignored;
+    };
+    match inside.trim_start_matches('/').split_once('/') {
+        _ if !inside.is_empty() && !inside.starts_with('/') => Change::Ignored,
+        Some(("static", _)) => Change::ThemeStatic,
+        Some(("templates", _)) => Change::Template,
+        // The theme folder itself or one of its top folders: reload the theme.
+        None => Change::Template,
+        Some(_) => Change::Ignored,
+    }
+}
+
+/// What one rebuild has to do, accumulated over a batch of changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub config: bool,
+    pub templates: bool,
+    pub theme_static: bool,
+    pub data: bool,
+    pub statics: bool,
+    /// Re-discover the sources and re-hash every file (lost events, folders that came or went).
+    pub rescan: bool,
+    /// Changed paths under content/, relative to the root.
+    pub content: BTreeSet<String>,
+}
+
+/// The kind of rebuild a plan leads to, from the cheapest to the most thorough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rebuild {
+    Nothing,
+    /// Copy static files again; no page is rendered.
+    Copy,
+    /// Re-parse the changed pages; re-render what depends on them.
+    Pages,
+    /// Re-render every output (templates or data changed).
+    RenderAll,
+    /// Re-read everything (config changed, or events were lost).
+    Reload,
+}
+
+impl Plan {
+    pub fn add(&mut self, change: Change, rel: &str) {
+        match change {
+            Change::Ignored => {}
+            Change::Config => self.config = true,
+            Change::Template => self.templates = true,
+            Change::ThemeStatic => self.theme_static = true,
+            Change::Data => self.data = true,
+            Change::Static => self.statics = true,
+            Change::Rescan => self.rescan = true,
+            Change::Content => {
+                self.content.insert(rel.trim_matches('/').to_string());
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: Plan) {
+        self.config |= other.config;
+        self.templates |= other.templates;
+        self.theme_static |= other.theme_static;
+        self.data |= other.data;
+        self.statics |= other.statics;
+        self.rescan |= other.rescan;
+        self.content.extend(other.content);
+    }
+
+    /// A plan that rebuilds everything from scratch (watcher overflow, first build).
+    pub fn full() -> Plan {
+        Plan {
+            config: true,
+            rescan: true,
+            ..Plan::default()
+        }
+    }
+
+    pub fn rebuild(&self) -> Rebuild {
+        if self.config || self.rescan {
+            Rebuild::Reload
+        } else if self.templates || self.data {
+            Rebuild::RenderAll
+        } else if !self.content.is_empty() {
+            Rebuild::Pages
+        } else if self.statics || self.theme_static {
+            Rebuild::Copy
+        } else {
+            Rebuild::Nothing
+        }
+    }
+}
+
+/// What the watcher needs to turn absolute event paths into classified changes.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// The site root as the watcher reports it (absolute).
+    pub root: PathBuf,
+    pub theme: String,
+    /// Output folder relative to the root ("public"); events below it are ignored.
+    pub output: String,
+}
+
+impl Scope {
+    pub fn new(root: &Path, theme: &str, output_dir: &Path) -> Scope {
+        let root = absolute(root);
+        let output = crate::source::rel_path(&root, &absolute(output_dir));
+        Scope {
+            root,
+            theme: theme.to_string(),
+            output,
+        }
+    }
+
+    /// Folds one notify result into `plan`: errors and overflow mean events were lost, so
+    /// everything is rescanned.
+    pub fn absorb(&self, plan: &mut Plan, event: notify::Result<Event>) {
+        let event = match event {
+            Ok(e) => e,
+            Err(_) => {
+                plan.rescan = true;
+                return;
+            }
+        };
+        if event.need_rescan() {
+            plan.rescan = true;
+        }
+        // Reads never change the site; a close after writing does.
+        if let EventKind::Access(a) = event.kind {
+            if a != AccessKind::Close(AccessMode::Write) {
+                return;
+            }
+        }
+        for path in &event.paths {
+            match path.strip_prefix(&self.root) {
+                Ok(rel) => {
+                    let rel = crate::source::rel_path(Path::new(""), rel);
+                    plan.add(classify(&rel, &self.theme, &self.output), &rel);
+                }
+                // The root itself moved or an unexpected path: look at everything again.
+                Err(_) if self.root.starts_with(path) => plan.rescan = true,
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    p.canonicalize()
+        .or_else(|_| std::path::absolute(p))
+        .unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Messages from the watcher to the rebuild loop.
+pub type Msg = notify::Result<Event>;
+
+/// Waits for the first event, then keeps collecting until nothing has arrived for `quiet`
+/// (or `max` has passed since the first), so a burst such as a `git checkout` becomes one plan.
+/// Blocks without waking while nothing changes. `None` when the watcher is gone.
+pub fn next_plan(
+    rx: &Receiver<Msg>,
+    scope: &Scope,
+    quiet: Duration,
+    max: Duration,
+) -> Option<Plan> {
+    let mut plan = Plan::default();
+    scope.absorb(&mut plan, rx.recv().ok()?);
+    let started = Instant::now();
+    loop {
+        let left = max.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return Some(plan);
+        }
+        match rx.recv_timeout(quiet.min(left)) {
+            Ok(ev) => scope.absorb(&mut plan, ev),
+            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                return Some(plan)
+            }
+        }
+    }
+}
+
+/// The folders and files a site is watched through.
+pub const WATCHED: [&str; 4] = ["content", "data", "static", "themes"];
+
+/// A running watcher; dropping it stops watching.
+pub struct Watch {
+    watcher: Box<dyn Watcher + Send>,
+    root: PathBuf,
+    pub polling: bool,
+}
+
+/// How often the polling fallback looks at the files.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+impl Watch {
+    /// Starts a native watcher, or the polling one (with a message saying why and how to fix
+    /// it) when native watching cannot start. `force_poll` skips the native attempt.
+    pub fn start(root: &Path, tx: Sender<Msg>, force_poll: bool) -> notify::Result<Watch> {
+        let root = absolute(root);
+        if !force_poll {
+            let native = notify::recommended_watcher(tx.clone()).and_then(|w| {
+                let mut watch = Watch {
+                    watcher: Box::new(w),
+                    root: root.clone(),
+                    polling: false,
+                };
+                watch.watch_all().map(|_| watch)
+            });
+            match native {
+                Ok(watch) => return Ok(watch),
+                Err(e) => eprintln!("{}", fallback_message(&e)),
+            }
+        }
+        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+        let mut watch = Watch {
+            watcher: Box::new(notify::PollWatcher::new(tx, config)?),
+            root,
+            polling: true,
+        };
+        watch.watch_all()?;
+        Ok(watch)
+    }
+
+    /// Watches the root itself (site.toml, top folders appearing) and each top folder below it.
+    pub fn watch_all(&mut self) -> notify::Result<()> {
+        self.watcher
+            .watch(&self.root, RecursiveMode::NonRecursive)?;
+        for dir in WATCHED {
+            let p = self.root.join(dir);
+            if p.is_dir() {
+                // Watching again replaces the watch: a re-created folder is picked up.
+                let _ = self.watcher.unwatch(&p);
+                self.watcher.watch(&p, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What to tell the author when native watching cannot start.
+pub fn fallback_message(e: &notify::Error) -> String {
+    let limit = matches!(e.kind, notify::ErrorKind::MaxFilesWatch)
+        || e.to_string().contains("No space left")
+        || e.to_string().contains("Too many open files");
+    let fix = if limit {
+        "the inotify limit is reached; raise it with `sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512` (add them to /etc/sysctl.conf to keep them)"
+    } else {
+        "check that the site folder is on a local file system"
+    };
+    format!(
+        "warning: native file watching could not start ({e}); falling back to polling every {} ms\n  help: {fix}",
+        POLL_INTERVAL.as_millis()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, Flag, ModifyKind, RemoveKind, RenameMode};
+
+    #[test]
+    fn classification_table() {
+        use Change::*;
+        let table = [
+            ("site.toml", Config),
+            ("content/stacks/go.md", Content),
+            ("content/_index.md", Content),
+            ("content/stacks", Content),
+            ("content/stacks/new-folder", Content),
+            ("content/stacks/diagram.png", Static),
+            ("content", Rescan),
+            ("", Rescan),
+            ("themes", Rescan),
+            ("data/languages.toml", Data),
+            ("data", Rescan),
+            ("static/logo.svg", Static),
+            ("static/css", Static),
+            ("themes/default/templates/page.html", Template),
+            ("themes/default/templates/partials/toc.html", Template),
+            ("themes/default", Template),
+            ("themes/default/static/theme.css", ThemeStatic),
+            ("themes/other/templates/page.html", Ignored),
+            ("themes/defaultx/templates/page.html", Ignored),
+            ("public/index.html", Ignored),
+            ("public", Ignored),
+            (".git/index", Ignored),
+            (".git", Ignored),
+            ("content/.go.md.swp", Ignored),
+            ("content/go.md~", Ignored),
+            ("content/.#go.md", Ignored),
+            ("content/4913", Ignored),
+            ("content/go.md.tmp", Ignored),
+            ("content/.DS_Store", Ignored),
+            ("target/debug/backlot", Ignored),
+            ("README.md", Ignored),
+            ("site.toml.swp", Ignored),
+        ];
+        for (path, want) in table {
+            assert_eq!(classify(path, "default", "public"), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn rebuild_kind_table() {
+        let cases: [(&[&str], Rebuild); 9] = [
+            (&[], Rebuild::Nothing),
+            (&["content/.a.md.swp", "public/x.html"], Rebuild::Nothing),
+            (&["static/a.css"], Rebuild::Copy),
+            (&["themes/default/static/theme.css"], Rebuild::Copy),
+            (&["content/a.md"], Rebuild::Pages),
+            (&["content/a.md", "static/a.css"], Rebuild::Pages),
+            (&["content/a.md", "data/x.toml"], Rebuild::RenderAll),
+            (&["themes/default/templates/base.html"], Rebuild::RenderAll),
+            (&["content/a.md", "site.toml"], Rebuild::Reload),
+        ];
+        for (paths, want) in cases {
+            let mut plan = Plan::default();
+            for p in paths {
+                plan.add(classify(p, "default", "public"), p);
+            }
+            assert_eq!(plan.rebuild(), want, "{paths:?}");
+        }
+    }
+
+    fn scope() -> Scope {
+        Scope {
+            root: PathBuf::from("/site"),
+            theme: "default".into(),
+            output: "public".into(),
+        }
+    }
+
+    fn ev(kind: EventKind, paths: &[&str]) -> Msg {
+        let mut e = Event::new(kind);
+        for p in paths {
+            e = e.add_path(PathBuf::from(p));
+        }
+        Ok(e)
+    }
+
+    #[test]
+    fn atomic_save_is_one_page_change() {
+        let s = scope();
+        let mut plan = Plan::default();
+        s.absorb(
+            &mut plan,
+            ev(
+                EventKind::Create(CreateKind::File),
+                &["/site/content/.go.md.tmp"],
+            ),
+        );
+        s.absorb(
+            &mut plan,
+            ev(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &["/site/content/.go.md.tmp", "/site/content/go.md"],
+            ),
+        );
+        s.absorb(
+            &mut plan,
+            ev(EventKind::Create(CreateKind::File), &["/site/content/4913"]),
+        );
+        s.absorb(
+            &mut plan,
+            ev(EventKind::Remove(RemoveKind::File), &["/site/content/4913"]),
+        );
+        assert_eq!(plan.rebuild(), Rebuild::Pages);
+        assert_eq!(plan.content.iter().collect::<Vec<_>>(), ["content/go.md"]);
+    }
+
+    #[test]
+    fn folder_rename_and_delete_are_content_changes() {
+        let s = scope();
+        let mut plan = Plan::default();
+        s.absorb(
+            &mut plan,
+            ev(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &["/site/content/stacks", "/site/content/languages"],
+            ),
+        );
+        s.absorb(
+            &mut plan,
+            ev(
+                EventKind::Remove(RemoveKind::Folder),
+                &["/site/content/old"],
+            ),
+        );
+        assert_eq!(plan.content.len(), 3);
+        assert_eq!(plan.rebuild(), Rebuild::Pages);
+    }
+
+    #[test]
+    fn overflow_and_errors_rescan() {
+        let s = scope();
+        let mut plan = Plan::default();
+        s.absorb(
+            &mut plan,
+            Ok(Event::new(EventKind::Other).set_flag(Flag::Rescan)),
+        );
+        assert_eq!(plan.rebuild(), Rebuild::Reload);
+        let mut plan = Plan::default();
+        s.absorb(&mut plan, Err(notify::Error::generic("queue overflow")));
+        assert!(plan.rescan);
+    }
+
+    #[test]
+    fn reads_and_output_writes_are_ignored() {
+        let s = scope();
+        let mut plan = Plan::default();
+        s.absorb(
+            &mut plan,
+            ev(
+                EventKind::Access(AccessKind::Open(AccessMode::Read)),
+                &["/site/content/a.md"],
+            ),
+        );
+        s.absorb(
+            &mut plan,
+            ev(
+                EventKind::Create(CreateKind::File),
+                &["/site/public/a/index.html"],
+            ),
+        );
+        s.absorb(
+            &mut plan,
+            ev(
+                EventKind::Modify(ModifyKind::Any),
+                &["/elsewhere/content/a.md"],
+            ),
+        );
+        assert_eq!(plan, Plan::default());
+        s.absorb(
+            &mut plan,
+            ev(
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                &["/site/content/a.md"],
+            ),
+        );
+        assert_eq!(plan.rebuild(), Rebuild::Pages);
+    }
+
+    #[test]
+    fn a_burst_is_one_plan() {
+        // Everything queued before the quiet window ends lands in one plan; no sleeping needed
+        // because the channel already holds the burst and then disconnects.
+        let (tx, rx) = std::sync::mpsc::channel();
+        for i in 0..500 {
+            tx.send(ev(
+                EventKind::Modify(ModifyKind::Any),
+                &[&format!("/site/content/p{i}.md")],
+            ))
+            .unwrap();
+        }
+        tx.send(ev(EventKind::Modify(ModifyKind::Any), &["/site/site.toml"]))
+            .unwrap();
+        drop(tx);
+        let s = scope();
+        let plan = next_plan(&rx, &s, Duration::from_secs(60), Duration::from_secs(60)).unwrap();
+        assert_eq!(plan.content.len(), 500);
+        assert!(plan.config);
+        assert!(next_plan(&rx, &s, Duration::ZERO, Duration::ZERO).is_none());
+    }
+
+    #[test]
+    fn fallback_explains_the_inotify_limit() {
+        let e = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        let m = fallback_message(&e);
+        assert!(
+            m.contains("polling") && m.contains("max_user_watches"),
+            "{m}"
+        );
+    }
+}
