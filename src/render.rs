@@ -108,6 +108,7 @@ impl<'a> Renderer<'a> {
         let site_view = self.site_view();
         let mut written = self.render_docs(&self.site.order, &site_view, sink, diags);
         written += self.render_extras(&site_view, sink, diags);
+        written += self.write_search(sink, diags);
         written += self.copy_files(sink, diags);
         written
     }
@@ -127,6 +128,24 @@ impl<'a> Renderer<'a> {
         // Each document is two files: its page and its Markdown copy.
         let written = results.len() * 2;
         diags.extend(results.into_iter().filter_map(Result::err));
+        written
+    }
+
+    /// The search index (`search.rs`). Separate from the other generated files because it
+    /// reads every page's text: `serve` builds it only when a browser asks for it.
+    pub fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+        let files = crate::search::files(&crate::search::entries(self.config, self.site));
+        let written = files.len();
+        for (path, bytes) in files {
+            if let Err(e) = sink.write(&path, &bytes) {
+                diags.push(Diagnostic::error(
+                    "search",
+                    1,
+                    1,
+                    format!("cannot write {path}: {e}"),
+                ));
+            }
+        }
         written
     }
 
@@ -490,10 +509,6 @@ impl<'a> Renderer<'a> {
         if let Some(cname) = &self.config.site.cname {
             out.push(("CNAME".into(), format!("{}\n", cname.trim()).into_bytes()));
         }
-        out.extend(crate::search::files(&crate::search::entries(
-            self.config,
-            self.site,
-        )));
         match self.highlighter.css() {
             Ok(css) => out.push(("highlight.css".into(), css.into_bytes())),
             Err(e) => diags.push(Diagnostic::error("site.toml", 1, 1, e)),

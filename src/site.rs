@@ -434,7 +434,12 @@ fn resolve(
                 let names = t.by_source.keys().copied().filter(|k| k.ends_with(".md"));
                 let help = closest_path(&target, names)
                     .map(|c| format!("did you mean `{c}`?"))
-                    .or_else(|| Some(format!("links are relative to the linking file's folder, {}/", parent_dir(&doc.source))));
+                    .or_else(|| {
+                        Some(format!(
+                            "links are relative to the linking file's folder, {}/",
+                            parent_dir(&doc.source)
+                        ))
+                    });
                 Err((
                     format!(
                         "link to a missing page `{}` (looked for {target})",

@@ -39,6 +39,65 @@ pub struct Snapshot {
     pub pages: Files,
     pub extras: Files,
     pub copies: Files,
+    /// The search index, built on first request: rebuilding it on every keystroke would cost
+    /// more than the rest of the rebuild, and authors rarely search while they write.
+    pub search: Arc<LazySearch>,
+}
+
+/// Search index files of one state of the site, computed once, when first asked for.
+#[derive(Default)]
+pub struct LazySearch {
+    /// (document, URL, section title) in reading order, as `search::entries` lists them.
+    inputs: Vec<(Arc<ParsedDoc>, String, String)>,
+    files: std::sync::OnceLock<Files>,
+}
+
+impl LazySearch {
+    fn new(r: &Renderer) -> LazySearch {
+        let site = r.site;
+        let inputs = site
+            .order
+            .iter()
+            .map(|&i| {
+                let d = &site.docs[i];
+                let section = d
+                    .parent
+                    .filter(|&p| p != site.home)
+                    .map_or("", |p| site.docs[p].title());
+                (d.parsed.clone(), r.config.url(&d.path), section.to_string())
+            })
+            .collect();
+        LazySearch {
+            inputs,
+            files: Default::default(),
+        }
+    }
+
+    pub fn files(&self) -> &Files {
+        self.files.get_or_init(|| {
+            let entries: Vec<crate::search::Entry> = self
+                .inputs
+                .iter()
+                .map(|(doc, url, section)| crate::search::Entry {
+                    title: doc.front.title.as_deref().unwrap_or(""),
+                    url: url.clone(),
+                    section,
+                    description: doc.front.description.as_deref().unwrap_or(""),
+                    headings: doc
+                        .md
+                        .headings
+                        .iter()
+                        .map(|h| (h.id.as_str(), h.text.as_str()))
+                        .collect(),
+                    text: &doc.md.text,
+                })
+                .collect();
+            crate::search::files(&entries)
+                .into_iter()
+                .map(|(k, v)| (k, Arc::new(v)))
+                .collect()
+        })
+    }
 }
 
 impl Snapshot {
@@ -46,6 +105,11 @@ impl Snapshot {
         self.copies
             .get(path)
             .or_else(|| self.extras.get(path))
+            .or_else(|| {
+                path.starts_with("search/")
+                    .then(|| self.search.files().get(path))
+                    .flatten()
+            })
             .or_else(|| self.pages.get(path))
     }
 
@@ -53,6 +117,12 @@ impl Snapshot {
     pub fn merged(&self) -> Files {
         let mut all = self.pages.clone();
         all.extend(self.extras.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all.extend(
+            self.search
+                .files()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
         all.extend(self.copies.iter().map(|(k, v)| (k.clone(), v.clone())));
         all
     }
@@ -84,6 +154,7 @@ struct Rendered {
     global: u64,
     pages: HashMap<String, u64>,
     extras: u64,
+    search: u64,
 }
 
 /// What one rebuild did.
@@ -94,6 +165,8 @@ pub struct Outcome {
     pub diags: Diagnostics,
     /// Pages rendered again (for the benchmark and tests).
     pub rendered: usize,
+    /// The search index has other inputs than before (`build --watch` rewrites it).
+    pub search_changed: bool,
     pub pages: usize,
 }
 
@@ -250,6 +323,7 @@ impl Engine {
             if !diags.has_errors() {
                 outcome.rendered = done.pages_rendered;
                 outcome.changed = done.changed;
+                outcome.search_changed = done.search_changed;
                 self.snapshot = Arc::new(next);
                 self.rendered = done.state;
             }
@@ -501,6 +575,7 @@ struct RenderResult {
     state: Rendered,
     pages_rendered: usize,
     changed: Vec<String>,
+    search_changed: bool,
 }
 
 /// What `render` compares against.
@@ -558,12 +633,22 @@ fn extras_fingerprint(r: &Renderer, global: u64) -> u64 {
         )
             .hash(&mut h);
         reading_minutes(d.parsed.md.word_count).hash(&mut h);
-        // The search index reads each page's headings and prose.
-        (&d.parsed.md.headings, &d.parsed.md.text, d.parent).hash(&mut h);
     }
     r.site.aliases.hash(&mut h);
     for t in &r.site.tags {
         (&t.name, &t.slug, &t.docs).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// What the search index reads: each page's source (title, headings, text), URL and section.
+fn search_fingerprint(r: &Renderer, job: &Job) -> u64 {
+    let mut h = DefaultHasher::new();
+    for &i in &r.site.order {
+        let d = &r.site.docs[i];
+        let src = job.cache.get(&d.source).map_or(0, |c| c.hash);
+        let section = d.parent.map(|p| r.site.docs[p].title());
+        (src, &d.path, section).hash(&mut h);
     }
     h.finish()
 }
@@ -644,6 +729,11 @@ fn render(r: &Renderer, job: &Job, diags: &mut Diagnostics) -> (Snapshot, Render
         next.extras = layer(|s, d| r.render_extras(&site_view, s, d), diags);
         changed.extend(layer_changes(&job.old.extras, &next.extras));
     }
+    let search = search_fingerprint(r, job);
+    let search_changed = all || search != job.prev.search;
+    if search_changed {
+        next.search = Arc::new(LazySearch::new(r));
+    }
     if all || job.copies || job.old.copies.is_empty() {
         next.copies = layer(|s, d| r.copy_files(s, d), diags);
         changed.extend(layer_changes(&job.old.copies, &next.copies));
@@ -660,11 +750,13 @@ fn render(r: &Renderer, job: &Job, diags: &mut Diagnostics) -> (Snapshot, Render
         global,
         pages: fps,
         extras,
+        search,
     };
     let done = RenderResult {
         state,
         pages_rendered: todo.len(),
         changed,
+        search_changed,
     };
     (next, done)
 }

@@ -132,7 +132,7 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
     let first = timed(&mut engine, &Plan::full());
     report(&first);
     if !first.failed() {
-        if let Err(e) = sync_output(&engine, None) {
+        if let Err(e) = sync_output(&engine, None, true) {
             eprintln!("error: cannot write the output folder: {e}");
         }
     }
@@ -158,7 +158,7 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
         report(&outcome);
         if !outcome.failed() {
             let changed = written_once.then_some(outcome.changed.as_slice());
-            let done = sync_output(&engine, changed);
+            let done = sync_output(&engine, changed, outcome.search_changed);
             match done {
                 Ok(()) => written_once = true,
                 Err(e) => eprintln!("error: cannot update the output folder: {e}"),
@@ -235,11 +235,40 @@ fn publish(shared: &Shared, engine: &Engine, outcome: &Outcome, first: bool) {
 
 /// Brings the output folder up to date with the engine's snapshot: only the `changed` paths,
 /// or everything (through a staging folder) when `changed` is None.
-pub fn sync_output(engine: &Engine, changed: Option<&[String]>) -> std::io::Result<()> {
+/// `search_changed` says the search index must be written again too.
+pub fn sync_output(
+    engine: &Engine,
+    changed: Option<&[String]>,
+    search_changed: bool,
+) -> std::io::Result<()> {
     match changed {
-        Some(paths) => write_changes(engine, paths),
+        Some(paths) => {
+            write_changes(engine, paths)?;
+            if search_changed {
+                write_search(engine)?;
+            }
+            Ok(())
+        }
         None => write_all(engine),
     }
+}
+
+/// Replaces the output's search/ folder with the snapshot's search index.
+fn write_search(engine: &Engine) -> std::io::Result<()> {
+    let Some(config) = engine.config() else {
+        return Ok(());
+    };
+    let dir = config.output_dir.join("search");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    let sink = DirSink {
+        dir: config.output_dir.clone(),
+    };
+    for (path, bytes) in engine.snapshot().search.files() {
+        sink.write(path, bytes)?;
+    }
+    Ok(())
 }
 
 /// The whole snapshot into the output folder, through a staging folder.

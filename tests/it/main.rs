@@ -9,3 +9,5 @@ mod content;
 mod crawl;
 mod errors;
 mod publish;
+mod serve;
+mod theme;

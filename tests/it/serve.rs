@@ -324,7 +324,11 @@ fn a_body_edit_renders_one_page() {
     let outcome = engine.rebuild(&plan_for(&paths));
     assert_eq!(outcome.rendered, 1, "{paths:?}");
     // The page and its Markdown copy (plus the search files that index its text).
-    let pages: Vec<&String> = outcome.changed.iter().filter(|p| !p.starts_with("search/")).collect();
+    let pages: Vec<&String> = outcome
+        .changed
+        .iter()
+        .filter(|p| !p.starts_with("search/"))
+        .collect();
     assert_eq!(pages.len(), 2, "{:?}", outcome.changed);
     // Saving the same bytes again changes nothing.
     let outcome = engine.rebuild(&plan_for(&paths));
@@ -500,7 +504,7 @@ fn build_watch_keeps_the_output_folder_in_step() {
     let (_dir, root) = copy_fixture(FIXTURE);
     let mut engine = Engine::new(&root, Overrides::default());
     assert!(!engine.rebuild(&Plan::full()).failed());
-    backlot::serve::sync_output(&engine, None).unwrap();
+    backlot::serve::sync_output(&engine, None, true).unwrap();
     let ops = [
         Op::EditBody(2, 3),
         Op::AddSection(7),
@@ -513,7 +517,8 @@ fn build_watch_keeps_the_output_folder_in_step() {
     for op in &ops {
         let outcome = engine.rebuild(&plan_for(&apply(&root, op)));
         assert!(!outcome.failed(), "{op:?}: {:?}", outcome.diags);
-        backlot::serve::sync_output(&engine, Some(&outcome.changed)).unwrap();
+        backlot::serve::sync_output(&engine, Some(&outcome.changed), outcome.search_changed)
+            .unwrap();
         let on_disk = read_tree(&root.join("public"));
         assert!(
             on_disk == clean_build(&root).unwrap(),
