@@ -81,34 +81,33 @@ fn builder() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// Whether raw HTML may use `tag` with `attr` (either lower case).
-fn attr_allowed(tag: &str, attr: &str) -> bool {
-    static ALLOWED: OnceLock<(HashSet<String>, HashMap<String, HashSet<String>>)> = OnceLock::new();
-    let (generic, per_tag) = ALLOWED.get_or_init(|| {
+/// The sanitizer's allow-list, read back from it so `scan` can never disagree with it.
+struct Allowed {
+    tags: HashSet<&'static str>,
+    generic: HashSet<&'static str>,
+    per_tag: HashMap<&'static str, HashSet<&'static str>>,
+}
+
+fn allowed() -> &'static Allowed {
+    static A: OnceLock<Allowed> = OnceLock::new();
+    A.get_or_init(|| {
         let b = builder();
-        let generic = b.clone_generic_attributes();
-        let per_tag = b.clone_tag_attributes();
-        (
-            generic.into_iter().map(str::to_string).collect(),
-            per_tag
-                .into_iter()
-                .map(|(t, a)| (t.to_string(), a.into_iter().map(str::to_string).collect()))
-                .collect(),
-        )
-    });
-    generic.contains(attr) || per_tag.get(tag).is_some_and(|a| a.contains(attr))
+        Allowed {
+            tags: b.clone_tags(),
+            generic: b.clone_generic_attributes(),
+            per_tag: b.clone_tag_attributes(),
+        }
+    })
+}
+
+/// Whether raw HTML may use `tag` with `attr` (both lower case).
+fn attr_allowed(tag: &str, attr: &str) -> bool {
+    let a = allowed();
+    a.generic.contains(attr) || a.per_tag.get(tag).is_some_and(|s| s.contains(attr))
 }
 
 fn tag_allowed(tag: &str) -> bool {
-    static TAGS: OnceLock<HashSet<String>> = OnceLock::new();
-    TAGS.get_or_init(|| {
-        builder()
-            .clone_tags()
-            .into_iter()
-            .map(str::to_string)
-            .collect()
-    })
-    .contains(tag)
+    allowed().tags.contains(tag)
 }
 
 /// One piece of a rendered body, in order.
