@@ -109,7 +109,11 @@ impl<'a> Renderer<'a> {
             .site
             .order
             .par_iter()
-            .map(|&i| self.render_doc(i, &site_view, sink))
+            .map(|&i| {
+                let source = &self.site.docs[i].source;
+                crate::page::catch_panic(source, || self.render_doc(i, &site_view, sink))
+                    .and_then(|r| r)
+            })
             .collect();
         let mut written = results.len();
         diags.extend(results.into_iter().filter_map(Result::err));
