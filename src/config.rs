@@ -203,7 +203,12 @@ fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {
         Some("it is the site root")
     } else if p.is_absolute() || value.starts_with(['/', '\\']) || value.contains(':') {
         Some("it is an absolute path")
-    } else if p.components().any(|c| !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir)) {
+    } else if p.components().any(|c| {
+        !matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    }) {
         Some("it contains `..`")
     } else if value.contains('\\') {
         Some("it contains a backslash")
@@ -211,8 +216,15 @@ fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {
         None
     };
     match bad {
-        Some(why) => Err(Diagnostic::error(CONFIG_FILE, 1, 1, format!("{key} `{value}` is not allowed: {why}"))
-            .with_help("use a folder inside the site, such as \"public\"; pass --output for anywhere else")),
+        Some(why) => Err(Diagnostic::error(
+            CONFIG_FILE,
+            1,
+            1,
+            format!("{key} `{value}` is not allowed: {why}"),
+        )
+        .with_help(
+            "use a folder inside the site, such as \"public\"; pass --output for anywhere else",
+        )),
         None => Ok(()),
     }
 }
@@ -221,12 +233,19 @@ fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {
 fn check_theme_name(name: &str) -> Result<(), Diagnostic> {
     let ok = !name.is_empty()
         && !name.starts_with('.')
-        && name.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.".contains(c));
     if ok {
         return Ok(());
     }
-    Err(Diagnostic::error(CONFIG_FILE, 1, 1, format!("theme `{name}` is not a folder name"))
-        .with_help("name a folder under themes/, such as \"default\""))
+    Err(Diagnostic::error(
+        CONFIG_FILE,
+        1,
+        1,
+        format!("theme `{name}` is not a folder name"),
+    )
+    .with_help("name a folder under themes/, such as \"default\""))
 }
 
 /// `.` and `..` resolved without touching the disk, from the current folder if relative.
@@ -246,7 +265,10 @@ fn lexical_absolute(p: &Path) -> PathBuf {
     let mut existing = out.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -346,7 +368,13 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let root = t.path().join("site");
         std::fs::create_dir_all(root.join("content")).unwrap();
-        for bad in [root.clone(), t.path().to_path_buf(), root.join("content"), root.join("content/x"), root.join("static/../content")] {
+        for bad in [
+            root.clone(),
+            t.path().to_path_buf(),
+            root.join("content"),
+            root.join("content/x"),
+            root.join("static/../content"),
+        ] {
             assert!(check_output(&root, &bad).is_err(), "{}", bad.display());
         }
         assert!(check_output(&root, &root.join("public")).is_ok());

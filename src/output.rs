@@ -244,7 +244,10 @@ mod tests {
         site(&s.dir, "new");
         s.commit().unwrap();
         assert_eq!(index(&out), "new");
-        let names: Vec<_> = std::fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(t.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["public"]);
     }
 
@@ -258,7 +261,11 @@ mod tests {
         let s = Staging::begin(&out).unwrap();
         assert_eq!(index(&out), "old");
         assert!(!t.path().join(".public.backlot-old").exists());
-        assert_eq!(std::fs::read_dir(&s.dir).unwrap().count(), 0, "leftover staging emptied");
+        assert_eq!(
+            std::fs::read_dir(&s.dir).unwrap().count(),
+            0,
+            "leftover staging emptied"
+        );
         s.abort();
         assert!(!t.path().join(".public.backlot-staging").exists());
     }
@@ -287,6 +294,9 @@ mod tests {
         assert!(e.to_string().contains("refusing to replace"), "{e}");
         std::fs::write(t.path().join("file"), "x").unwrap();
         assert!(Staging::begin(&t.path().join("file")).is_err());
-        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "precious");
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "precious"
+        );
     }
 }

@@ -293,8 +293,13 @@ fn limit_depth(docs: Vec<Doc>, diags: &mut Diagnostics) -> Vec<Doc> {
                 return true;
             }
             diags.push(
-                Diagnostic::error(&d.source, 1, 1, format!("page nested {depth} folders deep; the limit is {MAX_DEPTH}"))
-                    .with_help("move the page up the folder tree"),
+                Diagnostic::error(
+                    &d.source,
+                    1,
+                    1,
+                    format!("page nested {depth} folders deep; the limit is {MAX_DEPTH}"),
+                )
+                .with_help("move the page up the folder tree"),
             );
             false
         })

@@ -65,7 +65,10 @@ pub fn walk(root: &Path, canon_root: &Path, dir: &str, diags: &mut Diagnostics) 
     }
     // walkdir follows a symlinked starting folder, so check `content -> /elsewhere` here.
     if let Err(d) = check_inside(&base, canon_root) {
-        diags.push(Diagnostic { path: dir.to_string(), ..d });
+        diags.push(Diagnostic {
+            path: dir.to_string(),
+            ..d
+        });
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -127,8 +130,15 @@ fn check_inside(path: &Path, canon_root: &Path) -> Result<PathBuf, Diagnostic> {
             .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
     });
     if hidden {
-        return Err(Diagnostic::error("", 1, 1, "symlink points into a hidden file or folder of the site")
-            .with_help("hidden files (.git, .env...) are never published; copy what you need into the site"));
+        return Err(Diagnostic::error(
+            "",
+            1,
+            1,
+            "symlink points into a hidden file or folder of the site",
+        )
+        .with_help(
+            "hidden files (.git, .env...) are never published; copy what you need into the site",
+        ));
     }
     if !target.starts_with(canon_root) {
         return Err(Diagnostic::error(

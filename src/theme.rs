@@ -234,7 +234,10 @@ mod tests {
     fn json_for_script_cannot_close_the_script() {
         let v = serde_json::json!({"t": "</script><!-- \"&\u{2028}"});
         let s = json_for_script(&v);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
         assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
     }
 }

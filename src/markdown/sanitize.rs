@@ -214,6 +214,14 @@ pub fn scan(html: &str) -> Vec<Removed> {
         if !closing {
             check_tag(&name, &attrs, lt, &mut out);
         }
+        if !closing && REMOVED_WITH_CONTENT.contains(&name.as_str()) {
+            // Its content goes too: nothing inside needs a report of its own.
+            let close = format!("</{name}");
+            i = html[i..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(html.len(), |p| i + p);
+        }
     }
     out
 }

@@ -15,7 +15,11 @@ pub struct Run {
 
 impl Run {
     pub fn ok(&self) -> &Self {
-        assert_eq!(self.code, 0, "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -27,7 +31,10 @@ pub fn backlot(dir: &Path, args: &[&str]) -> Run {
 
 pub fn backlot_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlot"));
-    cmd.args(args).arg("--root").arg(dir).env_remove("SOURCE_DATE_EPOCH");
+    cmd.args(args)
+        .arg("--root")
+        .arg(dir)
+        .env_remove("SOURCE_DATE_EPOCH");
     for (k, v) in env {
         cmd.env(k, v);
     }

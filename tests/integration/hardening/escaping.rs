@@ -23,7 +23,13 @@ fn scripts(html: &str) -> Vec<&str> {
 /// The payload may appear only as text: never as a tag, never breaking out of an attribute.
 fn assert_inert(path: &str, text: &str) {
     let lower = text.to_lowercase();
-    for bad in ["<script>alert", "<img src=x", "\"><script", "\"><img", "onerror=alert(2)>"] {
+    for bad in [
+        "<script>alert",
+        "<img src=x",
+        "\"><script",
+        "\"><img",
+        "onerror=alert(2)>",
+    ] {
         assert!(!lower.contains(bad), "{path}: `{bad}` unescaped");
     }
     for s in scripts(text) {
@@ -60,11 +66,11 @@ fn payloads_are_escaped_in_every_context() {
     // The payloads are there, as text, in the places a reader sees them.
     let page = String::from_utf8_lossy(&out["xss/page/index.html"]).into_owned();
     for shown in [
-        "Page &quot;&gt;&lt;script&gt;alert(", // <title> and <h1>
-        "Desc &quot;&gt;&lt;script&gt;alert(",  // meta description and lede
-        "&lt;script&gt;alert(&#x27;tag&#x27;)", // tag links
+        "Page &quot;&gt;&lt;script&gt;alert(",     // <title> and <h1>
+        "Desc &quot;&gt;&lt;script&gt;alert(",     // meta description and lede
+        "&lt;script&gt;alert(&#x27;tag&#x27;)",    // tag links
         "Heading \"&gt;&lt;script&gt;alert('h2')", // heading in the body (text: quotes stay)
-        "&lt;script&gt;alert(&#x27;h2&#x27;)", // the same heading in the toc
+        "&lt;script&gt;alert(&#x27;h2&#x27;)",     // the same heading in the toc
         "title=\"&quot;&gt;&lt;script&gt;alert(&#39;linktitle&#39;)",
         "title=\"&quot;&gt;&lt;script&gt;alert(&#39;imgtitle&#39;)",
         "alt=\"alt &quot;&gt;&lt;script&gt;alert(&#39;alt&#39;)",
@@ -76,7 +82,12 @@ fn payloads_are_escaped_in_every_context() {
         assert!(page.contains(shown), "missing {shown}");
     }
     let feed = String::from_utf8_lossy(&out["atom.xml"]).into_owned();
-    assert!(feed.contains("<title>Page &quot;&gt;&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;</title>"), "{feed}");
+    assert!(
+        feed.contains(
+            "<title>Page &quot;&gt;&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;</title>"
+        ),
+        "{feed}"
+    );
     assert!(feed.contains("Guide &quot;&gt;&lt;script&gt;"));
     let json_page = String::from_utf8_lossy(&out["xss/other/index.html"]).into_owned();
     let data = scripts(&json_page)[0];
