@@ -218,7 +218,14 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
     p.flush_tabs();
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, p.events.into_iter());
-    let raw = std::mem::take(&mut p.raw);
+    let mut raw = std::mem::take(&mut p.raw);
+    if sanitize::nesting_depth(raw.iter().map(String::as_str)) > sanitize::MAX_RAW_DEPTH {
+        p.out.diagnostics.push(
+            Diagnostic::warning(path, body_line, 1, format!("raw HTML nested more than {} elements deep: all raw HTML of this page was removed", sanitize::MAX_RAW_DEPTH))
+                .with_help("write the page in Markdown"),
+        );
+        raw.iter_mut().for_each(String::clear);
+    }
     let mut out = p.out;
     out.html = if raw.is_empty() {
         html

@@ -121,6 +121,41 @@ pub enum Piece<'a> {
     RunEnd,
 }
 
+/// Raw HTML nested deeper than this is removed whole: the HTML parser's scope checks walk the
+/// stack of open elements, so 10,000 nested `<div>`s would cost quadratic time.
+pub const MAX_RAW_DEPTH: usize = 256;
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// How deep the raw fragments nest elements, counting start and end tags in order.
+pub fn nesting_depth<'a>(fragments: impl IntoIterator<Item = &'a str>) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for f in fragments {
+        let b = f.as_bytes();
+        for (i, _) in f.match_indices('<') {
+            let closing = b.get(i + 1) == Some(&b'/');
+            let start = i + 1 + usize::from(closing);
+            let len = b[start.min(b.len())..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+            if len == 0 || !b[start].is_ascii_alphabetic() {
+                continue;
+            }
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else if !VOID.contains(&f[start..start + len].to_ascii_lowercase().as_str()) {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+    }
+    max
+}
+
 /// Sanitizes the raw pieces in their context and returns the whole body.
 pub fn sanitize(pieces: &[Piece]) -> String {
     let mut input = String::new();
@@ -501,6 +536,13 @@ mod tests {
             scan("<a href=\"https://x.y\" title=\"t\">a</a><img src=\"a.png\" alt=\"x\">")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn nesting_depth_counts_open_elements() {
+        assert_eq!(nesting_depth(["<div><p>a</p><br><img src=x>", "</div>"]), 2);
+        assert_eq!(nesting_depth(["<b>"; 300]), 300);
+        assert_eq!(nesting_depth(["a < b", "</x></y>", "<1>"]), 0);
     }
 
     #[test]
