@@ -217,7 +217,7 @@ pub fn scan(html: &str) -> Vec<Removed> {
     let mut out = Vec::new();
     let bytes = html.as_bytes();
     let mut i = 0;
-    while let Some(lt) = html[i..].find('<').map(|p| p + i) {
+    while let Some(lt) = html.get(i..).and_then(|r| r.find('<')).map(|p| p + i) {
         let rest = &html[lt + 1..];
         if let Some(after) = rest.strip_prefix("!--") {
             i = after.find("-->").map_or(html.len(), |e| lt + 4 + e + 3);
@@ -348,7 +348,8 @@ fn parse_attrs(html: &str, from: usize) -> (Vec<(String, String, usize)>, usize)
             i = end;
         }
         if name.is_empty() {
-            i += 1;
+            // A stray `=` or `/`: step over it, never past the end.
+            i = (i + 1).min(b.len());
         } else {
             attrs.push((name, value, start));
         }
@@ -536,6 +537,23 @@ mod tests {
             scan("<a href=\"https://x.y\" title=\"t\">a</a><img src=\"a.png\" alt=\"x\">")
                 .is_empty()
         );
+    }
+
+    /// Found by `cargo fuzz run markdown` (crash-c10421225c…): an attribute with no name and
+    /// an empty value at the very end of a block sent the scanner past the end of the text.
+    #[test]
+    fn fuzz_crash_nameless_attribute_at_end() {
+        assert!(scan("<p\n=\n J6").is_empty());
+        assert!(scan("<p =").is_empty());
+        assert!(scan("<p = ").is_empty());
+        assert!(scan("<a href=").is_empty());
+        let p = crate::markdown::parse(
+            "t.md",
+            "J&6&;\\;p\n<p\n=\n J6",
+            1,
+            &crate::highlight::Highlighter::new(&Default::default()),
+        );
+        assert!(p.diagnostics.is_empty());
     }
 
     #[test]
