@@ -174,8 +174,13 @@ impl Config {
         })?;
         let output_dir = match &overrides.output {
             Some(o) => o.clone(),
-            None => root.join(&site.output_dir),
+            None => {
+                check_site_relative("output_dir", &site.output_dir)?;
+                root.join(&site.output_dir)
+            }
         };
+        check_theme_name(&site.theme)?;
+        check_output(root, &output_dir)?;
         Ok(Config {
             root: root.to_path_buf(),
             site,
@@ -195,6 +200,119 @@ impl Config {
     pub fn permalink(&self, site_path: &str) -> String {
         let origin_len = self.base_url.len() - self.base_path.trim_end_matches('/').len();
         format!("{}{}", &self.base_url[..origin_len], self.url(site_path))
+    }
+}
+
+/// The folders a site is read from: a build must never write into them.
+pub const SOURCE_DIRS: &[&str] = &["content", "data", "static", "themes"];
+
+/// `output_dir` in site.toml is a folder inside the site: relative, no `..`, not a source folder.
+fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {
+    let p = Path::new(value);
+    let bad = if value.trim().is_empty() || value.trim() == "." {
+        Some("it is the site root")
+    } else if p.is_absolute() || value.starts_with(['/', '\\']) || value.contains(':') {
+        Some("it is an absolute path")
+    } else if p.components().any(|c| {
+        !matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    }) {
+        Some("it contains `..`")
+    } else if value.contains('\\') {
+        Some("it contains a backslash")
+    } else {
+        None
+    };
+    match bad {
+        Some(why) => Err(Diagnostic::error(
+            CONFIG_FILE,
+            1,
+            1,
+            format!("{key} `{value}` is not allowed: {why}"),
+        )
+        .with_help(
+            "use a folder inside the site, such as \"public\"; pass --output for anywhere else",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A theme is a folder name under themes/, never a path.
+fn check_theme_name(name: &str) -> Result<(), Diagnostic> {
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.".contains(c));
+    if ok {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        CONFIG_FILE,
+        1,
+        1,
+        format!("theme `{name}` is not a folder name"),
+    )
+    .with_help("name a folder under themes/, such as \"default\""))
+}
+
+/// `.` and `..` resolved without touching the disk, from the current folder if relative.
+fn lexical_absolute(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    // Resolve symlinks in the part that exists, so a link cannot disguise the site root.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return out,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    resolved.extend(rest.iter().rev());
+    resolved
+}
+
+/// The output folder is replaced whole by each build: it must not be the site root, contain
+/// it, or lie in a folder the site is read from.
+fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let root = lexical_absolute(root);
+    let out = lexical_absolute(output);
+    let why = if root.starts_with(&out) {
+        Some("it is the site root or a folder that contains it".to_string())
+    } else {
+        SOURCE_DIRS
+            .iter()
+            .find(|d| out.starts_with(root.join(d)))
+            .map(|d| format!("it is inside the site's {d}/ folder"))
+    };
+    match why {
+        Some(why) => Err(Diagnostic::error(
+            CONFIG_FILE,
+            1,
+            1,
+            format!("output folder {} is not allowed: {why}", output.display()),
+        )
+        .with_help("every build replaces the output folder whole; choose a folder of its own, such as public/")),
+        None => Ok(()),
     }
 }
 
@@ -244,6 +362,33 @@ mod tests {
         );
         assert_eq!(split_base_url("https://example.com").unwrap().1, "/");
         assert!(split_base_url("example.com").is_none());
+    }
+
+    #[test]
+    fn output_and_theme_stay_in_their_place() {
+        for bad in ["", ".", "..", "../out", "/tmp/out", "a/../../b", "C:\\x"] {
+            assert!(check_site_relative("output_dir", bad).is_err(), "{bad}");
+        }
+        assert!(check_site_relative("output_dir", "public").is_ok());
+        assert!(check_site_relative("output_dir", "build/site").is_ok());
+        for bad in ["../x", "a/b", "", ".hidden", "/abs", "a\\b"] {
+            assert!(check_theme_name(bad).is_err(), "{bad}");
+        }
+        assert!(check_theme_name("default").is_ok());
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for bad in [
+            root.clone(),
+            t.path().to_path_buf(),
+            root.join("content"),
+            root.join("content/x"),
+            root.join("static/../content"),
+        ] {
+            assert!(check_output(&root, &bad).is_err(), "{}", bad.display());
+        }
+        assert!(check_output(&root, &root.join("public")).is_ok());
+        assert!(check_output(&root, &t.path().join("elsewhere")).is_ok());
     }
 
     #[test]

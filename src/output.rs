@@ -81,6 +81,14 @@ pub struct Staging {
     old: PathBuf,
 }
 
+/// Written into every output folder, and required in any non-empty folder a build replaces:
+/// `--output ~` must never wipe a home directory.
+pub const OUTPUT_MARK: &str = ".nojekyll";
+
+fn error(kind: std::io::ErrorKind, msg: String) -> std::io::Error {
+    std::io::Error::new(kind, msg)
+}
+
 impl Staging {
     pub fn begin(output: &Path) -> std::io::Result<Staging> {
         let name = output
@@ -98,17 +106,19 @@ impl Staging {
             output: output.to_path_buf(),
         };
         staging.recover()?;
-        if staging.dir.exists() {
+        staging.check_replaceable()?;
+        if staging.dir.symlink_metadata().is_ok() {
             std::fs::remove_dir_all(&staging.dir)?;
         }
-        std::fs::create_dir_all(&staging.dir)?;
+        std::fs::create_dir(&staging.dir)?;
         Ok(staging)
     }
 
-    /// A build killed between the two renames of `commit` left the last site at `old`.
+    /// Cleans up after a build that was killed: during the fallback swap the last site may sit
+    /// at `old` with no output folder; an interrupted build or cleanup leaves staging behind.
     fn recover(&self) -> std::io::Result<()> {
-        if self.old.exists() {
-            if self.output.exists() {
+        if self.old.symlink_metadata().is_ok() {
+            if self.output.symlink_metadata().is_ok() {
                 std::fs::remove_dir_all(&self.old)?;
             } else {
                 std::fs::rename(&self.old, &self.output)?;
@@ -117,21 +127,90 @@ impl Staging {
         Ok(())
     }
 
-    /// Swaps the finished staging folder in as the output.
+    /// Fails before any rendering when the swap could not happen or would destroy a folder
+    /// backlot did not write.
+    fn check_replaceable(&self) -> std::io::Result<()> {
+        let out = &self.output;
+        let Ok(meta) = out.symlink_metadata() else {
+            return Ok(());
+        };
+        let shown = out.display();
+        if !meta.is_dir() {
+            return Err(error(
+                std::io::ErrorKind::AlreadyExists,
+                format!("{shown} exists and is not a folder"),
+            ));
+        }
+        let empty = std::fs::read_dir(out)?.next().is_none();
+        if !empty && !out.join(OUTPUT_MARK).exists() {
+            return Err(error(
+                std::io::ErrorKind::AlreadyExists,
+                format!("refusing to replace {shown}: it is not empty and has no {OUTPUT_MARK}, so backlot did not write it"),
+            ));
+        }
+        if !writable(out) {
+            return Err(error(
+                std::io::ErrorKind::PermissionDenied,
+                format!("{shown} is read-only"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Swaps the finished staging folder in as the output. On Linux the swap is one atomic
+    /// renameat2(RENAME_EXCHANGE); elsewhere, or where the filesystem refuses it, two renames
+    /// whose middle state `recover` repairs. Either way a killed build leaves a complete site.
     pub fn commit(self) -> std::io::Result<()> {
-        if self.output.exists() {
-            std::fs::rename(&self.output, &self.old)?;
+        if self.output.symlink_metadata().is_err() {
+            return std::fs::rename(&self.dir, &self.output);
         }
-        std::fs::rename(&self.dir, &self.output)?;
-        if self.old.exists() {
-            std::fs::remove_dir_all(&self.old)?;
+        if exchange(&self.dir, &self.output)? {
+            // The old site is now in the staging folder; a failure here only leaves a
+            // leftover that the next build removes.
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Ok(());
         }
+        std::fs::rename(&self.output, &self.old)?;
+        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+            let _ = std::fs::rename(&self.old, &self.output);
+            return Err(e);
+        }
+        let _ = std::fs::remove_dir_all(&self.old);
         Ok(())
     }
 
     pub fn abort(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Atomically exchanges two folders. Ok(false) when the system cannot (then rename twice).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// Whether this process may change `dir`: access(2) knows about root, read-only mounts and
+/// immutable folders, which permission bits do not show.
+#[cfg(target_os = "linux")]
+fn writable(dir: &Path) -> bool {
+    rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn writable(dir: &Path) -> bool {
+    dir.metadata().is_ok_and(|m| !m.permissions().readonly())
 }
 
 #[cfg(test)]
@@ -144,5 +223,80 @@ mod tests {
             assert!(checked(p).is_err(), "{p}");
         }
         assert!(checked("stacks/go/index.html").is_ok());
+    }
+
+    fn site(dir: &Path, marker: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(OUTPUT_MARK), "").unwrap();
+        std::fs::write(dir.join("index.html"), marker).unwrap();
+    }
+
+    fn index(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join("index.html")).unwrap()
+    }
+
+    #[test]
+    fn swap_replaces_and_cleans_up() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        site(&out, "old");
+        let s = Staging::begin(&out).unwrap();
+        site(&s.dir, "new");
+        s.commit().unwrap();
+        assert_eq!(index(&out), "new");
+        let names: Vec<_> = std::fs::read_dir(t.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn killed_between_renames_recovers_old_site() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        // The fallback swap's middle state: old site moved aside, staging half written.
+        site(&t.path().join(".public.backlot-old"), "old");
+        site(&t.path().join(".public.backlot-staging"), "half");
+        let s = Staging::begin(&out).unwrap();
+        assert_eq!(index(&out), "old");
+        assert!(!t.path().join(".public.backlot-old").exists());
+        assert_eq!(
+            std::fs::read_dir(&s.dir).unwrap().count(),
+            0,
+            "leftover staging emptied"
+        );
+        s.abort();
+        assert!(!t.path().join(".public.backlot-staging").exists());
+    }
+
+    #[test]
+    fn killed_after_exchange_leaves_new_site_and_leftover_goes() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        site(&out, "new");
+        site(&t.path().join(".public.backlot-staging"), "old");
+        site(&t.path().join(".public.backlot-old"), "older");
+        let s = Staging::begin(&out).unwrap();
+        assert_eq!(index(&out), "new");
+        assert!(!t.path().join(".public.backlot-old").exists());
+        s.abort();
+        assert!(!t.path().join(".public.backlot-staging").exists());
+    }
+
+    #[test]
+    fn refuses_folders_it_did_not_write() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("home");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("notes.txt"), "precious").unwrap();
+        let e = Staging::begin(&out).err().unwrap();
+        assert!(e.to_string().contains("refusing to replace"), "{e}");
+        std::fs::write(t.path().join("file"), "x").unwrap();
+        assert!(Staging::begin(&t.path().join("file")).is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "precious"
+        );
     }
 }

@@ -44,16 +44,32 @@ pub fn parse_doc_guarded(
     text: &str,
     h: &Highlighter,
 ) -> Result<ParsedDoc, Vec<Diagnostic>> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_doc(path, text, h)))
-        .unwrap_or_else(|_| {
-            Err(vec![Diagnostic::error(
-                path,
-                1,
-                1,
-                "internal error while processing this file (a panic was caught)",
-            )
-            .with_help(
-                "please report this file's content to the backlot issue tracker",
-            )])
-        })
+    catch_panic(path, || parse_doc(path, text, h)).unwrap_or_else(|d| Err(vec![d]))
+}
+
+/// Runs one file's stage, turning a panic (a bug triggered by that file) into an error for
+/// that file, so the rest of the build goes on and every problem is reported.
+pub fn catch_panic<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
+        Diagnostic::error(
+            path,
+            1,
+            1,
+            "internal error while processing this file (a panic was caught)",
+        )
+        .with_help("please report this file's content to the backlot issue tracker")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error_for_its_file() {
+        let d = catch_panic("content/bad.md", || -> u8 { panic!("injected") }).unwrap_err();
+        assert_eq!(d.path, "content/bad.md");
+        assert!(d.message.contains("panic was caught"));
+        assert_eq!(catch_panic("a.md", || 1).unwrap(), 1);
+    }
 }

@@ -141,6 +141,15 @@ impl Loaded {
 /// `backlot build`: writes the site through a staging folder; the output folder is replaced
 /// only if there were no errors.
 pub fn build(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>, Diagnostics) {
+    build_with(root, overrides, &|dir| Box::new(dir))
+}
+
+/// `build` writing through `sink(staging folder)`: tests wrap it to inject write failures.
+pub fn build_with(
+    root: &std::path::Path,
+    overrides: &Overrides,
+    sink: &dyn Fn(DirSink) -> Box<dyn Sink>,
+) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
     let Some(loaded) = load(root, overrides, &mut diags) else {
@@ -162,9 +171,10 @@ pub fn build(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>,
         }
     };
     let files = loaded.render(
-        &DirSink {
+        sink(DirSink {
             dir: staging.dir.clone(),
-        },
+        })
+        .as_ref(),
         &mut diags,
     );
     if diags.has_errors() {

@@ -123,7 +123,11 @@ impl<'a> Renderer<'a> {
     ) -> usize {
         let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
-            .map(|&i| self.render_doc(i, site_view, sink))
+            .map(|&i| {
+                let source = &self.site.docs[i].source;
+                crate::page::catch_panic(source, || self.render_doc(i, site_view, sink))
+                    .and_then(|r| r)
+            })
             .collect();
         // Each document is two files: its page and its Markdown copy.
         let written = results.len() * 2;

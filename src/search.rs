@@ -94,12 +94,15 @@ pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::with_capacity(shards.len() + entries.len() + 1);
     let shard_files: Vec<Vec<u8>> = shards
         .par_iter()
-        .map(|(_, terms)| shard_json(terms, &postings))
+        .map(|(_, terms)| inert(shard_json(terms, &postings)))
         .collect();
     for (i, bytes) in shard_files.into_iter().enumerate() {
         out.push((format!("search/s{i}.json"), bytes));
     }
-    let fragments: Vec<Vec<u8>> = entries.par_iter().map(fragment_json).collect();
+    let fragments: Vec<Vec<u8>> = entries
+        .par_iter()
+        .map(|e| inert(fragment_json(e)))
+        .collect();
     for (i, bytes) in fragments.into_iter().enumerate() {
         out.push((format!("search/d{i}.json"), bytes));
     }
@@ -114,6 +117,25 @@ pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
         "search/index.json".into(),
         manifest.to_string().into_bytes(),
     ));
+    out
+}
+
+/// JSON with `<`, `>` and `&` written as `\u` escapes: the same data for `JSON.parse`, and
+/// inert even if a browser were ever made to read the file as HTML. They can only occur inside
+/// strings, so a byte replacement is exact.
+fn inert(json: Vec<u8>) -> Vec<u8> {
+    if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return json;
+    }
+    let mut out = Vec::with_capacity(json.len() + 32);
+    for b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(b),
+        }
+    }
     out
 }
 

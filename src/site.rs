@@ -91,11 +91,12 @@ pub fn assemble(
         .filter(|(_, p)| p.front.draft && !config.drafts)
         .map(|(f, _)| f.rel.clone())
         .collect();
-    let mut docs: Vec<Doc> = parsed
+    let docs: Vec<Doc> = parsed
         .into_iter()
         .filter(|(f, _)| !drafts.contains(&f.rel))
         .map(|(f, p)| new_doc(f.rel, p, diags))
         .collect();
+    let mut docs = limit_depth(docs, diags);
     let home = match docs
         .iter()
         .position(|d| d.path.is_empty() && d.kind == Kind::Section)
@@ -273,11 +274,39 @@ fn link_tree(docs: &mut [Doc], home: usize) {
     }
 }
 
+/// Depth first, with an explicit stack: no recursion that deep content could overflow.
 fn reading_order(docs: &[Doc], at: usize, out: &mut Vec<usize>) {
-    out.push(at);
-    for &c in &docs[at].children {
-        reading_order(docs, c, out);
+    let mut stack = vec![at];
+    while let Some(i) = stack.pop() {
+        out.push(i);
+        stack.extend(docs[i].children.iter().rev());
     }
+}
+
+/// Folders nested deeper than this are refused: the sidebar and breadcrumbs recurse over the
+/// section tree, in our code and in templates, and no documentation needs more.
+pub const MAX_DEPTH: usize = 24;
+
+/// Drops (and reports) documents nested deeper than `MAX_DEPTH` folders.
+fn limit_depth(docs: Vec<Doc>, diags: &mut Diagnostics) -> Vec<Doc> {
+    docs.into_iter()
+        .filter(|d| {
+            let depth = d.source.matches('/').count();
+            if depth <= MAX_DEPTH {
+                return true;
+            }
+            diags.push(
+                Diagnostic::error(
+                    &d.source,
+                    1,
+                    1,
+                    format!("page nested {depth} folders deep; the limit is {MAX_DEPTH}"),
+                )
+                .with_help("move the page up the folder tree"),
+            );
+            false
+        })
+        .collect()
 }
 
 fn collect_tags(docs: &[Doc]) -> Vec<Tag> {

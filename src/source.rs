@@ -63,6 +63,14 @@ pub fn walk(root: &Path, canon_root: &Path, dir: &str, diags: &mut Diagnostics) 
     if !base.is_dir() {
         return Vec::new();
     }
+    // walkdir follows a symlinked starting folder, so check `content -> /elsewhere` here.
+    if let Err(d) = check_inside(&base, canon_root) {
+        diags.push(Diagnostic {
+            path: dir.to_string(),
+            ..d
+        });
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let walker = WalkDir::new(&base)
         .follow_links(false)
@@ -106,10 +114,32 @@ pub fn walk(root: &Path, canon_root: &Path, dir: &str, diags: &mut Diagnostics) 
 
 /// Ok(true) for a link to a file inside the root, Ok(false) for a link to a folder inside it.
 fn check_symlink(path: &Path, canon_root: &Path) -> Result<bool, Diagnostic> {
+    let target = check_inside(path, canon_root)?;
+    Ok(target.is_file())
+}
+
+/// The real location of `path`, if it lies inside the site root and outside hidden folders
+/// (`.git`, `.env`...), which are never content.
+fn check_inside(path: &Path, canon_root: &Path) -> Result<PathBuf, Diagnostic> {
     let target = path.canonicalize().map_err(|e| {
         Diagnostic::error("", 1, 1, format!("broken symlink: {e}"))
             .with_help("remove the link or fix its target")
     })?;
+    let hidden = target.strip_prefix(canon_root).is_ok_and(|rel| {
+        rel.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    });
+    if hidden {
+        return Err(Diagnostic::error(
+            "",
+            1,
+            1,
+            "symlink points into a hidden file or folder of the site",
+        )
+        .with_help(
+            "hidden files (.git, .env...) are never published; copy what you need into the site",
+        ));
+    }
     if !target.starts_with(canon_root) {
         return Err(Diagnostic::error(
             "",
@@ -124,7 +154,7 @@ fn check_symlink(path: &Path, canon_root: &Path) -> Result<bool, Diagnostic> {
             "copy the file into the site; backlot never reads files outside the site root",
         ));
     }
-    Ok(target.is_file())
+    Ok(target)
 }
 
 /// `path` relative to `root`, with `/` separators.

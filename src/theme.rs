@@ -86,6 +86,7 @@ impl Theme {
                 Err(tera::Error::msg("get_env is disabled in backlot templates"))
             },
         );
+        tera.register_filter("json_script", JsonScript);
         let mut list: Vec<(&str, &str)> = sources
             .iter()
             .map(|(n, (_, s))| (n.as_str(), s.as_str()))
@@ -121,6 +122,42 @@ impl Theme {
 
 fn escape_fn(s: &str) -> String {
     crate::highlight::escape_html(s)
+}
+
+/// JSON that is safe inside `<script>`: `<`, `>` and `&` as `\u` escapes (so page text can
+/// never close the script or open a comment), and U+2028/U+2029 escaped for old parsers.
+pub fn json_for_script(v: &serde_json::Value) -> String {
+    let json = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `{{ value | json_script }}` inside `<script>`: marked safe, since HTML escaping would
+/// break the JSON and `json_for_script` already makes it inert.
+struct JsonScript;
+
+impl tera::Filter for JsonScript {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _: &HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        Ok(tera::Value::String(json_for_script(value)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 /// A Tera error as a diagnostic on the template file, with the best line we can find.
@@ -194,4 +231,20 @@ fn guess_line(text: &str, src: &str) -> Option<(usize, usize)> {
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_script_cannot_close_the_script() {
+        let v = serde_json::json!({"t": "</script><!-- \"&\u{2028}"});
+        let s = json_for_script(&v);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+    }
 }

@@ -6,6 +6,7 @@
 //! a function of the file's bytes alone, so `serve` can cache it by content hash.
 
 pub mod code;
+pub mod sanitize;
 
 use crate::diag::Diagnostic;
 use crate::highlight::{escape_html, Highlighter};
@@ -15,7 +16,7 @@ use pulldown_cmark::{
     TagEnd,
 };
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
@@ -131,6 +132,11 @@ pub fn shortcode_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}S{i}.")
 }
 
+/// Marks where raw HTML fragment `i` goes, until `sanitize` replaces it.
+fn raw_marker(prefix: &str, i: usize) -> String {
+    format!("{prefix}H{i}.")
+}
+
 /// Replaces every marker in `html`; `fill(kind, index)` gives the text for marker (kind, index).
 pub fn fill_markers(
     html: &str,
@@ -206,6 +212,8 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
         heading: None,
         pending_tabs: Vec::new(),
         tab_groups: 0,
+        raw: Vec::new(),
+        html_block: None,
     };
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     p.refs = parser
@@ -215,19 +223,144 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
         .collect();
     let events: Vec<(Event, Range<usize>)> = parser.collect();
     reserve_custom_ids(&events, &mut p.ids);
+    let runs = raw_inline_runs(&events);
     let mut i = 0;
     while i < events.len() {
-        i = p.event(&events, i);
+        let run_start = runs.contains(&(i, true));
+        if run_start {
+            p.events
+                .push(Event::Html(format!("{}I0.", p.out.marker).into()));
+        }
+        let next = p.event(&events, i);
+        if runs.contains(&(i, false)) {
+            p.events
+                .push(Event::Html(format!("{}J0.", p.out.marker).into()));
+        }
+        i = next;
     }
     p.flush_tabs();
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, p.events.into_iter());
+    let mut raw = std::mem::take(&mut p.raw);
+    if sanitize::nesting_depth(raw.iter().map(String::as_str)) > sanitize::MAX_RAW_DEPTH {
+        p.out.diagnostics.push(
+            Diagnostic::warning(path, body_line, 1, format!("raw HTML nested more than {} elements deep: all raw HTML of this page was removed", sanitize::MAX_RAW_DEPTH))
+                .with_help("write the page in Markdown"),
+        );
+        raw.iter_mut().for_each(String::clear);
+    }
     let mut out = p.out;
-    out.html = html;
+    out.html = if raw.is_empty() {
+        html
+    } else {
+        sanitize::sanitize(&raw_pieces(&html, &out.marker, &raw))
+    };
     out.body = body.to_string();
     out.word_count = out.text.split_whitespace().count();
     out.toc = build_toc(&out.headings);
     out
+}
+
+/// Cuts the rendered body at its raw-HTML markers (`H` fragment, `I`/`J` inline run).
+fn raw_pieces<'h>(html: &'h str, prefix: &str, raw: &'h [String]) -> Vec<sanitize::Piece<'h>> {
+    use sanitize::Piece;
+    let mut pieces = Vec::new();
+    let mut rest = html;
+    let mut generated_from = 0;
+    let mut at = 0;
+    while let Some(pos) = rest[at..].find(prefix).map(|p| p + at) {
+        let after = &rest[pos + prefix.len()..];
+        let kind = after.as_bytes().first().copied();
+        let end = after
+            .find('.')
+            .filter(|&e| e > 1 && after.as_bytes()[1..e].iter().all(u8::is_ascii_digit));
+        let piece = match (kind, end) {
+            (Some(b'H'), Some(e)) => after[1..e]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| raw.get(n))
+                .map(|r| Piece::Raw(r)),
+            (Some(b'I'), Some(_)) => Some(Piece::RunStart),
+            (Some(b'J'), Some(_)) => Some(Piece::RunEnd),
+            _ => None,
+        };
+        match (piece, end) {
+            (Some(piece), Some(e)) => {
+                pieces.push(Piece::Generated(&rest[generated_from..pos]));
+                pieces.push(piece);
+                rest = &after[e + 1..];
+                generated_from = 0;
+                at = 0;
+            }
+            _ => at = pos + prefix.len(),
+        }
+    }
+    pieces.push(Piece::Generated(&rest[generated_from..]));
+    pieces
+}
+
+/// Runs of inline events that contain raw inline HTML, as (first, true) and (last, false)
+/// event indices: each run is sanitized as a unit so what it opens, it closes.
+fn raw_inline_runs(events: &[(Event, Range<usize>)]) -> HashSet<(usize, bool)> {
+    let mut out = HashSet::new();
+    let mut start: Option<usize> = None;
+    let mut has_html = false;
+    for (i, (e, _)) in events.iter().enumerate() {
+        if is_inline(e) {
+            start.get_or_insert(i);
+            has_html |= matches!(e, Event::InlineHtml(_));
+            continue;
+        }
+        if let Some(s) = start.take() {
+            if has_html {
+                out.insert((s, true));
+                out.insert((i - 1, false));
+            }
+        }
+        has_html = false;
+    }
+    if let (Some(s), true) = (start, has_html) {
+        out.insert((s, true));
+        out.insert((events.len() - 1, false));
+    }
+    out
+}
+
+fn is_inline(e: &Event) -> bool {
+    use Tag as T;
+    use TagEnd as E;
+    match e {
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::InlineMath(_)
+        | Event::DisplayMath(_)
+        | Event::InlineHtml(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::FootnoteReference(_)
+        | Event::TaskListMarker(_) => true,
+        Event::Start(t) => matches!(
+            t,
+            T::Emphasis
+                | T::Strong
+                | T::Strikethrough
+                | T::Superscript
+                | T::Subscript
+                | T::Link { .. }
+                | T::Image { .. }
+        ),
+        Event::End(t) => matches!(
+            t,
+            E::Emphasis
+                | E::Strong
+                | E::Strikethrough
+                | E::Superscript
+                | E::Subscript
+                | E::Link
+                | E::Image
+        ),
+        _ => false,
+    }
 }
 
 /// `{#custom}` ids are taken first, so an automatic id never steals one.
@@ -256,6 +389,10 @@ struct Parse<'a, 'h> {
     heading: Option<OpenHeading>,
     pending_tabs: Vec<code::Tab>,
     tab_groups: usize,
+    /// Raw HTML fragments, by marker index.
+    raw: Vec<String>,
+    /// The open HTML block: offset of its first line and its text, scanned when it ends.
+    html_block: Option<(usize, String)>,
 }
 
 impl<'a> Parse<'a, '_> {
@@ -328,6 +465,16 @@ impl<'a> Parse<'a, '_> {
                 }));
             }
             Event::Html(html) => self.html_block(html, range.clone()),
+            Event::InlineHtml(html) => {
+                self.report_raw(html, range.start);
+                self.push_raw(html);
+            }
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some((range.start, String::new())),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((offset, text)) = self.html_block.take() {
+                    self.report_raw(&text, offset);
+                }
+            }
             Event::Text(t) | Event::Code(t) => {
                 self.add_text(t);
                 self.events.push(event.clone());
@@ -394,6 +541,20 @@ impl<'a> Parse<'a, '_> {
                 ),
             );
         }
+        if let Some(scheme) = sanitize::dangerous_url(dest) {
+            let (line, col) = self.lines.at(offset);
+            let what = if is_image { "image" } else { "link" };
+            self.out.diagnostics.push(
+                Diagnostic::warning(
+                    self.path,
+                    line,
+                    col,
+                    format!("{what} to a `{scheme}:` URL is not allowed: it was replaced by `#`"),
+                )
+                .with_help("link to a page, a file of the site or an http(s) address"),
+            );
+            return CowStr::Borrowed("#");
+        }
         if dest.is_empty() || is_external(dest) {
             return dest.clone();
         }
@@ -458,7 +619,35 @@ impl<'a> Parse<'a, '_> {
                     format!("{}\n", shortcode_marker(&self.out.marker, i)).into(),
                 ));
             }
-            None => self.events.push(Event::Html(html.clone())),
+            None => {
+                if let Some((_, text)) = &mut self.html_block {
+                    text.push_str(html);
+                }
+                self.push_raw(html);
+            }
+        }
+    }
+
+    fn push_raw(&mut self, html: &str) {
+        let marker = raw_marker(&self.out.marker, self.raw.len());
+        self.raw.push(html.to_string());
+        self.events.push(Event::Html(marker.into()));
+    }
+
+    /// Reports what the sanitizer will remove from raw HTML starting at body offset `offset`.
+    fn report_raw(&mut self, html: &str, offset: usize) {
+        let (line, col) = self.lines.at(offset);
+        for r in sanitize::scan(html) {
+            let before = &html[..r.offset];
+            let (l, c) = match before.rfind('\n') {
+                Some(nl) => (line + before.matches('\n').count(), r.offset - nl),
+                None => (line, col + r.offset),
+            };
+            self.out.diagnostics.push(
+                Diagnostic::warning(self.path, l, c, r.message).with_help(
+                    "raw HTML is limited to safe formatting (kbd, sup, br, details, tables, links, images); write it in Markdown or ask a maintainer",
+                ),
+            );
         }
     }
 
@@ -640,6 +829,65 @@ mod tests {
         assert_eq!(n, "data-table");
         assert_eq!(a["source"], "languages");
         assert_eq!(a["rows"], "Go");
+    }
+
+    #[test]
+    fn raw_html_is_sanitized_in_context() {
+        let p = md("Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup><br>\n\n<details>\n<summary>More</summary>\n\nHidden *text*.\n\n</details>\n\nA <b>bold\n\nnext\n");
+        assert!(
+            p.html
+                .contains("<p>Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup><br></p>"),
+            "{}",
+            p.html
+        );
+        assert!(
+            p.html.contains(
+                "<details>\n<summary>More</summary>\n\n<p>Hidden <em>text</em>.</p>\n</details>"
+            ),
+            "{}",
+            p.html
+        );
+        assert!(
+            p.html.contains("<p>A <b>bold</b></p>\n<p>next</p>"),
+            "{}",
+            p.html
+        );
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn dangerous_raw_html_is_removed_and_reported() {
+        let p = md("ok\n\n<script>alert(1)</script>\n\ntext <img src=x onerror=alert(2)> and <a href=\"javascript:alert(3)\">a</a>\n\n<iframe src=\"https://e.x\"></iframe>\n");
+        for bad in ["<script", "alert", "onerror", "javascript", "iframe"] {
+            assert!(!p.html.contains(bad), "{bad} in {}", p.html);
+        }
+        let lines: Vec<(usize, usize)> = p.diagnostics.iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(
+            lines,
+            [(3, 1), (5, 17), (5, 42), (7, 1)],
+            "{:?}",
+            p.diagnostics
+        );
+    }
+
+    #[test]
+    fn dangerous_link_targets_are_neutralised() {
+        let p = md("[a](javascript:alert(1)) [b](JAVA&#x09;SCRIPT:x) ![c](data:image/png;base64,AA) <vbscript:x> [ok](https://x.y)\n");
+        assert_eq!(p.diagnostics.len(), 4, "{:?}", p.diagnostics);
+        assert_eq!(p.html.matches("=\"#\"").count(), 4, "{}", p.html);
+        assert!(p.html.contains("https://x.y"));
+    }
+
+    #[test]
+    fn shortcodes_survive_sanitizing() {
+        let p = md("<b>x</b>\n\n<!-- backlot:data-table source=\"x\" -->\n\n<!-- a comment -->\n");
+        assert_eq!(p.shortcodes.len(), 1);
+        assert!(
+            p.html.contains(&shortcode_marker(&p.marker, 0)),
+            "{}",
+            p.html
+        );
+        assert!(!p.html.contains("a comment"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ fn fails_untouched(case: &str, expected: &[&str]) -> Run {
 
 fn fails_untouched_in(f: &Fixture, expected: &[&str]) -> Run {
     f.write("public/index.html", "<p>the last good site</p>");
+    f.write("public/.nojekyll", "");
     f.write("public/old/page/index.html", "old page");
     let before = f.tree();
     let run = f.run(&["build"]);

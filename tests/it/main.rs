@@ -8,6 +8,7 @@ mod code;
 mod content;
 mod crawl;
 mod errors;
+mod hardening;
 mod publish;
 mod serve;
 mod theme;

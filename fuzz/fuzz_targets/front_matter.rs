@@ -1,0 +1,10 @@
+//! Front matter: split and parse any text; errors are fine, panics are not.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    if let Ok(split) = backlot::frontmatter::split("content/f.md", text) {
+        let _ = backlot::frontmatter::parse("content/f.md", &split);
+        let _ = backlot::frontmatter::field_line(&split, "title");
+    }
+});

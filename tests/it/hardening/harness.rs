@@ -1,0 +1,105 @@
+//! A small harness: copy a fixture into a temporary folder, write generated sites, run the
+//! `backlot` binary, read an output tree back.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn ok(&self) -> &Self {
+        assert_eq!(
+            self.code, 0,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// `backlot <args>` with `--root dir` appended where the command takes it.
+pub fn backlot(dir: &Path, args: &[&str]) -> Run {
+    backlot_env(dir, args, &[])
+}
+
+pub fn backlot_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlot"));
+    cmd.args(args)
+        .arg("--root")
+        .arg(dir)
+        .env_remove("SOURCE_DATE_EPOCH");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run backlot");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A fresh copy of `tests/fixtures/<name>` (so builds never write into the repository).
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join(name), t.path());
+    t
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Writes `files` (path relative to root, text) under `root`.
+pub fn write(root: &Path, files: &[(&str, &str)]) {
+    for (p, text) in files {
+        let full = root.join(p);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+}
+
+pub const SITE_TOML: &str = "title = \"Test\"\nbase_url = \"https://example.com/docs/\"\n";
+
+/// A page's text with YAML front matter.
+pub fn page(title: &str, body: &str) -> String {
+    format!("---\ntitle: \"{title}\"\ndescription: \"About {title}.\"\n---\n{body}")
+}
+
+/// Every file under `dir`, by `/`-separated relative path.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+pub fn text(dir: &Path, path: &str) -> String {
+    std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}

@@ -1,0 +1,11 @@
+//! Issue 9: untrusted content, pathological input and faults (see docs/testing.md).
+
+mod harness;
+
+mod confinement;
+mod determinism;
+mod escaping;
+mod faults;
+mod pathological;
+mod props;
+mod raw_html;

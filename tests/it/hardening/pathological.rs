@@ -1,0 +1,193 @@
+//! Pathological Markdown: deep nesting, a 10 MB line, 100,000 `[`, huge tables. Each input is
+//! parsed on a thread with rayon's 2 MiB stack (no overflow), in seconds, and in roughly linear
+//! time: doubling the input must not more than 2.5x the thread's CPU time.
+
+use backlot::config::Highlight;
+use backlot::highlight::Highlighter;
+use backlot::page::parse_doc_guarded;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+fn highlighter() -> &'static Highlighter {
+    static H: OnceLock<Highlighter> = OnceLock::new();
+    H.get_or_init(|| Highlighter::new(&Highlight::default()))
+}
+
+/// CPU time of the calling thread: unlike wall time, barely moved by other tests running.
+fn thread_cpu() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// Parses `body` as a page on a 2 MiB-stack thread; returns the best CPU time of `runs`.
+fn parse_time(body: &str, runs: usize) -> Duration {
+    let text = format!("---\ntitle: t\ndescription: d\n---\n{body}");
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            (0..runs)
+                .map(|_| {
+                    let start = thread_cpu();
+                    let doc = parse_doc_guarded("content/p.md", &text, highlighter());
+                    let spent = thread_cpu() - start;
+                    assert!(doc.is_ok(), "{:?}", doc.err());
+                    spent
+                })
+                .min()
+                .unwrap()
+        })
+        .unwrap()
+        .join()
+        .expect("parsing thread died")
+}
+
+type Gen = fn(usize) -> String;
+
+const CASES: &[(&str, Gen, usize)] = &[
+    (
+        "nested list markers",
+        |n| format!("{}x\n", "- ".repeat(n)),
+        10_000,
+    ),
+    (
+        "nested blockquotes",
+        |n| format!("{}quote\n", "> ".repeat(n)),
+        10_000,
+    ),
+    (
+        "nested emphasis",
+        |n| format!("{}x{}\n", "*".repeat(n), "*".repeat(n)),
+        10_000,
+    ),
+    (
+        "nested links",
+        |n| format!("{}x{}\n", "[".repeat(n), "](#)".repeat(n)),
+        10_000,
+    ),
+    ("open brackets", |n| "[".repeat(n), 100_000),
+    ("brackets and parens", |n| "[](".repeat(n), 100_000),
+    (
+        "long line",
+        |n| "word *em* [l](#) `c` ".repeat(n / 20),
+        10_000_000,
+    ),
+    (
+        "raw html nesting",
+        |n| format!("x {} y\n", "<b>".repeat(n)),
+        10_000,
+    ),
+    (
+        "raw html block nesting",
+        |n| format!("<div>\n{}\n", "<div>".repeat(n)),
+        10_000,
+    ),
+    (
+        "huge table",
+        |n| {
+            let mut s = String::from("| a | b | c |\n|---|---|---|\n");
+            for i in 0..n {
+                s.push_str(&format!("| {i} | `x` | *y* |\n"));
+            }
+            s
+        },
+        50_000,
+    ),
+    (
+        "wide table",
+        |n| {
+            format!(
+                "{}|\n{}|\n{}|\n",
+                "| a ".repeat(n),
+                "|---".repeat(n),
+                "| b ".repeat(n)
+            )
+        },
+        5_000,
+    ),
+    ("many headings", |n| "## Same\n\n".repeat(n), 10_000),
+    ("backticks", |n| "`".repeat(n) + "x", 100_000),
+    ("entities", |n| "&amp;&#x3c;&lt;".repeat(n), 100_000),
+];
+
+/// Indented nesting needs input quadratic in the depth, so it is only run at full depth.
+fn indented_lists(depth: usize) -> String {
+    (0..depth)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect()
+}
+
+#[test]
+fn full_size_inputs_finish_without_overflow() {
+    let t = parse_time(&indented_lists(3_000), 1);
+    assert!(t < Duration::from_secs(20), "indented lists took {t:?}");
+    for (name, gen, n) in CASES {
+        let body = gen(*n);
+        let t = parse_time(&body, 1);
+        println!("{name}: {} bytes in {:?}", body.len(), t);
+        assert!(t < Duration::from_secs(20), "{name} took {t:?}");
+    }
+}
+
+#[test]
+fn time_grows_roughly_linearly() {
+    for (name, gen, n) in CASES {
+        let small = (n / 8).max(1000);
+        let (a, b) = (gen(small), gen(small * 2));
+        // Quadratic growth shows as ~4x every time; noise on a shared machine only now and
+        // then, so a ratio over the bound is measured again before it counts.
+        let mut ratio = f64::MAX;
+        for _ in 0..3 {
+            let t1 = parse_time(&a, 3);
+            let t2 = parse_time(&b, 3);
+            ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-4);
+            println!(
+                "{name}: {small} -> {t1:?}, {} -> {t2:?}, ratio {ratio:.2}",
+                small * 2
+            );
+            // Very short runs are dominated by fixed costs and clock resolution.
+            if ratio < 2.5 || t2 < Duration::from_millis(5) {
+                break;
+            }
+        }
+        assert!(
+            ratio < 2.5,
+            "{name}: time ratio {ratio:.2} when the input doubles"
+        );
+    }
+}
+
+/// The same inputs through the real binary: parsing and rendering on rayon's threads, the
+/// page template around the deep HTML. A crash would show as a signal, not an exit code.
+#[test]
+fn a_site_of_pathological_pages_builds() {
+    use super::harness::{backlot, page, text, write, SITE_TOML};
+    let t = tempfile::tempdir().unwrap();
+    let mut files = vec![
+        ("site.toml".to_string(), SITE_TOML.to_string()),
+        ("content/_index.md".to_string(), page("Home", "Hi.\n")),
+    ];
+    for (i, (name, gen, n)) in CASES.iter().enumerate() {
+        let n = if name.contains("long line") || name.contains("table") || name.contains("entities")
+        {
+            n / 10
+        } else {
+            *n
+        };
+        files.push((format!("content/p{i:02}.md"), page(name, &gen(n))));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write(t.path(), &refs);
+    let run = backlot(t.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let deep = text(&t.path().join("public"), "p01/index.html");
+    assert!(deep.matches("<blockquote>").count() >= 1000);
+    assert!(
+        run.stderr
+            .contains("raw HTML nested more than 256 elements deep"),
+        "{}",
+        run.stderr
+    );
+}
