@@ -6,6 +6,7 @@
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::{escape_html, Highlighter};
+use crate::markdown::code::render_block;
 use crate::markdown::{fill_markers, TocEntry};
 use crate::output::Sink;
 use crate::site::{Doc, Kind, Site};
@@ -96,6 +97,9 @@ struct TagView<'a> {
 
 /// Sites larger than this list only the current branch's pages in the sidebar.
 const FULL_NAV_LIMIT: usize = 1000;
+
+/// At most this many pages of one section in the sidebar (see `window_pages`).
+const NAV_MAX_PAGES: usize = 30;
 
 pub fn reading_minutes(words: usize) -> usize {
     words.div_ceil(220).max(1)
@@ -198,6 +202,13 @@ impl<'a> Renderer<'a> {
         let mut error = None;
         let html = fill_markers(&md.html, &md.marker, |kind, n| match kind {
             'L' => escape_html(doc.link_urls.get(n).map_or("#", String::as_str)),
+            // Highlighted here, not at parse time (see `code_marker`); warnings were given then.
+            'C' => match (md.code_blocks.get(n), md.code_fences.get(n)) {
+                (Some(block), Some(fence)) => {
+                    render_block(self.highlighter, fence, &block.code, &mut |_, _, _| {})
+                }
+                _ => String::new(),
+            },
             _ => match md.shortcodes.get(n).map(|sc| self.shortcode(doc, sc)) {
                 Some(Ok(html)) => html,
                 Some(Err(d)) => {
@@ -373,18 +384,52 @@ impl<'a> Renderer<'a> {
         if !is_section && !full && !path.contains(&d.parent.unwrap_or(usize::MAX)) {
             return None;
         }
+        let mut children: Vec<NavItem> = d
+            .children
+            .iter()
+            .filter_map(|&c| self.nav_item(c, current, path, full))
+            .collect();
+        self.window_pages(i, &mut children);
         Some(NavItem {
             title: d.title(),
             url: self.url(i),
             current: i == current,
             open: path.contains(&i),
             is_section,
-            children: d
-                .children
-                .iter()
-                .filter_map(|&c| self.nav_item(c, current, path, full))
-                .collect(),
+            children,
         })
+    }
+
+    /// Keeps a section's sidebar list of pages to NAV_MAX_PAGES around the current page, with
+    /// a last item linking to the section's own page, which lists them all. Without this the
+    /// sidebar of a 500-page section is 500 links on each of its 500 pages: output and render
+    /// time quadratic in the section's size (126 KB of sidebar per page at 10,000 pages).
+    fn window_pages(&self, section: usize, items: &mut Vec<NavItem<'_>>) {
+        let pages: Vec<usize> = (0..items.len()).filter(|&k| !items[k].is_section).collect();
+        if pages.len() <= NAV_MAX_PAGES {
+            return;
+        }
+        let at = pages.iter().position(|&k| items[k].current).unwrap_or(0);
+        let first = at
+            .saturating_sub(NAV_MAX_PAGES / 2)
+            .min(pages.len() - NAV_MAX_PAGES);
+        let keep: HashSet<usize> = pages[first..first + NAV_MAX_PAGES]
+            .iter()
+            .copied()
+            .collect();
+        let mut k = 0;
+        items.retain(|item| {
+            k += 1;
+            item.is_section || keep.contains(&(k - 1))
+        });
+        items.push(NavItem {
+            title: "All pages of this section…",
+            url: self.url(section),
+            current: false,
+            open: false,
+            is_section: false,
+            children: Vec::new(),
+        });
     }
 
     /// Tag pages, 404, feeds and the other generated files.
