@@ -95,7 +95,7 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 /// The most highlighted HTML the cache holds; later blocks are highlighted but not kept.
-const CACHE_BUDGET_BYTES: usize = 32 << 20;
+const CACHE_BUDGET_BYTES: usize = 16 << 20;
 
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
@@ -164,7 +164,7 @@ impl Highlighter {
         let lines: Arc<[String]> = self.highlight_uncached(syntax, code).into();
         // Bounded: on real content most blocks are distinct, and an unbounded cache would hold
         // the highlighted HTML of the whole site (as much memory as not streaming at all).
-        let size: usize = lines.iter().map(String::len).sum();
+        let size: usize = lines.iter().map(|l| l.capacity() + 32).sum();
         if self.cache_bytes.fetch_add(size, Ordering::Relaxed) + size <= CACHE_BUDGET_BYTES {
             self.cache.lock().unwrap().insert(key, lines.clone());
         }

@@ -223,6 +223,9 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
     pulldown_cmark::html::push_html(&mut html, p.events.into_iter());
     let mut out = p.out;
     out.html = html;
+    // Every page's parse is held until rendering: give back the growth slack (up to half).
+    out.html.shrink_to_fit();
+    out.text.shrink_to_fit();
     out.word_count = out.text.split_whitespace().count();
     out.toc = build_toc(&out.headings);
     out

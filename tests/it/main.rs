@@ -6,3 +6,4 @@ mod harness;
 mod build;
 mod code;
 mod errors;
+mod perf;
