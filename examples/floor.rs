@@ -2,12 +2,15 @@
 //!
 //! Walks `<root>/content`, and for each Markdown file, in parallel: reads it, drops the front
 //! matter, renders the body with pulldown-cmark, highlights every fenced code block with syntect
-//! (the same two-face grammars backlot uses, classed HTML, no cache), and writes the page into
+//! (classed HTML, no cache; each fence's language resolved to a grammar exactly as backlot does,
+//! e.g. `javascript` is two-face's "JavaScript (Babel)", so both do the same highlighting work),
+//! and writes the page into
 //! `<out>/<path>/index.html`. No templates, no navigation, no link checking: whatever backlot
 //! spends beyond this program is the price of being a site generator.
 //!
 //! `cargo run --release --example floor -- <root> <out>`
 
+use backlot::highlight::Highlighter;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use std::io::Write;
@@ -30,11 +33,13 @@ fn main() {
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
         .collect();
-    let ss = two_face::syntax::extra_newlines();
+    // Only the language-to-grammar table is borrowed from backlot (no cache, no HTML of its own).
+    let langs = backlot::highlight::Highlighter::new(&backlot::config::Highlight::default());
+    let ss = langs.syntaxes();
     files.par_iter().for_each(|f| {
         let rel = f.strip_prefix(&content).unwrap().with_extension("");
         let text = std::fs::read_to_string(f).unwrap();
-        let html = render(body(&text), &ss);
+        let html = render(body(&text), ss, &langs);
         let dir = out.join(rel);
         std::fs::create_dir_all(&dir).unwrap();
         let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("index.html")).unwrap());
@@ -60,7 +65,7 @@ fn body(text: &str) -> &str {
 }
 
 /// Markdown to HTML, each fenced block replaced by syntect's classed highlighting.
-fn render(md: &str, ss: &SyntaxSet) -> String {
+fn render(md: &str, ss: &SyntaxSet, langs: &Highlighter) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_GFM;
     let mut events = Vec::new();
     let mut code: Option<(String, String)> = None;
@@ -72,7 +77,7 @@ fn render(md: &str, ss: &SyntaxSet) -> String {
             (Event::Text(t), Some((_, buf))) => buf.push_str(&t),
             (Event::End(TagEnd::CodeBlock), Some(_)) => {
                 let (lang, buf) = code.take().unwrap();
-                events.push(Event::Html(highlight(&lang, &buf, ss).into()));
+                events.push(Event::Html(highlight(&lang, &buf, ss, langs).into()));
             }
             (event, _) => events.push(event),
         }
@@ -82,9 +87,9 @@ fn render(md: &str, ss: &SyntaxSet) -> String {
     html
 }
 
-fn highlight(lang: &str, code: &str, ss: &SyntaxSet) -> String {
-    let syntax = ss
-        .find_syntax_by_token(lang)
+fn highlight(lang: &str, code: &str, ss: &SyntaxSet, langs: &Highlighter) -> String {
+    let syntax = langs
+        .find(lang)
         .unwrap_or_else(|| ss.find_syntax_plain_text());
     let mut gen = ClassedHTMLGenerator::new_with_class_style(
         syntax,
