@@ -153,6 +153,7 @@ def main():
     print("| pages | tool | wall s | CPU s | peak RSS MB | pages/s | vs Hugo | vs floor |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     walls = {}
+    notes = []
     for size in [int(s) for s in a.sizes.split(",")]:
         site = corpus(size)
         ts = tools(site, hugo)
@@ -171,12 +172,13 @@ def main():
             vs = lambda other: f"{wall / med[other][0]:.2f}x" if other in med else "-"
             print(f"| {size} | {name} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {size / wall:.0f} | "
                   f"{vs('hugo')} | {vs('floor')} |", flush=True)
-        print(f"<!-- {size} pages: load average before/after each round: {' | '.join(loads)} -->",
-              flush=True)
+        notes.append(f"- {size} pages: load average (1, 5, 15 min) before and after each round: "
+                     f"{' | '.join(loads)}")
+    print()
+    print("\n".join(notes))
     sizes = sorted({s for s, _ in walls})
     if len(sizes) >= 2:
         lo, hi = sizes[0], sizes[-1]
-        print()
         for name in sorted({n for _, n in walls}):
             if (lo, name) in walls and (hi, name) in walls:
                 print(f"- {name}: {hi} / {lo} pages wall time ratio "
