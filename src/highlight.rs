@@ -7,6 +7,7 @@
 use crate::config;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use syntect::highlighting::Theme;
 use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
@@ -93,9 +94,14 @@ const ALIASES: &[(&str, &str)] = &[
     ("elixir", "ex"),
 ];
 
+/// The most highlighted HTML the cache holds; later blocks are highlighted but not kept.
+const CACHE_BUDGET_BYTES: usize = 16 << 20;
+
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     cache: Mutex<HashMap<u64, Arc<[String]>>>,
+    /// Bytes of HTML offered to the cache so far (see `CACHE_BUDGET_BYTES`).
+    cache_bytes: AtomicUsize,
     cache_enabled: bool,
     pub settings: config::Highlight,
 }
@@ -105,6 +111,7 @@ impl Highlighter {
         Highlighter {
             syntaxes: OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
+            cache_bytes: AtomicUsize::new(0),
             // The benchmark measures real-content cost with the cache off.
             cache_enabled: std::env::var_os("BACKLOT_NO_HIGHLIGHT_CACHE").is_none(),
             settings: settings.clone(),
@@ -155,7 +162,12 @@ impl Highlighter {
             return hit.clone();
         }
         let lines: Arc<[String]> = self.highlight_uncached(syntax, code).into();
-        self.cache.lock().unwrap().insert(key, lines.clone());
+        // Bounded: on real content most blocks are distinct, and an unbounded cache would hold
+        // the highlighted HTML of the whole site (as much memory as not streaming at all).
+        let size: usize = lines.iter().map(|l| l.capacity() + 32).sum();
+        if self.cache_bytes.fetch_add(size, Ordering::Relaxed) + size <= CACHE_BUDGET_BYTES {
+            self.cache.lock().unwrap().insert(key, lines.clone());
+        }
         lines
     }
 

@@ -62,12 +62,16 @@ pub fn load(
     let git_root = config.root.clone();
     let last_commit = std::thread::spawn(move || crate::git::last_updated(&git_root));
     let highlighter = Highlighter::new(&config.site.highlight);
-    let sources = discover(&config.root, diags);
-    let parsed = parse_all(&sources.markdown, &highlighter, diags);
+    let sources = timed("discover", || discover(&config.root, diags));
+    let parsed = timed("parse", || {
+        parse_all(&sources.markdown, &highlighter, diags)
+    });
     let data = crate::data::load(&sources.data, diags);
-    let mut site = assemble(&config, parsed, sources.assets, sources.static_files, diags);
+    let mut site = timed("assemble", || {
+        assemble(&config, parsed, sources.assets, sources.static_files, diags)
+    });
     site.last_commit = last_commit.join().unwrap_or_default();
-    let theme = Theme::load(&config, diags)?;
+    let theme = timed("theme", || Theme::load(&config, diags))?;
     Some(Loaded {
         config,
         highlighter,
@@ -134,8 +138,19 @@ impl Loaded {
 
     /// Renders into `sink`, adding any problems to `diags`.
     pub fn render(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
-        self.renderer().render_all(sink, diags)
+        timed("render", || self.renderer().render_all(sink, diags))
     }
+}
+
+/// Runs one stage; with BACKLOT_TIMINGS set, prints its wall time to stderr (for profiling
+/// the stages of a large build, see docs/performance.md).
+fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let result = f();
+    if std::env::var_os("BACKLOT_TIMINGS").is_some() {
+        eprintln!("timing: {stage} {} ms", started.elapsed().as_millis());
+    }
+    result
 }
 
 /// `backlot build`: writes the site through a staging folder; the output folder is replaced

@@ -7,6 +7,7 @@
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::{escape_html, Highlighter};
+use crate::markdown::code::render_block;
 use crate::markdown::{fill_markers, TocEntry};
 use crate::output::Sink;
 use crate::site::{Doc, Kind, Site};
@@ -98,6 +99,34 @@ struct TagView<'a> {
 /// Sites larger than this list only the current branch's pages in the sidebar.
 const FULL_NAV_LIMIT: usize = 1000;
 
+/// At most this many pages of one section in the sidebar (see `nav_children`).
+const NAV_MAX_PAGES: usize = 30;
+
+/// The section tree as the sidebar walks it, built once per build: for each document, its
+/// child sections and child pages apart, each as (position among the children, index).
+/// Every page's sidebar used to visit every document, 10,000 x 10,000 at 10,000 pages.
+pub struct NavIndex {
+    sections: Vec<Vec<(usize, usize)>>,
+    pages: Vec<Vec<(usize, usize)>>,
+}
+
+impl NavIndex {
+    pub fn new(site: &Site) -> NavIndex {
+        let (mut sections, mut pages) = (Vec::new(), Vec::new());
+        for d in &site.docs {
+            let (s, p): (Vec<_>, Vec<_>) = d
+                .children
+                .iter()
+                .copied()
+                .enumerate()
+                .partition(|&(_, c)| site.docs[c].kind == Kind::Section);
+            sections.push(s);
+            pages.push(p);
+        }
+        NavIndex { sections, pages }
+    }
+}
+
 pub fn reading_minutes(words: usize) -> usize {
     words.div_ceil(220).max(1)
 }
@@ -121,11 +150,12 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
+        let nav_index = NavIndex::new(self.site);
         let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
             .map(|&i| {
                 let source = &self.site.docs[i].source;
-                crate::page::catch_panic(source, || self.render_doc(i, site_view, sink))
+                crate::page::catch_panic(source, || self.render_doc(i, site_view, &nav_index, sink))
                     .and_then(|r| r)
             })
             .collect();
@@ -213,6 +243,7 @@ impl<'a> Renderer<'a> {
         &self,
         i: usize,
         site_view: &SiteView,
+        nav_index: &NavIndex,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
         let doc = &self.site.docs[i];
@@ -231,7 +262,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert("site", site_view);
         ctx.insert("page", &page);
-        ctx.insert("nav", &self.nav(i));
+        ctx.insert("nav", &self.nav_with(nav_index, i));
         ctx.insert("data", self.data);
         let html = self.theme.render(template, &ctx, &doc.source)?;
         let md = crate::copies::markdown_copy(doc, self.config, &mut |n| {
@@ -249,6 +280,13 @@ impl<'a> Renderer<'a> {
         let mut error = None;
         let html = fill_markers(&md.html, &md.marker, |kind, n| match kind {
             'L' => escape_html(doc.link_urls.get(n).map_or("#", String::as_str)),
+            // Highlighted here, not at parse time (see `code_marker`); warnings were given then.
+            'C' => match (md.code_blocks.get(n), md.code_fences.get(n)) {
+                (Some(block), Some(fence)) => {
+                    render_block(self.highlighter, fence, &block.code, &mut |_, _, _| {})
+                }
+                _ => String::new(),
+            },
             _ => match md.shortcodes.get(n).map(|sc| self.shortcode(doc, sc)) {
                 Some(Ok(html)) => html,
                 Some(Err(d)) => {
@@ -409,6 +447,11 @@ impl<'a> Renderer<'a> {
 
     /// The sidebar: the section tree below the home page, current page marked.
     pub fn nav(&self, current: usize) -> Vec<NavItem<'_>> {
+        self.nav_with(&NavIndex::new(self.site), current)
+    }
+
+    /// `nav` over an index built once per build (see `NavIndex`).
+    fn nav_with(&self, index: &NavIndex, current: usize) -> Vec<NavItem<'_>> {
         let mut path = HashSet::new();
         let mut at = Some(current);
         while let Some(i) = at {
@@ -416,37 +459,84 @@ impl<'a> Renderer<'a> {
             at = self.site.docs[i].parent;
         }
         let full = self.site.docs.len() <= FULL_NAV_LIMIT;
-        self.site.docs[self.site.home]
-            .children
-            .iter()
-            .filter_map(|&c| self.nav_item(c, current, &path, full))
-            .collect()
+        self.nav_children(index, self.site.home, current, &path, full)
     }
 
     fn nav_item(
         &self,
+        index: &NavIndex,
         i: usize,
         current: usize,
         path: &HashSet<usize>,
         full: bool,
-    ) -> Option<NavItem<'_>> {
+    ) -> NavItem<'_> {
         let d = &self.site.docs[i];
         let is_section = d.kind == Kind::Section;
-        if !is_section && !full && !path.contains(&d.parent.unwrap_or(usize::MAX)) {
-            return None;
-        }
-        Some(NavItem {
+        NavItem {
             title: d.title(),
             url: self.url(i),
             current: i == current,
             open: path.contains(&i),
             is_section,
-            children: d
-                .children
-                .iter()
-                .filter_map(|&c| self.nav_item(c, current, path, full))
-                .collect(),
-        })
+            children: if is_section {
+                self.nav_children(index, i, current, path, full)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// A section's entries in the sidebar: its subsections, and its pages when the section is
+    /// on the current page's branch (or the site is small). A section with more than
+    /// NAV_MAX_PAGES pages lists the NAV_MAX_PAGES around the current page, then a link to the
+    /// section's own page, which lists them all: without that window the sidebar of a
+    /// 500-page section is 500 links on each of its 500 pages, quadratic in output and time
+    /// (126 KB of sidebar per page at 10,000 pages).
+    fn nav_children(
+        &self,
+        index: &NavIndex,
+        section: usize,
+        current: usize,
+        path: &HashSet<usize>,
+        full: bool,
+    ) -> Vec<NavItem<'_>> {
+        let pages: &[(usize, usize)] = if full || path.contains(&section) {
+            &index.pages[section]
+        } else {
+            &[]
+        };
+        let windowed = pages.len() > NAV_MAX_PAGES;
+        let pages = if windowed {
+            let at = pages.iter().position(|p| p.1 == current).unwrap_or(0);
+            let first = at
+                .saturating_sub(NAV_MAX_PAGES / 2)
+                .min(pages.len() - NAV_MAX_PAGES);
+            &pages[first..first + NAV_MAX_PAGES]
+        } else {
+            pages
+        };
+        // Back into the section's own order (pages and subsections interleave by weight).
+        let mut entries: Vec<(usize, usize)> = index.sections[section]
+            .iter()
+            .chain(pages)
+            .copied()
+            .collect();
+        entries.sort_unstable();
+        let mut items: Vec<NavItem> = entries
+            .into_iter()
+            .map(|(_, c)| self.nav_item(index, c, current, path, full))
+            .collect();
+        if windowed {
+            items.push(NavItem {
+                title: "All pages of this section…",
+                url: self.url(section),
+                current: false,
+                open: false,
+                is_section: false,
+                children: Vec::new(),
+            });
+        }
+        items
     }
 
     /// Tag pages, 404, feeds and the other generated files.

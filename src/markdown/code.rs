@@ -188,10 +188,31 @@ fn highlight_lines(
     fi: &FenceInfo,
     code: &str,
     warn: &mut dyn FnMut(usize, String, Option<String>),
-) -> Vec<String> {
+) -> std::sync::Arc<[String]> {
+    let code = code.strip_suffix('\n').unwrap_or(code);
+    match check_block(h, fi, code, warn) {
+        Some(syntax) => {
+            let mut text = code.to_string();
+            text.push('\n');
+            // Shared with the cache, not copied.
+            h.highlight(syntax, &text)
+        }
+        None => plain_lines(code).into(),
+    }
+}
+
+/// The syntax a block is highlighted with, or `None` for plain text, with the reason warned.
+/// Cheap (no highlighting), so the parse stage runs it for the diagnostics alone and leaves
+/// the highlighting to the render stage (see `markdown::code_marker`).
+pub fn check_block<'h>(
+    h: &'h Highlighter,
+    fi: &FenceInfo,
+    code: &str,
+    warn: &mut dyn FnMut(usize, String, Option<String>),
+) -> Option<&'h syntect::parsing::SyntaxReference> {
     let code = code.strip_suffix('\n').unwrap_or(code);
     if fi.lang.is_empty() {
-        return plain_lines(code);
+        return None;
     }
     let Some(syntax) = h.find(&fi.lang) else {
         let names = h.suggestions(&fi.lang);
@@ -205,11 +226,11 @@ fn highlight_lines(
             format!("unknown code block language `{}`", fi.lang),
             Some(help),
         );
-        return plain_lines(code);
+        return None;
     };
     if code.len() > h.settings.max_block_bytes {
         warn(0, format!("code block of {} bytes is larger than the highlighting limit ({} bytes); shown as plain text", code.len(), h.settings.max_block_bytes), Some("split the block, or raise highlight.max_block_bytes in site.toml".into()));
-        return plain_lines(code);
+        return None;
     }
     if let Some(i) = code
         .lines()
@@ -223,11 +244,9 @@ fn highlight_lines(
             ),
             Some("wrap the line, or raise highlight.max_line_bytes in site.toml".into()),
         );
-        return plain_lines(code);
+        return None;
     }
-    let mut text = code.to_string();
-    text.push('\n');
-    h.highlight(syntax, &text).to_vec()
+    Some(syntax)
 }
 
 /// One member of a tab group, already rendered.

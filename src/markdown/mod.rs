@@ -34,6 +34,9 @@ pub struct ParsedMarkdown {
     pub text: String,
     pub word_count: usize,
     pub code_blocks: Vec<CodeBlock>,
+    /// Each code block's fence attributes, by the same index as `code_blocks`: the render
+    /// stage highlights the block from these when it fills the block's marker.
+    pub code_fences: Vec<code::FenceInfo>,
     pub shortcodes: Vec<Shortcode>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -137,6 +140,13 @@ fn raw_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}H{i}.")
 }
 
+/// Code block `i` is a marker too: highlighted HTML is ~5x the size of the code, so holding
+/// it for every page until rendering took most of a 10,000-page build's memory. The parse
+/// keeps the code and its fence (`code_blocks`, `code_fences`); `render` highlights it.
+pub fn code_marker(prefix: &str, i: usize) -> String {
+    format!("{prefix}C{i}.")
+}
+
 /// Replaces every marker in `html`; `fill(kind, index)` gives the text for marker (kind, index).
 pub fn fill_markers(
     html: &str,
@@ -168,7 +178,10 @@ pub fn fill_markers(
 
 /// "L12.rest" -> ('L', 12, 4): the kind, the index and the marker's length after the prefix.
 fn parse_marker(after: &str) -> Option<(char, usize, usize)> {
-    let kind = after.chars().next().filter(|k| matches!(k, 'L' | 'S'))?;
+    let kind = after
+        .chars()
+        .next()
+        .filter(|k| matches!(k, 'L' | 'S' | 'C'))?;
     let end = after[1..].find('.')? + 1;
     let n = after[1..end].parse().ok()?;
     Some((kind, n, end + 1))
@@ -255,6 +268,9 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
     } else {
         sanitize::sanitize(&raw_pieces(&html, &out.marker, &raw))
     };
+    // Every page's parse is held until rendering: give back the growth slack (up to half).
+    out.html.shrink_to_fit();
+    out.text.shrink_to_fit();
     out.body = body.to_string();
     out.word_count = out.text.split_whitespace().count();
     out.toc = build_toc(&out.headings);
@@ -681,7 +697,7 @@ impl<'a> Parse<'a, '_> {
         let first_code_line = fence_line + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
         let path = self.path;
         let diags = &mut self.out.diagnostics;
-        let html = code::render_block(self.h, &fi, &code, &mut |off, m, help| {
+        code::check_block(self.h, &fi, &code, &mut |off, m, help| {
             let line = if off == 0 {
                 fence_line
             } else {
@@ -689,6 +705,8 @@ impl<'a> Parse<'a, '_> {
             };
             diags.push(code::fence_warning(path, line, m, help));
         });
+        let html = code_marker(&self.out.marker, self.out.code_blocks.len());
+        self.out.code_fences.push(fi.clone());
         let group = fi.tab.as_ref().map(|_| self.tab_groups);
         self.out.code_blocks.push(CodeBlock {
             lang: fi.lang.clone(),

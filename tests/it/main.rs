@@ -9,6 +9,7 @@ mod content;
 mod crawl;
 mod errors;
 mod hardening;
+mod perf;
 mod publish;
 mod serve;
 mod theme;

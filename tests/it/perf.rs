@@ -1,0 +1,97 @@
+//! Performance work that changes what is built: the sidebar window for large sections, code
+//! blocks highlighted at render time (from markers), and output that does not depend on the
+//! highlight cache. Speed itself is measured by bench/run.sh, never asserted here.
+
+use crate::harness::{backlot, fixture, main_element, read_tree, Fixture};
+
+/// The fixture plus `n` pages in content/big/, weighted p01 < p02 < ...
+fn large_section(n: usize) -> Fixture {
+    let f = fixture("perf", "large-section");
+    for k in 1..=n {
+        f.write(
+            &format!("content/big/p{k:02}.md"),
+            &format!("---\ntitle: Page {k:02}\ndescription: Page {k} of the big section.\nweight: {k}\n---\n\nText.\n"),
+        );
+    }
+    f
+}
+
+fn sidebar(html: &str) -> &str {
+    let start = html.find("<nav class=\"sidebar\"").expect("sidebar");
+    &html[start..start + html[start..].find("</nav>").unwrap()]
+}
+
+#[test]
+fn sidebar_lists_a_window_of_a_large_section() {
+    let f = large_section(40);
+    f.build_ok(&[]);
+    let page = f.read("big/p20/index.html");
+    let nav = sidebar(&page);
+    let listed: Vec<usize> = (1..=40)
+        .filter(|k| nav.contains(&format!("href=\"/big/p{k:02}/\"")))
+        .collect();
+    assert_eq!(listed.len(), 30, "{listed:?}");
+    assert_eq!(
+        (listed[0], listed[29]),
+        (5, 34),
+        "centred on the current page"
+    );
+    assert!(nav.contains("href=\"/big/p20/\" aria-current=\"page\""));
+    assert!(nav.contains("<a href=\"/big/\">All pages of this section…</a>"));
+    // The first page's window starts at the top; the section page still lists every page.
+    let first = f.read("big/p01/index.html");
+    assert!(sidebar(&first).contains("href=\"/big/p30/\""));
+    assert!(!sidebar(&first).contains("href=\"/big/p31/\""));
+    let section = main_element(&f.read("big/index.html")).to_string();
+    assert!((1..=40).all(|k| section.contains(&format!("href=\"/big/p{k:02}/\""))));
+}
+
+#[test]
+fn small_sections_are_listed_whole() {
+    let f = large_section(30);
+    f.build_ok(&[]);
+    let nav = f.read("big/p01/index.html");
+    assert!(sidebar(&nav).contains("href=\"/big/p30/\""));
+    assert!(!sidebar(&nav).contains("All pages of this section"));
+}
+
+#[test]
+fn code_blocks_are_highlighted_from_markers() {
+    let f = large_section(0);
+    f.build_ok(&[]);
+    let main = main_element(&f.read("code/index.html")).to_string();
+    assert_eq!(main.matches("<figure class=\"code-block\">").count(), 4);
+    assert_eq!(main.matches("class=\"tab-panel\"").count(), 2);
+    let panel = &main[main.find("class=\"tab-panel\"").unwrap()..];
+    assert!(panel.starts_with("class=\"tab-panel\" data-tab=\"Python\"><figure"));
+    assert!(main.contains("<figcaption class=\"code-title\">main.go</figcaption>"));
+    assert!(main.contains("<code class=\"linenos\">"));
+    assert!(main.contains("<span class=\"line hl\">"));
+    assert!(main.contains("class=\"hl-"), "highlighted");
+    // No marker survives: they all start with "bl" and a 16-digit hash.
+    let leftover = main.match_indices("bl").any(|(i, _)| {
+        main[i + 2..]
+            .chars()
+            .take(16)
+            .all(|c| c.is_ascii_hexdigit())
+    });
+    assert!(!leftover, "{main}");
+}
+
+#[test]
+fn output_is_the_same_with_the_highlight_cache_off() {
+    let f = large_section(3);
+    f.build_ok(&[]);
+    let cached = f.tree();
+    let out = f.root.join("uncached");
+    let run = backlot()
+        .args(["build", "--root"])
+        .arg(&f.root)
+        .arg("--output")
+        .arg(&out)
+        .env("BACKLOT_NO_HIGHLIGHT_CACHE", "1")
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    assert!(cached == read_tree(&out), "outputs differ");
+}
