@@ -102,6 +102,8 @@ pub struct Highlighter {
     cache: Mutex<HashMap<u64, Arc<[String]>>>,
     /// Bytes of HTML offered to the cache so far (see `CACHE_BUDGET_BYTES`).
     cache_bytes: AtomicUsize,
+    busy_nanos: std::sync::atomic::AtomicU64,
+    blocks: std::sync::atomic::AtomicU64,
     cache_enabled: bool,
     pub settings: config::Highlight,
 }
@@ -112,10 +114,19 @@ impl Highlighter {
             syntaxes: OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
             cache_bytes: AtomicUsize::new(0),
+            busy_nanos: Default::default(),
+            blocks: Default::default(),
             // The benchmark measures real-content cost with the cache off.
             cache_enabled: std::env::var_os("BACKLOT_NO_HIGHLIGHT_CACHE").is_none(),
             settings: settings.clone(),
         }
+    }
+
+    /// Drops every cached block: a build calls it once all pages are rendered, so the cache's
+    /// memory is free again for the search index (the build's peak).
+    pub fn release_cache(&self) {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        *cache = HashMap::new();
     }
 
     pub fn syntaxes(&self) -> &SyntaxSet {
@@ -172,6 +183,24 @@ impl Highlighter {
     }
 
     fn highlight_uncached(&self, syntax: &SyntaxReference, code: &str) -> Vec<String> {
+        let started = std::time::Instant::now();
+        let lines = self.highlight_lines(syntax, code);
+        let nanos = started.elapsed().as_nanos() as u64;
+        self.busy_nanos.fetch_add(nanos, Ordering::Relaxed);
+        self.blocks.fetch_add(1, Ordering::Relaxed);
+        lines
+    }
+
+    /// Time spent highlighting so far (summed over threads) and the number of blocks
+    /// highlighted (cache hits excluded), for `BACKLOT_TIMINGS`.
+    pub fn busy(&self) -> (std::time::Duration, u64) {
+        (
+            std::time::Duration::from_nanos(self.busy_nanos.load(Ordering::Relaxed)),
+            self.blocks.load(Ordering::Relaxed),
+        )
+    }
+
+    fn highlight_lines(&self, syntax: &SyntaxReference, code: &str) -> Vec<String> {
         let ss = self.syntaxes();
         let mut state = ParseState::new(syntax);
         let mut stack = ScopeStack::new();

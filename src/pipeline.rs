@@ -144,7 +144,7 @@ impl Loaded {
 
 /// Runs one stage; with BACKLOT_TIMINGS set, prints its wall time to stderr (for profiling
 /// the stages of a large build, see docs/performance.md).
-fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+pub(crate) fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     let started = Instant::now();
     let result = f();
     if std::env::var_os("BACKLOT_TIMINGS").is_some() {

@@ -135,10 +135,23 @@ impl<'a> Renderer<'a> {
     /// Renders and writes everything; returns the number of files written.
     pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let site_view = self.site_view();
-        let mut written = self.render_docs(&self.site.order, &site_view, sink, diags);
-        written += self.render_extras(&site_view, sink, diags);
-        written += self.write_search(sink, diags);
-        written += self.copy_files(sink, diags);
+        use crate::pipeline::timed;
+        let mut written = timed("render pages", || {
+            self.render_docs(&self.site.order, &site_view, sink, diags)
+        });
+        self.highlighter.release_cache();
+        if std::env::var_os("BACKLOT_TIMINGS").is_some() {
+            let (busy, blocks) = self.highlighter.busy();
+            eprintln!(
+                "timing: highlighting {} ms over all threads, {blocks} blocks highlighted",
+                busy.as_millis()
+            );
+        }
+        written += timed("render generated files", || {
+            self.render_extras(&site_view, sink, diags)
+        });
+        written += timed("render search index", || self.write_search(sink, diags));
+        written += timed("copy files", || self.copy_files(sink, diags));
         written
     }
 
@@ -168,19 +181,24 @@ impl<'a> Renderer<'a> {
     /// The search index (`search.rs`). Separate from the other generated files because it
     /// reads every page's text: `serve` builds it only when a browser asks for it.
     pub fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
-        let files = crate::search::files(&crate::search::entries(self.config, self.site));
-        let written = files.len();
-        for (path, bytes) in files {
-            if let Err(e) = sink.write(&path, &bytes) {
-                diags.push(Diagnostic::error(
-                    "search",
-                    1,
-                    1,
-                    format!("cannot write {path}: {e}"),
-                ));
+        let written = std::sync::atomic::AtomicUsize::new(0);
+        let failed = std::sync::Mutex::new(Vec::new());
+        let entries = crate::search::entries(self.config, self.site);
+        crate::search::write_files(&entries, &|path, bytes| match sink.write(&path, &bytes) {
+            Ok(()) => {
+                written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
+            Err(e) => failed
+                .lock()
+                .unwrap()
+                .push(format!("cannot write {path}: {e}")),
+        });
+        let mut failed = failed.into_inner().unwrap();
+        failed.sort();
+        for message in failed {
+            diags.push(Diagnostic::error("search", 1, 1, message));
         }
-        written
+        written.into_inner()
     }
 
     /// Tag pages, 404, aliases, feeds and the other generated files.
