@@ -109,27 +109,17 @@ pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
         .par_iter()
         .enumerate()
         .map(|(i, (_, terms))| {
-            let bytes = inert(shard_json(terms, &postings));
-            let path = format!("search/s{i}.json");
-            let mut h = Fnv::default();
-            h.write(path.as_bytes());
-            h.write(&bytes);
-            emit(path, bytes);
-            h.0
+            emit_hashed(
+                emit,
+                format!("search/s{i}.json"),
+                inert(shard_json(terms, &postings)),
+            )
         })
         .collect();
     let fragments: Vec<u64> = entries
         .par_iter()
         .enumerate()
-        .map(|(i, e)| {
-            let bytes = inert(fragment_json(e));
-            let path = format!("search/d{i}.json");
-            let mut h = Fnv::default();
-            h.write(path.as_bytes());
-            h.write(&bytes);
-            emit(path, bytes);
-            h.0
-        })
+        .map(|(i, e)| emit_hashed(emit, format!("search/d{i}.json"), inert(fragment_json(e))))
         .collect();
     // The manifest's version changes whenever any file does, so browsers refetch.
     for part in shard_files.iter().chain(&fragments) {
@@ -141,6 +131,15 @@ pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
         "search/index.json".into(),
         manifest.to_string().into_bytes(),
     );
+}
+
+/// Hands a file to `emit` and returns the hash of its path and bytes, for the manifest version.
+fn emit_hashed(emit: &(dyn Fn(String, Vec<u8>) + Sync), path: String, bytes: Vec<u8>) -> u64 {
+    let mut h = Fnv::default();
+    h.write(path.as_bytes());
+    h.write(&bytes);
+    emit(path, bytes);
+    h.0
 }
 
 /// JSON with `<`, `>` and `&` written as `\u` escapes: the same data for `JSON.parse`, and

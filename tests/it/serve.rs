@@ -2,6 +2,7 @@
 //! edits (a property test), and the HTTP server on port 0 (pages, 404, traversal, Host check,
 //! reload events, the error page).
 
+use crate::harness::copy_dir;
 use backlot::config::Overrides;
 use backlot::diag::Diagnostics;
 use backlot::output::MemSink;
@@ -22,19 +23,6 @@ fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let root = dir.path().join("site");
     copy_dir(Path::new(name), &root);
     (dir, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A clean build into memory: every file, or None when the build has errors.

@@ -1,6 +1,7 @@
 //! The default theme's HTML and the search index, on the fixture site tests/fixtures/theme/site
 //! built under a subpath base_url. (How it behaves in a browser is tests/browser/.)
 
+use crate::harness::copy_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -25,19 +26,6 @@ fn site() -> &'static Path {
         );
         root.join("public")
     })
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn read(path: &str) -> String {
