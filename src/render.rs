@@ -240,7 +240,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| LinkView {
                     title: t.name.clone(),
-                    url: self.config.url(&format!("tags/{}/", t.slug)),
+                    url: self.tag_url(&t.slug),
                 })
                 .collect(),
         }
@@ -248,6 +248,10 @@ impl<'a> Renderer<'a> {
 
     fn url(&self, i: usize) -> String {
         self.config.url(&self.site.docs[i].path)
+    }
+
+    fn tag_url(&self, slug: &str) -> String {
+        self.config.url(&format!("tags/{slug}/"))
     }
 
     fn link(&self, i: usize) -> LinkView {
@@ -367,12 +371,9 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let doc = &site.docs[i];
         let fm = doc.front();
-        let pos = site.order.iter().position(|&o| o == i);
-        let neighbour = |d: isize| {
-            pos.and_then(|p| site.order.get((p as isize + d) as usize))
-                .filter(|_| pos.is_some_and(|p| p as isize + d >= 0))
-                .map(|&j| self.link(j))
-        };
+        let pos = site.position[i];
+        let prev = pos.checked_sub(1).map(|p| self.link(site.order[p]));
+        let next = site.order.get(pos + 1).map(|&j| self.link(j));
         let mut crumbs = Vec::new();
         let mut at = doc.parent;
         while let Some(p) = at {
@@ -402,15 +403,13 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| LinkView {
                     title: t.clone(),
-                    url: self
-                        .config
-                        .url(&format!("tags/{}/", crate::slug::path_segment(t))),
+                    url: self.tag_url(&crate::slug::path_segment(t)),
                 })
                 .collect(),
             section: doc.parent.map(|p| self.link(p)),
             breadcrumbs: crumbs,
-            prev: if i == site.home { None } else { neighbour(-1) },
-            next: neighbour(1),
+            prev: if i == site.home { None } else { prev },
+            next,
             edit_url: self.edit_url(doc),
             source: &doc.source,
             extra: &fm.extra,
@@ -577,7 +576,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|t| TagView {
                 name: &t.name,
-                url: self.config.url(&format!("tags/{}/", t.slug)),
+                url: self.tag_url(&t.slug),
                 pages: t.docs.iter().map(|&c| self.child(c)).collect(),
             })
             .collect();

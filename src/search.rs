@@ -142,23 +142,13 @@ fn emit_hashed(emit: &(dyn Fn(String, Vec<u8>) + Sync), path: String, bytes: Vec
     h.0
 }
 
-/// JSON with `<`, `>` and `&` written as `\u` escapes: the same data for `JSON.parse`, and
-/// inert even if a browser were ever made to read the file as HTML. They can only occur inside
-/// strings, so a byte replacement is exact.
+/// The index files are inert even if a browser were ever made to read one as HTML: `<`, `>`
+/// and `&` as `\u` escapes, exactly as JSON inside a page's `<script>`.
 fn inert(json: Vec<u8>) -> Vec<u8> {
-    if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
-        return json;
+    match String::from_utf8(json) {
+        Ok(text) => crate::theme::script_safe_json(&text).into_bytes(),
+        Err(e) => e.into_bytes(),
     }
-    let mut out = Vec::with_capacity(json.len() + 32);
-    for b in json {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            _ => out.push(b),
-        }
-    }
-    out
 }
 
 /// term -> [(doc, score)], docs ascending. Pages are counted in parallel, merged in order.

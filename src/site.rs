@@ -67,6 +67,8 @@ pub struct Site {
     pub home: usize,
     /// Documents in reading order: a section, then its children depth first.
     pub order: Vec<usize>,
+    /// Each document's place in `order` (for previous/next links).
+    pub position: Vec<usize>,
     pub tags: Vec<Tag>,
     /// (alias site path, target doc)
     pub aliases: Vec<(String, usize)>,
@@ -111,6 +113,10 @@ pub fn assemble(
     link_tree(&mut docs, home);
     let mut order = Vec::with_capacity(docs.len());
     reading_order(&docs, home, &mut order);
+    let mut position = vec![0; docs.len()];
+    for (p, &i) in order.iter().enumerate() {
+        position[i] = p;
+    }
     let assets: Vec<(SourceFile, String)> = assets
         .into_iter()
         .map(|f| {
@@ -124,6 +130,7 @@ pub fn assemble(
         docs,
         home,
         order,
+        position,
         assets,
         static_files,
         last_commit: HashMap::new(),

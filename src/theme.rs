@@ -127,7 +127,12 @@ fn escape_fn(s: &str) -> String {
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` as `\u` escapes (so page text can
 /// never close the script or open a comment), and U+2028/U+2029 escaped for old parsers.
 pub fn json_for_script(v: &serde_json::Value) -> String {
-    let json = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    script_safe_json(&serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
+}
+
+/// Serialised JSON with those characters escaped; they can only occur inside strings, so the
+/// data `JSON.parse` reads is unchanged. Also used for the search index files.
+pub fn script_safe_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {

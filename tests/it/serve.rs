@@ -2,7 +2,7 @@
 //! edits (a property test), and the HTTP server on port 0 (pages, 404, traversal, Host check,
 //! reload events, the error page).
 
-use crate::harness::copy_dir;
+use crate::harness::{copy_dir, read_tree};
 use backlot::config::Overrides;
 use backlot::diag::Diagnostics;
 use backlot::output::MemSink;
@@ -470,21 +470,6 @@ fn http_preview_on_port_zero() {
     let ev = events.wait_for("event: reload");
     assert!(ev.contains("\"error\":false"), "{ev}");
     assert_eq!(request(addr, "GET", "/repo/guide/details/", &host).0, 200);
-}
-
-/// Every file under `dir`, by path relative to it.
-fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                backlot::source::rel_path(dir, e.path()),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 #[test]
