@@ -269,12 +269,16 @@ impl Highlighter {
     }
 }
 
-/// Drops operations past the end of the line without its newline (the newline is not output).
-fn clip(
-    ops: &[(usize, syntect::parsing::ScopeStackOp)],
+/// Moves operations past the end of the line without its newline (the newline is not output)
+/// back to its end; most lines have none, and are not copied.
+fn clip<'a>(
+    ops: &'a [(usize, syntect::parsing::ScopeStackOp)],
     line: &str,
-) -> Vec<(usize, syntect::parsing::ScopeStackOp)> {
+) -> std::borrow::Cow<'a, [(usize, syntect::parsing::ScopeStackOp)]> {
     let len = line.trim_end_matches('\n').len();
+    if ops.iter().all(|(i, _)| *i <= len) {
+        return std::borrow::Cow::Borrowed(ops);
+    }
     ops.iter()
         .map(|(i, op)| ((*i).min(len), op.clone()))
         .collect()

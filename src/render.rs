@@ -15,7 +15,6 @@ use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashSet;
 
 /// Everything rendering reads.
 pub struct Renderer<'a> {
@@ -103,17 +102,20 @@ const FULL_NAV_LIMIT: usize = 1000;
 const NAV_MAX_PAGES: usize = 30;
 
 /// The section tree as the sidebar walks it, built once per build: for each document, its
-/// child sections and child pages apart, each as (position among the children, index).
-/// Every page's sidebar used to visit every document, 10,000 x 10,000 at 10,000 pages.
+/// child sections and child pages apart, each as (position among the children, index), and
+/// its link with URL and title escaped for HTML. Every page's sidebar used to visit every
+/// document, 10,000 x 10,000 at 10,000 pages.
 pub struct NavIndex {
     sections: Vec<Vec<(usize, usize)>>,
     pages: Vec<Vec<(usize, usize)>>,
+    links: Vec<(String, String)>,
 }
 
 impl NavIndex {
-    pub fn new(site: &Site) -> NavIndex {
-        let (mut sections, mut pages) = (Vec::new(), Vec::new());
-        for d in &site.docs {
+    fn new(r: &Renderer) -> NavIndex {
+        let site = r.site;
+        let (mut sections, mut pages, mut links) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, d) in site.docs.iter().enumerate() {
             let (s, p): (Vec<_>, Vec<_>) = d
                 .children
                 .iter()
@@ -122,9 +124,118 @@ impl NavIndex {
                 .partition(|&(_, c)| site.docs[c].kind == Kind::Section);
             sections.push(s);
             pages.push(p);
+            links.push((escape_html(&r.url(i)), escape_html(d.title())));
         }
-        NavIndex { sections, pages }
+        NavIndex {
+            sections,
+            pages,
+            links,
+        }
     }
+}
+
+/// What one page's sidebar shows: the tree below the home page, the current page's branch open.
+struct NavView<'i> {
+    index: &'i NavIndex,
+    current: usize,
+    /// The current document and its ancestors.
+    branch: Vec<usize>,
+    /// Small sites list every section's pages (see `FULL_NAV_LIMIT`).
+    full: bool,
+}
+
+impl NavView<'_> {
+    /// A section's entries in the sidebar, in the section's order: its subsections, and its
+    /// pages when the section is on the current branch (or the site is small); and whether the
+    /// pages were windowed. A section with more than NAV_MAX_PAGES pages lists the
+    /// NAV_MAX_PAGES around the current page, then a link to the section's own page, which
+    /// lists them all: without that window the sidebar of a 500-page section is 500 links on
+    /// each of its 500 pages, quadratic in output and time (126 KB of sidebar per page at
+    /// 10,000 pages).
+    fn children(&self, section: usize) -> (Vec<usize>, bool) {
+        let index = self.index;
+        let pages: &[(usize, usize)] = if self.full || self.branch.contains(&section) {
+            &index.pages[section]
+        } else {
+            &[]
+        };
+        let windowed = pages.len() > NAV_MAX_PAGES;
+        let pages = if windowed {
+            let at = pages.iter().position(|p| p.1 == self.current).unwrap_or(0);
+            let first = at
+                .saturating_sub(NAV_MAX_PAGES / 2)
+                .min(pages.len() - NAV_MAX_PAGES);
+            &pages[first..first + NAV_MAX_PAGES]
+        } else {
+            pages
+        };
+        // Back into the section's own order (pages and subsections interleave by weight).
+        let mut entries: Vec<(usize, usize)> = index.sections[section]
+            .iter()
+            .chain(pages)
+            .copied()
+            .collect();
+        entries.sort_unstable();
+        (entries.into_iter().map(|e| e.1).collect(), windowed)
+    }
+}
+
+const ALL_PAGES: &str = "All pages of this section…";
+
+/// The sidebar's markup. Written here rather than by a recursive template macro, which cost
+/// more than the rest of a page's template (a theme can still build its own from `nav`).
+fn sidebar_html(r: &Renderer, view: &NavView) -> String {
+    let mut out = String::with_capacity(8192);
+    sidebar_list(r, view, r.site.home, view.children(r.site.home), &mut out);
+    out
+}
+
+fn sidebar_list(
+    r: &Renderer,
+    view: &NavView,
+    section: usize,
+    (children, windowed): (Vec<usize>, bool),
+    out: &mut String,
+) {
+    let link = |out: &mut String, i: usize, title: &str| {
+        let current = if i == view.current && title != ALL_PAGES {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let url = &view.index.links[i].0;
+        *out += &format!("<a href=\"{url}\"{current}>{title}</a>");
+    };
+    out.push_str("<ul>\n");
+    for c in children {
+        let title = &view.index.links[c].1;
+        if r.site.docs[c].kind != Kind::Section {
+            out.push_str("<li>");
+            link(out, c, title);
+            out.push_str("</li>\n");
+            continue;
+        }
+        let open = if view.branch.contains(&c) {
+            " open"
+        } else {
+            ""
+        };
+        *out += &format!("<li class=\"nav-section{open}\">");
+        link(out, c, title);
+        let inner = view.children(c);
+        if !inner.0.is_empty() {
+            *out += &format!("<details{open}><summary><span class=\"visually-hidden\">Pages in {title}</span></summary>");
+            sidebar_list(r, view, c, inner, out);
+            out.push_str("</details>");
+        }
+        out.push_str("</li>\n");
+    }
+    if windowed {
+        out.push_str("<li>");
+        link(out, section, ALL_PAGES);
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ul>\n");
 }
 
 pub fn reading_minutes(words: usize) -> usize {
@@ -163,7 +274,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let nav_index = NavIndex::new(self.site);
+        let nav_index = NavIndex::new(self);
         let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
             .map(|&i| {
@@ -284,8 +395,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert("site", site_view);
         ctx.insert("page", &page);
-        ctx.insert("nav", &self.nav_with(nav_index, i));
-        ctx.insert("data", self.data);
+        self.insert_shared(&mut ctx, template, nav_index, i);
         let html = self.theme.render(template, &ctx, &doc.source)?;
         let md = crate::copies::markdown_copy(doc, self.config, &mut |n| {
             self.shortcode(doc, &doc.parsed.md.shortcodes[n])
@@ -462,90 +572,69 @@ impl<'a> Renderer<'a> {
         ))
     }
 
-    /// The sidebar: the section tree below the home page, current page marked.
-    pub fn nav(&self, current: usize) -> Vec<NavItem<'_>> {
-        self.nav_with(&NavIndex::new(self.site), current)
+    /// The values a template may read besides `site` and `page`, each built only if the
+    /// template mentions it (`Theme::uses`): `sidebar`, the sidebar's HTML; `nav`, the same tree
+    /// as data for themes with markup of their own; `data`, the site's data files.
+    fn insert_shared(
+        &self,
+        ctx: &mut tera::Context,
+        template: &str,
+        index: &NavIndex,
+        current: usize,
+    ) {
+        let uses = |var| self.theme.uses(template, var);
+        let view = self.nav_view(index, current);
+        if uses("sidebar") {
+            ctx.insert("sidebar", &sidebar_html(self, &view));
+        }
+        if uses("nav") {
+            ctx.insert("nav", &self.nav_items(&view, self.site.home));
+        }
+        if uses("data") {
+            ctx.insert("data", self.data);
+        }
     }
 
-    /// `nav` over an index built once per build (see `NavIndex`).
-    fn nav_with(&self, index: &NavIndex, current: usize) -> Vec<NavItem<'_>> {
-        let mut path = HashSet::new();
+    /// The sidebar of the document `current`.
+    fn nav_view<'i>(&self, index: &'i NavIndex, current: usize) -> NavView<'i> {
+        let mut branch = Vec::new();
         let mut at = Some(current);
         while let Some(i) = at {
-            path.insert(i);
+            branch.push(i);
             at = self.site.docs[i].parent;
         }
-        let full = self.site.docs.len() <= FULL_NAV_LIMIT;
-        self.nav_children(index, self.site.home, current, &path, full)
-    }
-
-    fn nav_item(
-        &self,
-        index: &NavIndex,
-        i: usize,
-        current: usize,
-        path: &HashSet<usize>,
-        full: bool,
-    ) -> NavItem<'_> {
-        let d = &self.site.docs[i];
-        let is_section = d.kind == Kind::Section;
-        NavItem {
-            title: d.title(),
-            url: self.url(i),
-            current: i == current,
-            open: path.contains(&i),
-            is_section,
-            children: if is_section {
-                self.nav_children(index, i, current, path, full)
-            } else {
-                Vec::new()
-            },
+        NavView {
+            index,
+            current,
+            branch,
+            full: self.site.docs.len() <= FULL_NAV_LIMIT,
         }
     }
 
-    /// A section's entries in the sidebar: its subsections, and its pages when the section is
-    /// on the current page's branch (or the site is small). A section with more than
-    /// NAV_MAX_PAGES pages lists the NAV_MAX_PAGES around the current page, then a link to the
-    /// section's own page, which lists them all: without that window the sidebar of a
-    /// 500-page section is 500 links on each of its 500 pages, quadratic in output and time
-    /// (126 KB of sidebar per page at 10,000 pages).
-    fn nav_children(
-        &self,
-        index: &NavIndex,
-        section: usize,
-        current: usize,
-        path: &HashSet<usize>,
-        full: bool,
-    ) -> Vec<NavItem<'_>> {
-        let pages: &[(usize, usize)] = if full || path.contains(&section) {
-            &index.pages[section]
-        } else {
-            &[]
-        };
-        let windowed = pages.len() > NAV_MAX_PAGES;
-        let pages = if windowed {
-            let at = pages.iter().position(|p| p.1 == current).unwrap_or(0);
-            let first = at
-                .saturating_sub(NAV_MAX_PAGES / 2)
-                .min(pages.len() - NAV_MAX_PAGES);
-            &pages[first..first + NAV_MAX_PAGES]
-        } else {
-            pages
-        };
-        // Back into the section's own order (pages and subsections interleave by weight).
-        let mut entries: Vec<(usize, usize)> = index.sections[section]
-            .iter()
-            .chain(pages)
-            .copied()
-            .collect();
-        entries.sort_unstable();
-        let mut items: Vec<NavItem> = entries
+    /// The sidebar as data (`nav` in templates).
+    fn nav_items(&self, view: &NavView, section: usize) -> Vec<NavItem<'_>> {
+        let (children, windowed) = view.children(section);
+        let mut items: Vec<NavItem> = children
             .into_iter()
-            .map(|(_, c)| self.nav_item(index, c, current, path, full))
+            .map(|c| {
+                let is_section = self.site.docs[c].kind == Kind::Section;
+                NavItem {
+                    title: self.site.docs[c].title(),
+                    url: self.url(c),
+                    current: c == view.current,
+                    open: view.branch.contains(&c),
+                    is_section,
+                    children: if is_section {
+                        self.nav_items(view, c)
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
             .collect();
         if windowed {
             items.push(NavItem {
-                title: "All pages of this section…",
+                title: ALL_PAGES,
                 url: self.url(section),
                 current: false,
                 open: false,
@@ -559,11 +648,11 @@ impl<'a> Renderer<'a> {
     /// Tag pages, 404, feeds and the other generated files.
     fn extra_files(&self, site_view: &SiteView, diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
+        let nav_index = NavIndex::new(self);
         let mut render = |template: &str, path: String, extra: &dyn Fn(&mut tera::Context)| {
             let mut ctx = tera::Context::new();
             ctx.insert("site", site_view);
-            ctx.insert("nav", &self.nav(self.site.home));
-            ctx.insert("data", self.data);
+            self.insert_shared(&mut ctx, template, &nav_index, self.site.home);
             extra(&mut ctx);
             match self.theme.render(template, &ctx, &path) {
                 Ok(html) => out.push((path, html.into_bytes())),

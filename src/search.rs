@@ -1,14 +1,17 @@
 //! The client-side search index, written at build time: a small manifest, an inverted index
-//! split into shards by term prefix, and one fragment per page (title, section, text for
-//! snippets). The browser loads the manifest when the search box is first used, then only the
-//! shards a query's terms fall into and the fragments of the results it shows, so a 10,000-page
-//! site never means one large download. The format is read by the theme's `theme.js`.
+//! split into shards by term prefix, and a fragment per page (title, section, text for
+//! snippets), several pages' fragments to a file. The browser loads the manifest when the
+//! search box is first used, then only the shards a query's terms fall into and the fragment
+//! files of the results it shows, so a 10,000-page site never means one large download. The
+//! format is read by the theme's `theme.js`.
 //!
 //! Files, under `search/`:
-//! - `index.json`: `{"v": version, "keys": [shard prefix...]}`; shard `i` is `s<i>.json`.
-//!   A term lives in the shard whose key is its longest listed prefix.
+//! - `index.json`: `{"v": version, "keys": [shard prefix...], "f": [first doc of each fragment
+//!   file...]}`; shard `i` is `s<i>.json`, fragment file `i` is `f<i>.json`. A term lives in
+//!   the shard whose key is its longest listed prefix.
 //! - `s<i>.json`: `{term: [doc, score, doc delta, score, ...]}`, docs ascending.
-//! - `d<doc>.json`: `{"t": title, "u": url, "s": section, "p": description, "b": body text,
+//! - `f<i>.json`: `[fragment of doc f[i], of doc f[i] + 1, ...]`, each fragment
+//!   `{"t": title, "u": url, "s": section, "p": description, "b": body text,
 //!   "h": [[heading id, UTF-16 offset in b], ...]}`.
 //!
 //! A score puts any title match above any heading match above body text (see `score`).
@@ -16,7 +19,9 @@
 use crate::config::Config;
 use crate::site::Site;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Shards grow until about this many bytes, then split on the next character of their terms.
@@ -25,6 +30,10 @@ const SHARD_BYTES: usize = 24 * 1024;
 const MAX_KEY_CHARS: usize = 5;
 /// Body text kept per page for snippets (the whole text is still indexed).
 const FRAGMENT_CHARS: usize = 20_000;
+/// Fragments are grouped into files of at least about this many bytes (a few pages each). One
+/// file per page made the index a third of a large site's files, and creating files is most
+/// of the cost of writing them; a result shown now costs at most this much more download.
+const FRAGMENT_FILE_BYTES: usize = 24 * 1024;
 const MIN_TERM_CHARS: usize = 2;
 const MAX_TERM_CHARS: usize = 40;
 
@@ -41,9 +50,7 @@ pub struct Entry<'a> {
 /// Splits text into index terms exactly as the browser does: lower case, runs of letters and
 /// digits, 2 to 40 characters.
 pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
-        .filter(|w| (MIN_TERM_CHARS..=MAX_TERM_CHARS).contains(&w.chars().count()))
-        .map(str::to_lowercase)
+    words(text).map(Cow::into_owned)
 }
 
 /// How often a term occurs in each field of a page.
@@ -102,31 +109,48 @@ pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
 /// threads: a build streams them to disk instead of holding the whole index (about 50 MB of
 /// JSON at 10,000 pages) in memory.
 pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
-    let postings = invert(entries);
-    let shards = shard(&postings);
+    use crate::pipeline::timed;
+    let postings = timed("search: invert", || invert(entries));
+    let shards = timed("search: shard", || shard(&postings));
     let mut hash = Fnv::default();
-    let shard_files: Vec<u64> = shards
-        .par_iter()
-        .enumerate()
-        .map(|(i, (_, terms))| {
-            emit_hashed(
-                emit,
-                format!("search/s{i}.json"),
-                inert(shard_json(terms, &postings)),
-            )
-        })
-        .collect();
-    let fragments: Vec<u64> = entries
-        .par_iter()
-        .enumerate()
-        .map(|(i, e)| emit_hashed(emit, format!("search/d{i}.json"), inert(fragment_json(e))))
-        .collect();
+    let shard_files: Vec<u64> = timed("search: write shards", || {
+        shards
+            .par_iter()
+            .enumerate()
+            .map(|(i, (_, terms))| {
+                emit_hashed(
+                    emit,
+                    format!("search/s{i}.json"),
+                    inert(shard_json(terms, &postings)),
+                )
+            })
+            .collect()
+    });
+    let starts = fragment_files(entries);
+    let fragments: Vec<u64> = timed("search: write fragments", || {
+        starts
+            .par_iter()
+            .enumerate()
+            .map(|(i, &start)| {
+                let end = starts.get(i + 1).copied().unwrap_or(entries.len());
+                let mut json = b"[".to_vec();
+                for (n, e) in entries[start..end].iter().enumerate() {
+                    if n > 0 {
+                        json.push(b',');
+                    }
+                    json.extend(fragment_json(e));
+                }
+                json.push(b']');
+                emit_hashed(emit, format!("search/f{i}.json"), inert(json))
+            })
+            .collect()
+    });
     // The manifest's version changes whenever any file does, so browsers refetch.
     for part in shard_files.iter().chain(&fragments) {
         hash.write(&part.to_le_bytes());
     }
     let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
-    let manifest = serde_json::json!({"v": format!("{:016x}", hash.0), "keys": keys});
+    let manifest = serde_json::json!({"v": format!("{:016x}", hash.0), "keys": keys, "f": starts});
     emit(
         "search/index.json".into(),
         manifest.to_string().into_bytes(),
@@ -151,41 +175,85 @@ fn inert(json: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// term -> [(doc, score)], docs ascending. Pages are counted in parallel, merged in order.
+/// term -> [(doc, score)], docs ascending. Runs of pages are inverted in parallel, each into
+/// its own small map, and the maps merged in page order: merging per run rather than per page
+/// keeps the serial part to each run's distinct terms.
 fn invert(entries: &[Entry]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    // In chunks: every page's term map at once was most of a 10,000-page build's peak memory
-    // (about 200 MB); a chunk at a time keeps only the index itself.
+    // In chunks: every page's terms at once were most of a 10,000-page build's peak memory
+    // (about 200 MB); a chunk at a time keeps little more than the index itself.
     const CHUNK: usize = 512;
-    let mut index: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    const RUN: usize = 64;
+    let mut index: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
     for (c, chunk) in entries.chunks(CHUNK).enumerate() {
-        let per_doc: Vec<Vec<(String, u32)>> = chunk
-            .par_iter()
-            .map(|e| hits(e).into_iter().map(|(t, h)| (t, score(h))).collect())
+        let runs: Vec<HashMap<String, Vec<(u32, u32)>>> = chunk
+            .par_chunks(RUN)
+            .enumerate()
+            .map(|(r, run)| {
+                let mut local: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
+                for (i, e) in run.iter().enumerate() {
+                    let doc = (c * CHUNK + r * RUN + i) as u32;
+                    for (t, h) in hits(e) {
+                        add(&mut local, t, vec![(doc, score(h))]);
+                    }
+                }
+                local
+            })
             .collect();
-        for (i, hits) in per_doc.into_iter().enumerate() {
-            let doc = (c * CHUNK + i) as u32;
-            for (t, score) in hits {
-                index.entry(t).or_default().push((doc, score));
+        for run in runs {
+            for (t, postings) in run {
+                add(&mut index, Cow::Owned(t), postings);
             }
         }
     }
-    index
+    index.into_iter().collect()
 }
 
-fn hits(e: &Entry) -> BTreeMap<String, Hits> {
-    let mut hits: BTreeMap<String, Hits> = BTreeMap::new();
-    for t in terms(e.title) {
-        hits.entry(t).or_default().title += 1;
-    }
-    for (_, h) in &e.headings {
-        for t in terms(h) {
-            hits.entry(t).or_default().heading += 1;
+/// Appends to a term's postings, allocating its key only the first time it is seen.
+fn add(map: &mut HashMap<String, Vec<(u32, u32)>>, term: Cow<str>, mut postings: Vec<(u32, u32)>) {
+    match map.get_mut(term.as_ref()) {
+        Some(list) => list.append(&mut postings),
+        None => {
+            map.insert(term.into_owned(), postings);
         }
     }
-    for t in terms(e.text).chain(terms(e.description)) {
-        hits.entry(t).or_default().body += 1;
+}
+
+fn hits<'a>(e: &Entry<'a>) -> HashMap<Cow<'a, str>, Hits> {
+    let mut hits: HashMap<Cow<'a, str>, Hits> = HashMap::default();
+    let mut count = |t: Cow<'a, str>, f: fn(&mut Hits)| match hits.get_mut(t.as_ref()) {
+        Some(h) => f(h),
+        None => f(hits.entry(t).or_default()),
+    };
+    for t in words(e.title) {
+        count(t, |h| h.title += 1);
+    }
+    for (_, h) in &e.headings {
+        for t in words(h) {
+            count(t, |h| h.heading += 1);
+        }
+    }
+    for t in words(e.text).chain(words(e.description)) {
+        count(t, |h| h.body += 1);
     }
     hits
+}
+
+/// `terms`, borrowing the words that are lower case already (most of them).
+fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    // ASCII first: the Unicode tables are only consulted for other characters.
+    text.split(|c: char| {
+        !(c.is_ascii_alphanumeric() || (!c.is_ascii() && (c.is_alphabetic() || c.is_numeric())))
+    })
+    .filter(|w| (MIN_TERM_CHARS..=MAX_TERM_CHARS).contains(&w.chars().count()))
+    .map(|w| {
+        if w.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            Cow::Borrowed(w)
+        } else {
+            Cow::Owned(w.to_lowercase())
+        }
+    })
 }
 
 /// Groups terms into shards keyed by prefix (one character at first), splitting a shard on a
@@ -260,11 +328,13 @@ struct Fragment<'a> {
 fn fragment_json(e: &Entry) -> Vec<u8> {
     let body = truncate_chars(e.text.trim(), FRAGMENT_CHARS);
     let mut h = Vec::new();
-    let mut from = 0;
+    let (mut from, mut utf16) = (0, 0);
     for (id, text) in &e.headings {
         if let Some(pos) = body[from..].find(text.trim()) {
+            // Counted from the previous heading on: from the start each time was quadratic.
+            utf16 += body[from..from + pos].encode_utf16().count();
             from += pos;
-            h.push((*id, body[..from].encode_utf16().count()));
+            h.push((*id, utf16));
         }
     }
     let f = Fragment {
@@ -280,6 +350,23 @@ fn fragment_json(e: &Entry) -> Vec<u8> {
 
 fn truncate_chars(s: &str, n: usize) -> &str {
     s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
+/// The first document of each fragment file: consecutive pages, a new file once the current
+/// one holds `FRAGMENT_FILE_BYTES` (estimated from the text lengths, so files can be made in
+/// parallel without holding every fragment).
+fn fragment_files(entries: &[Entry]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut size = FRAGMENT_FILE_BYTES;
+    for (i, e) in entries.iter().enumerate() {
+        if size >= FRAGMENT_FILE_BYTES {
+            starts.push(i);
+            size = 0;
+        }
+        size += e.title.len() + e.url.len() + e.section.len() + e.description.len();
+        size += e.text.len().min(FRAGMENT_CHARS) + e.headings.len() * 16;
+    }
+    starts
 }
 
 /// FNV-1a: a stable hash for the index version (std's hasher may change between releases).
@@ -379,13 +466,39 @@ mod tests {
         let index = a.iter().find(|f| f.0 == "search/index.json").unwrap();
         let manifest: serde_json::Value = serde_json::from_slice(&index.1).unwrap();
         assert_eq!(manifest["keys"][0], "a");
-        let d0 = a.iter().find(|f| f.0 == "search/d0.json").unwrap();
-        let frag: serde_json::Value = serde_json::from_slice(&d0.1).unwrap();
-        assert_eq!(frag["h"][0], serde_json::json!(["b-tree", 7]));
+        assert_eq!(
+            manifest["f"],
+            serde_json::json!([0]),
+            "two small pages, one file"
+        );
+        let f0 = a.iter().find(|f| f.0 == "search/f0.json").unwrap();
+        let frags: serde_json::Value = serde_json::from_slice(&f0.1).unwrap();
+        assert_eq!(frags[0]["h"][0], serde_json::json!(["b-tree", 7]));
+        assert_eq!(frags[1]["t"], "Caching");
         let shard = a
             .iter()
             .find(|f| String::from_utf8_lossy(&f.1).contains("\"indexes\""));
         let s: serde_json::Value = serde_json::from_slice(&shard.unwrap().1).unwrap();
         assert_eq!(s["indexes"], serde_json::json!([0, 1_000_001, 1, 1]));
+    }
+
+    #[test]
+    fn fragments_are_grouped_in_order() {
+        let text = "word ".repeat(2000); // 10 KB: three pages fill a file
+        let titles: Vec<String> = (0..7).map(|i| format!("Page{i}")).collect();
+        let e: Vec<Entry> = titles.iter().map(|t| entry(t, vec![], &text)).collect();
+        let a = files(&e);
+        let index = a.iter().find(|f| f.0 == "search/index.json").unwrap();
+        let manifest: serde_json::Value = serde_json::from_slice(&index.1).unwrap();
+        assert_eq!(manifest["f"], serde_json::json!([0, 3, 6]));
+        let f1 = a.iter().find(|f| f.0 == "search/f1.json").unwrap();
+        let frags: serde_json::Value = serde_json::from_slice(&f1.1).unwrap();
+        let t: Vec<&str> = frags
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["t"].as_str().unwrap())
+            .collect();
+        assert_eq!(t, ["Page3", "Page4", "Page5"]);
     }
 }

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{rel_path, walk};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use tera::Tera;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -16,6 +16,9 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Vec<u8>>,
     /// Template name -> (file shown in diagnostics, source text).
     sources: HashMap<String, (String, String)>,
+    /// Template name -> the names its tags mention, with those of the templates it extends,
+    /// includes or imports (see `uses`).
+    names: HashMap<String, HashSet<String>>,
 }
 
 impl Theme {
@@ -96,15 +99,29 @@ impl Theme {
             diags.push(template_error(&sources, &e, None));
             return None;
         }
+        let names = sources
+            .keys()
+            .map(|n| (n.clone(), mentioned(n, &sources)))
+            .collect();
         Some(Theme {
             tera,
             static_files,
             sources,
+            names,
         })
     }
 
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// Whether rendering `template` may read the variable `var`: pages skip building the
+    /// context values no template asks for (the navigation tree cost a tenth of a large build).
+    /// A name mentioned anywhere in a tag counts, so an unneeded value is at worst built.
+    pub fn uses(&self, template: &str, var: &str) -> bool {
+        self.names
+            .get(template)
+            .is_none_or(|n| n.contains(var) || n.contains("__tera_context"))
     }
 
     /// Renders `name`; on failure a diagnostic naming the template, its line and the page.
@@ -118,6 +135,69 @@ impl Theme {
             .render(name, ctx)
             .map_err(|e| template_error(&self.sources, &e, Some((name, page))))
     }
+}
+
+/// The names mentioned in the tags of `template` and of every template it pulls in.
+fn mentioned(template: &str, sources: &HashMap<String, (String, String)>) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut todo = vec![template.to_string()];
+    let mut seen = HashSet::new();
+    while let Some(t) = todo.pop() {
+        let Some((_, src)) = sources.get(&t).filter(|_| seen.insert(t.clone())) else {
+            continue;
+        };
+        for tag in tags(src) {
+            let words = words_outside_strings(tag);
+            if matches!(words.first(), Some(&("extends" | "include" | "import"))) {
+                todo.extend(quoted(tag).map(str::to_string));
+            }
+            names.extend(words.into_iter().map(str::to_string));
+        }
+    }
+    names
+}
+
+/// The insides of `{{ }}` and `{% %}` tags (comments are skipped).
+fn tags(src: &str) -> impl Iterator<Item = &str> {
+    src.split("{{")
+        .skip(1)
+        .filter_map(|t| t.split_once("}}").map(|p| p.0))
+        .chain(
+            src.split("{%")
+                .skip(1)
+                .filter_map(|t| t.split_once("%}").map(|p| p.0)),
+        )
+}
+
+/// Identifiers in a tag that are not attribute names (`x` in `page.x`) or inside strings.
+fn words_outside_strings(tag: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut quote = None;
+    let mut start = None;
+    let mut prev = ' ';
+    for (i, c) in tag.char_indices().chain([(tag.len(), ' ')]) {
+        let word_char = c.is_alphanumeric() || c == '_';
+        if let Some(s) = start.filter(|_| !word_char) {
+            out.push(&tag[s..i]);
+            start = None;
+        }
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None if word_char && start.is_none() && prev != '.' && !prev.is_alphanumeric() => {
+                start = Some(i)
+            }
+            None => {}
+        }
+        prev = c;
+    }
+    out
+}
+
+/// The string literals of a tag.
+fn quoted(tag: &str) -> impl Iterator<Item = &str> {
+    tag.split(['"', '\'']).skip(1).step_by(2)
 }
 
 fn escape_fn(s: &str) -> String {
@@ -134,16 +214,22 @@ pub fn json_for_script(v: &serde_json::Value) -> String {
 /// data `JSON.parse` reads is unchanged. Also used for the search index files.
 pub fn script_safe_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut done = 0;
+    // Byte by byte: the five characters are rare, so most text is copied in long runs.
+    for (i, b) in json.bytes().enumerate() {
+        let escape = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            0xE2 if json[i..].starts_with('\u{2028}') => "\\u2028",
+            0xE2 if json[i..].starts_with('\u{2029}') => "\\u2029",
+            _ => continue,
+        };
+        out.push_str(&json[done..i]);
+        out.push_str(escape);
+        done = i + if b == 0xE2 { 3 } else { 1 };
     }
+    out.push_str(&json[done..]);
     out
 }
 
@@ -241,6 +327,28 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_mention_what_they_and_their_parts_read() {
+        let src = |t: &str| ("t".to_string(), t.to_string());
+        let sources: HashMap<String, (String, String)> = [
+            ("base.html", src("<nav>{{ sidebar | safe }}</nav>{% block main %}{% endblock %}")),
+            ("page.html", src("{% extends \"base.html\" %}{% block main %}{{ page.nav }}{% include 'p.html' %}{% endblock %}")),
+            ("p.html", src("{% for d in data.langs %}{{ d }}{% endfor %}{{ \"nav\" }}")),
+        ]
+        .into_iter()
+        .map(|(n, s)| (n.to_string(), s))
+        .collect();
+        let names = mentioned("page.html", &sources);
+        for used in ["sidebar", "page", "data", "d"] {
+            assert!(names.contains(used), "{used}");
+        }
+        assert!(
+            !names.contains("nav"),
+            "an attribute or a string is not the variable"
+        );
+        assert!(!mentioned("base.html", &sources).contains("data"));
+    }
 
     #[test]
     fn json_for_script_cannot_close_the_script() {

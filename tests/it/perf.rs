@@ -42,8 +42,28 @@ fn sidebar_lists_a_window_of_a_large_section() {
     let first = f.read("big/p01/index.html");
     assert!(sidebar(&first).contains("href=\"/big/p30/\""));
     assert!(!sidebar(&first).contains("href=\"/big/p31/\""));
-    let section = main_element(&f.read("big/index.html")).to_string();
+    let section_page = f.read("big/index.html");
+    let section = main_element(&section_page).to_string();
     assert!((1..=40).all(|k| section.contains(&format!("href=\"/big/p{k:02}/\""))));
+    let nav = sidebar(&section_page);
+    assert_eq!(nav.matches("aria-current").count(), 1, "only the section itself: {nav}");
+    assert!(nav.contains("<a href=\"/big/\">All pages of this section…</a>"));
+}
+
+#[test]
+fn a_theme_can_still_build_its_sidebar_from_nav() {
+    // The default theme takes the sidebar as HTML (`sidebar`); `nav` is built for templates
+    // that mention it, with the same window.
+    let f = large_section(40);
+    f.write(
+        "themes/default/templates/page.html",
+        "{% for s in nav %}{% for p in s.children %}[{{ p.title }}{% if p.current %}*{% endif %}]{% endfor %}{% endfor %}",
+    );
+    f.build_ok(&[]);
+    let html = f.read("big/p20/index.html");
+    assert!(html.starts_with("[Page 05]"), "{html}");
+    assert!(html.contains("[Page 20*]"));
+    assert!(html.ends_with("[Page 34][All pages of this section…]"), "{html}");
 }
 
 #[test]

@@ -159,7 +159,7 @@
   search();
 
   // Search: the manifest loads on first use, then only the shards a query needs and the
-  // fragments of the results shown (see src/search.rs for the format).
+  // fragment files of the results shown (see src/search.rs for the format).
   function search() {
     var input = doc.getElementById("search-input");
     var panel = doc.getElementById("search-results");
@@ -205,6 +205,13 @@
         return scores;
       });
     }
+    // A page's fragment: fragment file i holds docs manifest.f[i] up to the next file's first.
+    function fragment(d) {
+      var f = manifest.f, lo = 0, hi = f.length - 1;
+      d = +d;
+      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (f[mid] <= d) lo = mid; else hi = mid - 1; }
+      return get("f" + lo + ".json").then(function (list) { return list[d - f[lo]]; });
+    }
     function run(q) {
       var id = ++seq, ts = terms(q);
       if (!ts.length) { close(); return; }
@@ -219,7 +226,7 @@
           total[d] = s;
         });
         var ranked = Object.keys(total).sort(function (a, b) { return total[b] - total[a] || a - b; });
-        return Promise.all(ranked.slice(0, MAX).map(function (d) { return get("d" + d + ".json"); }))
+        return Promise.all(ranked.slice(0, MAX).map(fragment))
           .then(function (frags) { if (id === seq) show(frags, ts, ranked.length); });
       }).catch(function () {
         if (id === seq) { open(); list.textContent = ""; status.textContent = "Search is unavailable right now."; }
