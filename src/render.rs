@@ -102,20 +102,17 @@ const FULL_NAV_LIMIT: usize = 1000;
 const NAV_MAX_PAGES: usize = 30;
 
 /// The section tree as the sidebar walks it, built once per build: for each document, its
-/// child sections and child pages apart, each as (position among the children, index), and
-/// its link with URL and title escaped for HTML. Every page's sidebar used to visit every
-/// document, 10,000 x 10,000 at 10,000 pages.
+/// child sections and child pages apart, each as (position among the children, index).
+/// Every page's sidebar used to visit every document, 10,000 x 10,000 at 10,000 pages.
 pub struct NavIndex {
     sections: Vec<Vec<(usize, usize)>>,
     pages: Vec<Vec<(usize, usize)>>,
-    links: Vec<(String, String)>,
 }
 
 impl NavIndex {
-    fn new(r: &Renderer) -> NavIndex {
-        let site = r.site;
-        let (mut sections, mut pages, mut links) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, d) in site.docs.iter().enumerate() {
+    pub fn new(site: &Site) -> NavIndex {
+        let (mut sections, mut pages) = (Vec::new(), Vec::new());
+        for d in &site.docs {
             let (s, p): (Vec<_>, Vec<_>) = d
                 .children
                 .iter()
@@ -124,13 +121,8 @@ impl NavIndex {
                 .partition(|&(_, c)| site.docs[c].kind == Kind::Section);
             sections.push(s);
             pages.push(p);
-            links.push((escape_html(&r.url(i)), escape_html(d.title())));
         }
-        NavIndex {
-            sections,
-            pages,
-            links,
-        }
+        NavIndex { sections, pages }
     }
 }
 
@@ -203,12 +195,12 @@ fn sidebar_list(
         } else {
             ""
         };
-        let url = &view.index.links[i].0;
+        let url = escape_html(&r.url(i));
         *out += &format!("<a href=\"{url}\"{current}>{title}</a>");
     };
     out.push_str("<ul>\n");
     for c in children {
-        let title = &view.index.links[c].1;
+        let title = &escape_html(r.site.docs[c].title());
         if r.site.docs[c].kind != Kind::Section {
             out.push_str("<li>");
             link(out, c, title);
@@ -274,7 +266,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let nav_index = NavIndex::new(self);
+        let nav_index = NavIndex::new(self.site);
         let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
             .map(|&i| {
@@ -648,7 +640,7 @@ impl<'a> Renderer<'a> {
     /// Tag pages, 404, feeds and the other generated files.
     fn extra_files(&self, site_view: &SiteView, diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
-        let nav_index = NavIndex::new(self);
+        let nav_index = NavIndex::new(self.site);
         let mut render = |template: &str, path: String, extra: &dyn Fn(&mut tera::Context)| {
             let mut ctx = tera::Context::new();
             ctx.insert("site", site_view);

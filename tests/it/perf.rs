@@ -46,7 +46,11 @@ fn sidebar_lists_a_window_of_a_large_section() {
     let section = main_element(&section_page).to_string();
     assert!((1..=40).all(|k| section.contains(&format!("href=\"/big/p{k:02}/\""))));
     let nav = sidebar(&section_page);
-    assert_eq!(nav.matches("aria-current").count(), 1, "only the section itself: {nav}");
+    assert_eq!(
+        nav.matches("aria-current").count(),
+        1,
+        "only the section itself: {nav}"
+    );
     assert!(nav.contains("<a href=\"/big/\">All pages of this section…</a>"));
 }
 
@@ -63,7 +67,10 @@ fn a_theme_can_still_build_its_sidebar_from_nav() {
     let html = f.read("big/p20/index.html");
     assert!(html.starts_with("[Page 05]"), "{html}");
     assert!(html.contains("[Page 20*]"));
-    assert!(html.ends_with("[Page 34][All pages of this section…]"), "{html}");
+    assert!(
+        html.ends_with("[Page 34][All pages of this section…]"),
+        "{html}"
+    );
 }
 
 #[test]
