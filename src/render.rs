@@ -189,8 +189,8 @@ fn sidebar_list(
     (children, windowed): (Vec<usize>, bool),
     out: &mut String,
 ) {
-    let link = |out: &mut String, i: usize, title: &str| {
-        let current = if i == view.current && title != ALL_PAGES {
+    let link = |out: &mut String, i: usize, title: &str, current: bool| {
+        let current = if current {
             " aria-current=\"page\""
         } else {
             ""
@@ -203,7 +203,7 @@ fn sidebar_list(
         let title = &escape_html(r.site.docs[c].title());
         if r.site.docs[c].kind != Kind::Section {
             out.push_str("<li>");
-            link(out, c, title);
+            link(out, c, title, c == view.current);
             out.push_str("</li>\n");
             continue;
         }
@@ -213,7 +213,7 @@ fn sidebar_list(
             ""
         };
         *out += &format!("<li class=\"nav-section{open}\">");
-        link(out, c, title);
+        link(out, c, title, c == view.current);
         let inner = view.children(c);
         if !inner.0.is_empty() {
             *out += &format!("<details{open}><summary><span class=\"visually-hidden\">Pages in {title}</span></summary>");
@@ -224,7 +224,7 @@ fn sidebar_list(
     }
     if windowed {
         out.push_str("<li>");
-        link(out, section, ALL_PAGES);
+        link(out, section, ALL_PAGES, false);
         out.push_str("</li>\n");
     }
     out.push_str("</ul>\n");

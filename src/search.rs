@@ -133,14 +133,8 @@ pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
             .enumerate()
             .map(|(i, &start)| {
                 let end = starts.get(i + 1).copied().unwrap_or(entries.len());
-                let mut json = b"[".to_vec();
-                for (n, e) in entries[start..end].iter().enumerate() {
-                    if n > 0 {
-                        json.push(b',');
-                    }
-                    json.extend(fragment_json(e));
-                }
-                json.push(b']');
+                let file: Vec<Fragment> = entries[start..end].iter().map(fragment).collect();
+                let json = serde_json::to_vec(&file).unwrap_or_default();
                 emit_hashed(emit, format!("search/f{i}.json"), inert(json))
             })
             .collect()
@@ -193,47 +187,45 @@ fn invert(entries: &[Entry]) -> BTreeMap<String, Vec<(u32, u32)>> {
                 for (i, e) in run.iter().enumerate() {
                     let doc = (c * CHUNK + r * RUN + i) as u32;
                     for (t, h) in hits(e) {
-                        add(&mut local, t, vec![(doc, score(h))]);
+                        postings(&mut local, t).push((doc, score(h)));
                     }
                 }
                 local
             })
             .collect();
         for run in runs {
-            for (t, postings) in run {
-                add(&mut index, Cow::Owned(t), postings);
+            for (t, mut list) in run {
+                postings(&mut index, Cow::Owned(t)).append(&mut list);
             }
         }
     }
     index.into_iter().collect()
 }
 
-/// Appends to a term's postings, allocating its key only the first time it is seen.
-fn add(map: &mut HashMap<String, Vec<(u32, u32)>>, term: Cow<str>, mut postings: Vec<(u32, u32)>) {
-    match map.get_mut(term.as_ref()) {
-        Some(list) => list.append(&mut postings),
-        None => {
-            map.insert(term.into_owned(), postings);
-        }
+/// A term's postings, allocating its key only the first time it is seen.
+fn postings<'m>(
+    map: &'m mut HashMap<String, Vec<(u32, u32)>>,
+    term: Cow<str>,
+) -> &'m mut Vec<(u32, u32)> {
+    if !map.contains_key(term.as_ref()) {
+        return map.entry(term.into_owned()).or_default();
     }
+    map.get_mut(term.as_ref()).expect("checked above")
 }
 
 fn hits<'a>(e: &Entry<'a>) -> HashMap<Cow<'a, str>, Hits> {
+    // Keyed by `Cow`: most words are borrowed from the page, so counting allocates little.
     let mut hits: HashMap<Cow<'a, str>, Hits> = HashMap::default();
-    let mut count = |t: Cow<'a, str>, f: fn(&mut Hits)| match hits.get_mut(t.as_ref()) {
-        Some(h) => f(h),
-        None => f(hits.entry(t).or_default()),
-    };
     for t in words(e.title) {
-        count(t, |h| h.title += 1);
+        hits.entry(t).or_default().title += 1;
     }
     for (_, h) in &e.headings {
         for t in words(h) {
-            count(t, |h| h.heading += 1);
+            hits.entry(t).or_default().heading += 1;
         }
     }
     for t in words(e.text).chain(words(e.description)) {
-        count(t, |h| h.body += 1);
+        hits.entry(t).or_default().body += 1;
     }
     hits
 }
@@ -325,7 +317,7 @@ struct Fragment<'a> {
 
 /// A page's fragment: what a result shows, and where each heading starts in the text so a
 /// result can link to the heading above its match.
-fn fragment_json(e: &Entry) -> Vec<u8> {
+fn fragment<'a>(e: &'a Entry) -> Fragment<'a> {
     let body = truncate_chars(e.text.trim(), FRAGMENT_CHARS);
     let mut h = Vec::new();
     let (mut from, mut utf16) = (0, 0);
@@ -337,15 +329,14 @@ fn fragment_json(e: &Entry) -> Vec<u8> {
             h.push((*id, utf16));
         }
     }
-    let f = Fragment {
+    Fragment {
         t: e.title,
         u: &e.url,
         s: e.section,
         p: e.description,
         b: body,
         h,
-    };
-    serde_json::to_vec(&f).unwrap_or_default()
+    }
 }
 
 fn truncate_chars(s: &str, n: usize) -> &str {
