@@ -4,7 +4,7 @@
 Usage: bench/preview_latency.py [--pages 1000 10000] [--edits 20] [--bin target/release/backlot]
                                 [--idle-seconds 5] [--out bench/out]
 
-For each size it generates a site with ../shared/bench/gen_corpus.py (kept in --out between runs),
+For each size it generates a site with bench/gen_corpus.py (kept in --out between runs),
 starts `backlot serve --port 0`, opens the live-reload event stream, appends a line to one page
 --edits times and measures write -> `event: reload` (median and worst), then measures the
 server's CPU time over --idle-seconds with nothing changing. Prints one line per size and a
@@ -22,9 +22,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-if not GEN.exists():
-    GEN = Path("/work/shared/bench/gen_corpus.py")
+GEN = REPO / "bench" / "gen_corpus.py"
 
 
 def make_site(out: Path, pages: int) -> Path:

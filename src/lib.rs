@@ -1,5 +1,5 @@
 //! backlot: a static documentation site generator. `pipeline` runs the stages in order; each
-//! module owns one stage (see shared/DESIGN.md).
+//! module owns one stage (see docs/design.md).
 
 pub mod cli;
 pub mod config;
