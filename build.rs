@@ -1,9 +1,12 @@
 //! Embeds the default theme (themes/default) into the binary, so any site builds without
-//! copying it; rebuilt whenever a theme file changes.
+//! copying it; rebuilt whenever a theme file changes. Also records what `backlot --version`
+//! prints: the version, the commit it was built from (when built in a git checkout) and the target.
 use std::io::Write;
 use std::path::Path;
+use std::process::Command;
 
 fn main() {
+    version_info();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     println!("cargo:rerun-if-changed=themes/default");
     let mut files = Vec::new();
@@ -33,4 +36,39 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
             out.push((rel, path.to_string_lossy().into_owned()));
         }
     }
+}
+
+/// `BACKLOT_VERSION` = "0.1.0 (abc123def456, x86_64-unknown-linux-gnu)". The commit is re-read
+/// when HEAD or the branch it points at moves; outside git it is left out.
+fn version_info() {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let mut details = Vec::new();
+    if let Some(commit) = git(&["rev-parse", "--short=12", "HEAD"]) {
+        details.push(commit);
+        let mut watched = vec!["HEAD".to_string()];
+        if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+            watched.push(branch);
+        }
+        watched.push("packed-refs".to_string());
+        for name in watched {
+            if let Some(path) = git(&["rev-parse", "--git-path", &name]) {
+                if Path::new(&path).exists() {
+                    println!("cargo:rerun-if-changed={path}");
+                }
+            }
+        }
+    }
+    details.push(std::env::var("TARGET").unwrap_or_default());
+    println!(
+        "cargo:rustc-env=BACKLOT_VERSION={} ({})",
+        env!("CARGO_PKG_VERSION"),
+        details.join(", ")
+    );
 }

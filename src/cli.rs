@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(
     name = "backlot",
-    version,
+    version = env!("BACKLOT_VERSION"),
     about = "Builds a documentation site from Markdown: content/ + themes/ -> public/"
 )]
 pub struct Cli {
