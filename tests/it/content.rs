@@ -15,7 +15,7 @@ const PLAN: &[(&str, usize)] = &[
     ("content/stacks/frameworks", 1),
     ("content/stacks/databases", 7),
     ("content/stacks/apis", 6),
-    ("content/stacks/security", 7),
+    ("content/stacks/security", 9),
     ("content/stacks/performance", 5),
     ("content/stacks/architecture", 3),
     ("content/stacks/testing", 1),
