@@ -148,6 +148,15 @@ impl Diagnostics {
     }
 }
 
+/// A count with its noun, singular or plural: "1 error", "2 errors", "0 pages".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The closest of `candidates` to `word`, if any is close enough to be a plausible typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates

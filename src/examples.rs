@@ -1,8 +1,7 @@
 //! Checks on code examples, run by `check`: each snippet is parsed by the real tool for its
 //! language (in process for JSON, YAML and TOML; python3, node, bash, php, ruby, gofmt when on the
-//! PATH), and every tab group in a section offers the labels site.toml requires there.
+//! PATH).
 
-use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::CodeBlock;
 use crate::site::Site;
@@ -219,42 +218,6 @@ fn error_line(text: &str, _path: &str) -> Option<usize> {
         }
     }
     None
-}
-
-/// Tab groups in a section listed in site.toml's `[tabs.required]` that offer any of its labels
-/// must offer every one of them.
-pub fn check_required_tabs(site: &Site, config: &Config, diags: &mut Diagnostics) {
-    for (section, labels) in &config.site.tabs.required {
-        let prefix = format!("content/{}/", section.trim_matches('/'));
-        for doc in site.docs.iter().filter(|d| d.source.starts_with(&prefix)) {
-            let mut groups: BTreeMap<usize, Vec<&CodeBlock>> = BTreeMap::new();
-            for b in &doc.parsed.md.code_blocks {
-                if let Some(g) = b.group {
-                    groups.entry(g).or_default().push(b);
-                }
-            }
-            for blocks in groups.values() {
-                // Only groups that compare stacks (offer one of the labels) must offer them all;
-                // a WSGI/ASGI pair on the Python page is not a stack comparison.
-                let has = |l: &String| blocks.iter().any(|b| b.tab.as_deref() == Some(l.as_str()));
-                if !labels.iter().any(has) {
-                    continue;
-                }
-                let missing: Vec<&str> = labels
-                    .iter()
-                    .filter(|l| !blocks.iter().any(|b| b.tab.as_deref() == Some(l.as_str())))
-                    .map(String::as_str)
-                    .collect();
-                if !missing.is_empty() {
-                    let line = blocks[0].line.saturating_sub(1);
-                    diags.push(
-                        Diagnostic::error(&doc.source, line, 1, format!("tab group lacks the label{} {} that site.toml requires in {section}", if missing.len() > 1 { "s" } else { "" }, missing.join(", ")))
-                            .with_help(format!("add a block with tab=\"{}\" to the group", missing[0])),
-                    );
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

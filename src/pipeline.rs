@@ -217,7 +217,7 @@ pub fn check(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>,
     };
     let files = loaded.render(&NullSink, &mut diags);
     let report = crate::examples::check_snippets(&loaded.site, &mut diags);
-    crate::examples::check_required_tabs(&loaded.site, &loaded.config, &mut diags);
+    crate::lint::lint(&loaded.site, &loaded.config, &mut diags);
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
     summary.note = Some(report.to_string());

@@ -1,0 +1,300 @@
+//! The site's own editorial rules, run by `check`: site.toml's `[lint]` table (descriptions,
+//! required front matter fields, prose word floors, per-section page counts, code presence and
+//! required tab labels) and the older `[tabs.required]` spelling of tab rules. With neither set,
+//! no rule applies: the tool itself asks nothing of a page beyond what it needs to build it.
+
+use crate::config::{Config, SectionRule, CONFIG_FILE};
+use crate::diag::{line_col, plural, Diagnostic, Diagnostics};
+use crate::frontmatter::FrontMatter;
+use crate::markdown::CodeBlock;
+use crate::site::{Doc, Kind, Site};
+use std::collections::BTreeMap;
+
+/// Checks every rule site.toml sets; each violation is an error naming the setting.
+pub(crate) fn lint(site: &Site, config: &Config, diags: &mut Diagnostics) {
+    // Only for line numbers in messages: a site.toml that loaded is readable.
+    let toml_text = std::fs::read_to_string(config.root.join(CONFIG_FILE)).unwrap_or_default();
+    let lint = &config.site.lint;
+    check_field_names(lint, &toml_text, diags);
+    for doc in site.docs.iter().filter(|d| !d.implicit) {
+        check_front_matter(doc, config, diags);
+        check_words(doc, config, diags);
+    }
+    for rule in &lint.sections {
+        check_section(site, rule, &toml_text, diags);
+    }
+    for (section, labels) in &config.site.tabs.required {
+        let setting = format!("`[tabs.required] \"{section}\"`");
+        let docs: Vec<&Doc> = site.docs.iter().collect();
+        tabs_in(&docs, section, labels, &setting, diags);
+    }
+}
+
+/// What each kind of document is called in messages, and its key under `[lint]` tables.
+fn kind_of(doc: &Doc) -> (&'static str, &'static str) {
+    match doc.kind {
+        Kind::Page => ("page", "pages"),
+        Kind::Section if doc.path.is_empty() => ("home page", "home"),
+        Kind::Section => ("section", "sections"),
+    }
+}
+
+fn per_kind<'a, T>(table: &'a crate::config::PerKind<T>, key: &str) -> &'a T {
+    match key {
+        "pages" => &table.pages,
+        "sections" => &table.sections,
+        _ => &table.home,
+    }
+}
+
+/// Whether the front matter sets `name`; `None` for a name that is not a front matter field.
+fn has_field(fm: &FrontMatter, name: &str) -> Option<bool> {
+    let set = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+    Some(match name {
+        "title" => set(&fm.title),
+        "description" => set(&fm.description),
+        "weight" => fm.weight.is_some(),
+        "tags" => !fm.tags.is_empty(),
+        "date" => fm.date.is_some(),
+        "updated" => fm.updated.is_some(),
+        "slug" => set(&fm.slug),
+        "aliases" => !fm.aliases.is_empty(),
+        "template" => set(&fm.template),
+        _ => return None,
+    })
+}
+
+/// A `required_fields` entry that names no front matter field would silently check nothing.
+fn check_field_names(lint: &crate::config::Lint, toml_text: &str, diags: &mut Diagnostics) {
+    let line = key_line(toml_text, "required_fields");
+    let probe = FrontMatter::default();
+    for key in ["pages", "sections", "home"] {
+        for name in per_kind(&lint.required_fields, key) {
+            if has_field(&probe, name).is_none() {
+                diags.push(
+                    Diagnostic::error(CONFIG_FILE, line, 1, format!("`[lint] required_fields.{key}` names `{name}`, which is not a front matter field"))
+                        .with_help("use title, description, weight, tags, date, updated, slug, aliases or template"),
+                );
+            }
+        }
+    }
+}
+
+fn check_front_matter(doc: &Doc, config: &Config, diags: &mut Diagnostics) {
+    let lint = &config.site.lint;
+    let (kind, key) = kind_of(doc);
+    let fm = doc.front();
+    let mut missing = |field: &str, setting: String| {
+        diags.push(
+            Diagnostic::error(
+                &doc.source,
+                1,
+                1,
+                format!(
+                    "the front matter has no `{field}`, which this site requires on every {kind}"
+                ),
+            )
+            .with_help(format!(
+                "add `{field}` to the front matter; this site's site.toml sets {setting}"
+            )),
+        );
+    };
+    if lint.require_description && has_field(fm, "description") == Some(false) {
+        missing("description", "`[lint] require_description = true`".into());
+    }
+    for name in per_kind(&lint.required_fields, key) {
+        if has_field(fm, name) == Some(false)
+            && !(name == "description" && lint.require_description)
+        {
+            missing(
+                name,
+                format!("`[lint] required_fields.{key}` to include `{name}`"),
+            );
+        }
+    }
+    let desc = fm.description.as_deref().unwrap_or("");
+    if lint.one_sentence_description && desc.trim().trim_end_matches('.').contains(". ") {
+        diags.push(
+            Diagnostic::error(&doc.source, 1, 1, "the description is more than one sentence")
+                .with_help("shorten it to one sentence; this site's site.toml sets `[lint] one_sentence_description = true`"),
+        );
+    }
+}
+
+fn check_words(doc: &Doc, config: &Config, diags: &mut Diagnostics) {
+    let (kind, key) = kind_of(doc);
+    let Some(floor) = *per_kind(&config.site.lint.min_words, key) else {
+        return;
+    };
+    let words = doc.parsed.md.word_count;
+    if words < floor {
+        diags.push(
+            Diagnostic::error(
+                &doc.source,
+                1,
+                1,
+                format!("{} of prose; this site asks for at least {floor} on a {kind}", plural(words, "word")),
+            )
+            .with_help(format!("expand the text (code blocks do not count); this site's site.toml sets `[lint] min_words.{key} = {floor}`")),
+        );
+    }
+}
+
+/// The rules of one `[[lint.sections]]` entry.
+fn check_section(site: &Site, rule: &SectionRule, toml_text: &str, diags: &mut Diagnostics) {
+    let path = rule.path.get_ref().trim_matches('/');
+    let rule_line = line_col(toml_text, rule.path.span().start).0;
+    let setting = |what: String| {
+        format!("this site's site.toml sets {what} for `[[lint.sections]] path = \"{path}\"` (site.toml line {rule_line})")
+    };
+    let dir = if path.is_empty() {
+        "content".to_string()
+    } else {
+        format!("content/{path}")
+    };
+    for except in &rule.except {
+        let source = format!("content/{}", except.trim_start_matches('/'));
+        if !site.docs.iter().any(|d| d.source == source) {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    rule_line,
+                    1,
+                    format!("`except` lists {source}, which is not a page of this site"),
+                )
+                .with_help("remove it from the list, or correct its path (relative to content/)"),
+            );
+        }
+    }
+    if let Some(min) = rule.min_pages {
+        let section = site
+            .docs
+            .iter()
+            .find(|d| d.kind == Kind::Section && d.dir == dir && !d.implicit);
+        let pages = site
+            .docs
+            .iter()
+            .filter(|d| d.kind == Kind::Page && d.dir == dir)
+            .count();
+        let (file, line) = section.map_or((CONFIG_FILE, rule_line), |s| (s.source.as_str(), 1));
+        let message = match section {
+            None => format!("{dir} is not a section (it has no _index.md)"),
+            Some(_) => format!(
+                "{dir} has {}; this site asks for at least {min}",
+                plural(pages, "page")
+            ),
+        };
+        if section.is_none() || pages < min {
+            diags.push(
+                Diagnostic::error(file, line, 1, message)
+                    .with_help(setting(format!("`min_pages = {min}`"))),
+            );
+        }
+    }
+    let prefix = format!("{dir}/");
+    let excepted = |d: &Doc| {
+        rule.except
+            .iter()
+            .any(|e| d.source == format!("content/{}", e.trim_start_matches('/')))
+    };
+    let pages = site
+        .docs
+        .iter()
+        .filter(|d| d.kind == Kind::Page && d.source.starts_with(&prefix) && !excepted(d));
+    for doc in pages {
+        let blocks = &doc.parsed.md.code_blocks;
+        if rule.require_code && blocks.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    &doc.source,
+                    1,
+                    1,
+                    "this page has no code block, and this site requires code here",
+                )
+                .with_help(
+                    setting("`require_code = true`".into())
+                        + "; add an example, or list the page in that rule's `except`",
+                ),
+            );
+        }
+        if let Some(text) = &rule.code_contains {
+            if !blocks.iter().any(|b| b.code.contains(text.as_str())) {
+                diags.push(
+                    Diagnostic::error(
+                        &doc.source,
+                        1,
+                        1,
+                        format!("no code block on this page contains `{text}`"),
+                    )
+                    .with_help(
+                        setting(format!("`code_contains = \"{text}\"`"))
+                            + "; add the shared example, or list the page in that rule's `except`",
+                    ),
+                );
+            }
+        }
+    }
+    if !rule.tabs.is_empty() {
+        let setting = format!(
+            "`tabs` for `[[lint.sections]] path = \"{path}\"` (site.toml line {rule_line})"
+        );
+        let docs: Vec<&Doc> = site.docs.iter().filter(|d| !excepted(d)).collect();
+        tabs_in(&docs, path, &rule.tabs, &setting, diags);
+    }
+}
+
+/// Tab groups below `section` that offer any of `labels` must offer every one of them.
+fn tabs_in(
+    docs: &[&Doc],
+    section: &str,
+    labels: &[String],
+    setting: &str,
+    diags: &mut Diagnostics,
+) {
+    let section = section.trim_matches('/');
+    let prefix = format!("content/{section}/");
+    for doc in docs.iter().filter(|d| d.source.starts_with(&prefix)) {
+        let mut groups: BTreeMap<usize, Vec<&CodeBlock>> = BTreeMap::new();
+        for b in &doc.parsed.md.code_blocks {
+            if let Some(g) = b.group {
+                groups.entry(g).or_default().push(b);
+            }
+        }
+        for blocks in groups.values() {
+            let has = |l: &String| blocks.iter().any(|b| b.tab.as_deref() == Some(l.as_str()));
+            // Only groups that compare stacks (offer one of the labels) must offer them all;
+            // a WSGI/ASGI pair on a Python page is not a stack comparison.
+            if !labels.iter().any(has) {
+                continue;
+            }
+            let missing: Vec<&str> = labels
+                .iter()
+                .filter(|l| !has(l))
+                .map(String::as_str)
+                .collect();
+            if let Some(first) = missing.first() {
+                let label = if missing.len() > 1 { "labels" } else { "label" };
+                diags.push(
+                    Diagnostic::error(
+                        &doc.source,
+                        blocks[0].line.saturating_sub(1),
+                        1,
+                        format!("tab group lacks the {label} {} that site.toml requires in {section}", missing.join(", ")),
+                    )
+                    .with_help(format!("add a block with tab=\"{first}\" to the group; this site's site.toml sets {setting}")),
+                );
+            }
+        }
+    }
+}
+
+/// The first line of site.toml that sets `key`, or 1.
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(['=', '.']))
+        })
+        .map_or(1, |i| i + 1)
+}
