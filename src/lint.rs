@@ -47,6 +47,19 @@ fn per_kind<'a, T>(table: &'a crate::config::PerKind<T>, key: &str) -> &'a T {
     }
 }
 
+/// The front matter fields `required_fields` may name.
+const FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "tags",
+    "date",
+    "updated",
+    "slug",
+    "aliases",
+    "template",
+];
+
 /// Whether the front matter sets `name`; `None` for a name that is not a front matter field.
 fn has_field(fm: &FrontMatter, name: &str) -> Option<bool> {
     let set = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
@@ -73,7 +86,10 @@ fn check_field_names(lint: &crate::config::Lint, toml_text: &str, diags: &mut Di
             if has_field(&probe, name).is_none() {
                 diags.push(
                     Diagnostic::error(CONFIG_FILE, line, 1, format!("`[lint] required_fields.{key}` names `{name}`, which is not a front matter field"))
-                        .with_help("use title, description, weight, tags, date, updated, slug, aliases or template"),
+                        .with_help(match crate::diag::closest(name, FIELDS.iter().copied()) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => format!("use one of {}", FIELDS.join(", ")),
+                        }),
                 );
             }
         }

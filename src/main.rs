@@ -3,7 +3,7 @@
 
 use backlot::cli::{Cli, Command};
 use backlot::config::Overrides;
-use backlot::diag::Diagnostics;
+use backlot::diag::{plural, Diagnostics};
 use backlot::pipeline;
 use backlot::report::{self, Format};
 use clap::Parser;
@@ -113,7 +113,7 @@ fn finish(
         Some(s) if !diags.has_errors() => {
             let warnings = diags.warning_count();
             let w = if warnings > 0 {
-                format!(" ({warnings} warnings)")
+                format!(" ({})", plural(warnings, "warning"))
             } else {
                 String::new()
             };
@@ -125,9 +125,9 @@ fn finish(
                 eprintln!("{note}");
             }
             eprintln!(
-                "{what} failed: {} errors, {} warnings; the output folder was not changed",
-                diags.error_count(),
-                diags.warning_count()
+                "{what} failed: {}, {}; the output folder was not changed",
+                plural(diags.error_count(), "error"),
+                plural(diags.warning_count(), "warning")
             );
             ExitCode::from(1)
         }

@@ -28,10 +28,14 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::diag::plural;
         write!(
             f,
-            "{} pages, {} sections, {} files in {} ms",
-            self.pages, self.sections, self.files, self.millis
+            "{}, {}, {} in {} ms",
+            plural(self.pages, "page"),
+            plural(self.sections, "section"),
+            plural(self.files, "file"),
+            self.millis
         )?;
         match &self.note {
             Some(note) => write!(f, "; {note}"),

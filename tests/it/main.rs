@@ -5,10 +5,10 @@ mod harness;
 
 mod build;
 mod code;
-mod content;
 mod crawl;
 mod errors;
 mod hardening;
+mod lint;
 mod perf;
 mod publish;
 mod serve;

@@ -199,6 +199,23 @@ fn changed_since_keeps_problems_in_changed_files_only() {
     assert!(!run.stderr.contains("glossary.md"));
     let bad = f.run(&["check", "--changed-since", "no-such-rev"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert_eq!(
+        bad.stderr.trim(),
+        "error: --changed-since: `no-such-rev` is not a commit of this repository; fetch it first (e.g. `git fetch origin main`)"
+    );
+}
+
+#[test]
+fn changed_since_outside_git_is_one_clear_line() {
+    let f = fixture("publish", "site");
+    let run = f.run(&["check", "--changed-since", "main"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not inside a git repository") && !run.stderr.contains("usage:"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
