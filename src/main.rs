@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             site,
             format,
             changed_since,
+            strict_snippets,
         } => {
             let overrides = Overrides {
                 output: None,
@@ -41,7 +42,8 @@ fn main() -> ExitCode {
                 drafts: site.drafts,
                 repository_url: site.repo_url,
             };
-            let (summary, mut diags) = pipeline::check(&site.root, &overrides);
+            let options = pipeline::CheckOptions { strict_snippets };
+            let (summary, mut diags) = pipeline::check_with(&site.root, &overrides, options);
             // A site that could not even load is reported whole.
             if let Some(rev) = changed_since.filter(|_| summary.is_some()) {
                 match backlot::git::changed_since(&site.root, &rev) {

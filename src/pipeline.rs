@@ -212,8 +212,25 @@ pub fn build_with(
     (Some(loaded.summary(files, started)), diags.sorted())
 }
 
-/// `backlot check`: everything `build` does except writing; warnings count as errors.
+/// What `check` is asked for beyond `build`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// A language the site uses whose snippet checker is missing on this machine is an error.
+    pub strict_snippets: bool,
+}
+
+/// `backlot check`: everything `build` does except writing, plus the snippet checker and the
+/// site's `[lint]` rules; warnings count as errors.
 pub fn check(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>, Diagnostics) {
+    check_with(root, overrides, CheckOptions::default())
+}
+
+/// `check` with options.
+pub fn check_with(
+    root: &std::path::Path,
+    overrides: &Overrides,
+    options: CheckOptions,
+) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
     let Some(loaded) = load(root, overrides, &mut diags) else {
@@ -221,6 +238,9 @@ pub fn check(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>,
     };
     let files = loaded.render(&NullSink, &mut diags);
     let report = crate::examples::check_snippets(&loaded.site, &mut diags);
+    if options.strict_snippets {
+        report.missing_tools_as_errors(&mut diags);
+    }
     crate::lint::lint(&loaded.site, &loaded.config, &mut diags);
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
