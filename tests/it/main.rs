@@ -4,6 +4,7 @@
 mod harness;
 
 mod build;
+mod cli_docs;
 mod code;
 mod crawl;
 mod errors;
