@@ -230,6 +230,13 @@ mod tests {
     }
 
     #[test]
+    fn counts_read_well_in_singular_and_plural() {
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(0, "warning"), "0 warnings");
+        assert_eq!(plural(2, "page"), "2 pages");
+    }
+
+    #[test]
     fn line_col_counts_from_one() {
         assert_eq!(line_col("ab\ncd", 0), (1, 1));
         assert_eq!(line_col("ab\ncd", 4), (2, 2));

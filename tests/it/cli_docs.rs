@@ -136,3 +136,20 @@ fn contributing_previews_at_the_sites_path() {
         "CONTRIBUTING should give the preview address {url}"
     );
 }
+
+#[test]
+fn readme_lint_example_is_valid_site_toml() {
+    let readme = repo_file("README.md");
+    let block = readme
+        .split("```toml\n[lint]")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README shows a [lint] example");
+    let text = format!("title = \"t\"\nbase_url = \"https://a.b/\"\n[lint]{block}");
+    let site: backlot::config::SiteToml =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("README's [lint] example: {e}"));
+    assert!(
+        site.lint.require_description && site.lint.sections.len() == 1,
+        "{text}"
+    );
+}
