@@ -24,9 +24,15 @@ pub(crate) fn lint(site: &Site, config: &Config, diags: &mut Diagnostics) {
         check_section(site, rule, &toml_text, diags);
     }
     for (section, labels) in &config.site.tabs.required {
-        let setting = format!("`[tabs.required] \"{section}\"`");
-        let docs: Vec<&Doc> = site.docs.iter().collect();
-        tabs_in(&docs, section, labels, &setting, diags);
+        let setting = format!("this site's site.toml sets `[tabs.required] \"{section}\"`");
+        let dir = content_path(section);
+        let prefix = format!("{dir}/");
+        let docs: Vec<&Doc> = site
+            .docs
+            .iter()
+            .filter(|d| d.source.starts_with(&prefix))
+            .collect();
+        tabs_in(&docs, &dir, labels, &setting, diags);
     }
 }
 
@@ -156,25 +162,58 @@ fn check_words(doc: &Doc, config: &Config, diags: &mut Diagnostics) {
     }
 }
 
+/// One `[[lint.sections]]` entry, with where it is in site.toml.
+struct Entry<'a> {
+    rule: &'a SectionRule,
+    /// As written, without surrounding slashes: "stacks/languages", "" for the whole site.
+    path: &'a str,
+    /// The folder it stands for: "content/stacks/languages".
+    dir: String,
+    line: usize,
+}
+
+impl Entry<'_> {
+    /// The help line's account of the setting a violation breaks.
+    fn setting(&self, what: &str) -> String {
+        format!(
+            "this site's site.toml sets {what} for `[[lint.sections]] path = \"{}\"` (site.toml line {})",
+            self.path, self.line
+        )
+    }
+
+    fn excepted(&self, doc: &Doc) -> bool {
+        self.rule
+            .except
+            .iter()
+            .any(|e| doc.source == content_path(e))
+    }
+}
+
+/// A path relative to content/ as a site-relative path: "a/b.md" -> "content/a/b.md".
+fn content_path(rel: &str) -> String {
+    let rel = rel.trim_matches('/');
+    if rel.is_empty() {
+        "content".into()
+    } else {
+        format!("content/{rel}")
+    }
+}
+
 /// The rules of one `[[lint.sections]]` entry.
 fn check_section(site: &Site, rule: &SectionRule, toml_text: &str, diags: &mut Diagnostics) {
     let path = rule.path.get_ref().trim_matches('/');
-    let rule_line = line_col(toml_text, rule.path.span().start).0;
-    let setting = |what: String| {
-        format!("this site's site.toml sets {what} for `[[lint.sections]] path = \"{path}\"` (site.toml line {rule_line})")
+    let entry = Entry {
+        rule,
+        path,
+        dir: content_path(path),
+        line: line_col(toml_text, rule.path.span().start).0,
     };
-    let dir = if path.is_empty() {
-        "content".to_string()
-    } else {
-        format!("content/{path}")
-    };
-    for except in &rule.except {
-        let source = format!("content/{}", except.trim_start_matches('/'));
+    for source in rule.except.iter().map(|e| content_path(e)) {
         if !site.docs.iter().any(|d| d.source == source) {
             diags.push(
                 Diagnostic::error(
                     CONFIG_FILE,
-                    rule_line,
+                    entry.line,
                     1,
                     format!("`except` lists {source}, which is not a page of this site"),
                 )
@@ -183,93 +222,87 @@ fn check_section(site: &Site, rule: &SectionRule, toml_text: &str, diags: &mut D
         }
     }
     if let Some(min) = rule.min_pages {
-        let section = site
-            .docs
-            .iter()
-            .find(|d| d.kind == Kind::Section && d.dir == dir && !d.implicit);
-        let pages = site
-            .docs
-            .iter()
-            .filter(|d| d.kind == Kind::Page && d.dir == dir)
-            .count();
-        let (file, line) = section.map_or((CONFIG_FILE, rule_line), |s| (s.source.as_str(), 1));
-        let message = match section {
-            None => format!("{dir} is not a section (it has no _index.md)"),
-            Some(_) => format!(
-                "{dir} has {}; this site asks for at least {min}",
-                plural(pages, "page")
-            ),
-        };
-        if section.is_none() || pages < min {
-            diags.push(
-                Diagnostic::error(file, line, 1, message)
-                    .with_help(setting(format!("`min_pages = {min}`"))),
-            );
-        }
+        check_min_pages(site, &entry, min, diags);
     }
-    let prefix = format!("{dir}/");
-    let excepted = |d: &Doc| {
-        rule.except
-            .iter()
-            .any(|e| d.source == format!("content/{}", e.trim_start_matches('/')))
-    };
-    let pages = site
+    let prefix = format!("{}/", entry.dir);
+    let below: Vec<&Doc> = site
         .docs
         .iter()
-        .filter(|d| d.kind == Kind::Page && d.source.starts_with(&prefix) && !excepted(d));
-    for doc in pages {
-        let blocks = &doc.parsed.md.code_blocks;
-        if rule.require_code && blocks.is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    &doc.source,
-                    1,
-                    1,
-                    "this page has no code block, and this site requires code here",
-                )
-                .with_help(
-                    setting("`require_code = true`".into())
-                        + "; add an example, or list the page in that rule's `except`",
-                ),
-            );
-        }
-        if let Some(text) = &rule.code_contains {
-            if !blocks.iter().any(|b| b.code.contains(text.as_str())) {
-                diags.push(
-                    Diagnostic::error(
-                        &doc.source,
-                        1,
-                        1,
-                        format!("no code block on this page contains `{text}`"),
-                    )
-                    .with_help(
-                        setting(format!("`code_contains = \"{text}\"`"))
-                            + "; add the shared example, or list the page in that rule's `except`",
-                    ),
-                );
-            }
-        }
+        .filter(|d| d.source.starts_with(&prefix) && !entry.excepted(d))
+        .collect();
+    for doc in below.iter().filter(|d| d.kind == Kind::Page) {
+        check_code(doc, &entry, diags);
     }
     if !rule.tabs.is_empty() {
-        let setting = format!(
-            "`tabs` for `[[lint.sections]] path = \"{path}\"` (site.toml line {rule_line})"
-        );
-        let docs: Vec<&Doc> = site.docs.iter().filter(|d| !excepted(d)).collect();
-        tabs_in(&docs, path, &rule.tabs, &setting, diags);
+        let setting = entry.setting("`tabs`");
+        tabs_in(&below, &entry.dir, &rule.tabs, &setting, diags);
     }
 }
 
-/// Tab groups below `section` that offer any of `labels` must offer every one of them.
-fn tabs_in(
-    docs: &[&Doc],
-    section: &str,
-    labels: &[String],
-    setting: &str,
-    diags: &mut Diagnostics,
-) {
-    let section = section.trim_matches('/');
-    let prefix = format!("content/{section}/");
-    for doc in docs.iter().filter(|d| d.source.starts_with(&prefix)) {
+fn check_min_pages(site: &Site, entry: &Entry, min: usize, diags: &mut Diagnostics) {
+    let dir = &entry.dir;
+    let section = site
+        .docs
+        .iter()
+        .find(|d| d.kind == Kind::Section && d.dir == *dir && !d.implicit);
+    let pages = site
+        .docs
+        .iter()
+        .filter(|d| d.kind == Kind::Page && d.dir == *dir)
+        .count();
+    let (file, line, message) = match section {
+        None => (
+            CONFIG_FILE,
+            entry.line,
+            format!("{dir} is not a section (it has no _index.md)"),
+        ),
+        Some(_) if pages >= min => return,
+        Some(s) => (
+            s.source.as_str(),
+            1,
+            format!(
+                "{dir} has {}; this site asks for at least {min}",
+                plural(pages, "page")
+            ),
+        ),
+    };
+    let help = entry.setting(&format!("`min_pages = {min}`"));
+    diags.push(Diagnostic::error(file, line, 1, message).with_help(help));
+}
+
+fn check_code(doc: &Doc, entry: &Entry, diags: &mut Diagnostics) {
+    let blocks = &doc.parsed.md.code_blocks;
+    let mut fail = |message: String, setting: String, fix: &str| {
+        diags.push(
+            Diagnostic::error(&doc.source, 1, 1, message).with_help(format!(
+                "{}; {fix}, or list the page in that rule's `except`",
+                entry.setting(&setting)
+            )),
+        );
+    };
+    if entry.rule.require_code && blocks.is_empty() {
+        fail(
+            "this page has no code block, and this site requires code here".into(),
+            "`require_code = true`".into(),
+            "add an example",
+        );
+    }
+    if let Some(text) = &entry.rule.code_contains {
+        if !blocks.iter().any(|b| b.code.contains(text.as_str())) {
+            fail(
+                format!("no code block on this page contains `{text}`"),
+                format!("`code_contains = \"{text}\"`"),
+                "add the shared example",
+            );
+        }
+    }
+}
+
+/// Tab groups in `docs` (all below the folder `dir`) that offer any of `labels` must offer
+/// every one of them.
+fn tabs_in(docs: &[&Doc], dir: &str, labels: &[String], setting: &str, diags: &mut Diagnostics) {
+    let section = dir.strip_prefix("content/").unwrap_or("the whole site");
+    for doc in docs {
         let mut groups: BTreeMap<usize, Vec<&CodeBlock>> = BTreeMap::new();
         for b in &doc.parsed.md.code_blocks {
             if let Some(g) = b.group {
@@ -295,9 +328,14 @@ fn tabs_in(
                         &doc.source,
                         blocks[0].line.saturating_sub(1),
                         1,
-                        format!("tab group lacks the {label} {} that site.toml requires in {section}", missing.join(", ")),
+                        format!(
+                            "tab group lacks the {label} {} that site.toml requires in {section}",
+                            missing.join(", ")
+                        ),
                     )
-                    .with_help(format!("add a block with tab=\"{first}\" to the group; this site's site.toml sets {setting}")),
+                    .with_help(format!(
+                        "add a block with tab=\"{first}\" to the group; {setting}"
+                    )),
                 );
             }
         }
