@@ -506,7 +506,7 @@ fn workflows_have_least_privilege_and_the_right_steps() {
     );
     let all = serde_yaml_ng::to_string(&check).unwrap();
     assert!(!all.contains("secrets."), "no secrets in pull requests");
-    assert!(all.contains("check --format github"));
+    assert!(all.contains("check --strict-snippets --format github"));
     assert!(uses(&check["jobs"]["site"]).contains(&"actions/upload-artifact".to_string()));
     assert!(all.contains(".ci/run"), "the tests run too");
 }
