@@ -60,6 +60,10 @@ pub enum Command {
         /// that point into them (e.g. `--changed-since origin/main`).
         #[arg(long, value_name = "REV")]
         changed_since: Option<String>,
+        /// Fail when the site has snippets in a language whose checker (gofmt, php, ruby, node,
+        /// python3, bash) is not installed, instead of skipping them with a note.
+        #[arg(long)]
+        strict_snippets: bool,
     },
     /// Create a page with its front matter filled in, e.g. `backlot new content/stacks/go.md`.
     New {

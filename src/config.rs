@@ -31,6 +31,9 @@ pub struct SiteToml {
     pub tabs: Tabs,
     #[serde(default)]
     pub extra: toml::Table,
+    /// Editorial rules `check` enforces (see `crate::lint`); none by default.
+    #[serde(default)]
+    pub lint: Lint,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -77,6 +80,61 @@ pub struct Tabs {
     /// in that section must offer.
     #[serde(default)]
     pub required: BTreeMap<String, Vec<String>>,
+}
+
+/// `[lint]`: the site's own editorial rules. Every rule is off unless site.toml sets it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lint {
+    /// Every page, section and the home page sets a non-empty `description`.
+    #[serde(default)]
+    pub require_description: bool,
+    /// The description is one sentence (no ". " inside it).
+    #[serde(default)]
+    pub one_sentence_description: bool,
+    /// Front matter fields each kind of document must set, e.g. `pages = ["updated", "tags"]`.
+    #[serde(default)]
+    pub required_fields: PerKind<Vec<String>>,
+    /// Minimum words of prose (code blocks excluded) per kind of document.
+    #[serde(default)]
+    pub min_words: PerKind<Option<usize>>,
+    /// Rules for the documents under one content folder.
+    #[serde(default)]
+    pub sections: Vec<SectionRule>,
+}
+
+/// A value for each kind of document: topic pages, section `_index.md` files, the home page.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerKind<T> {
+    #[serde(default)]
+    pub pages: T,
+    #[serde(default)]
+    pub sections: T,
+    #[serde(default)]
+    pub home: T,
+}
+
+/// `[[lint.sections]]`: rules for the folder `path` (relative to content/). Page rules apply to
+/// every page below it, except the files listed in `except` (relative to content/).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionRule {
+    pub path: toml::Spanned<String>,
+    /// The folder is a section (has `_index.md`) with at least this many pages of its own.
+    #[serde(default)]
+    pub min_pages: Option<usize>,
+    /// Every page has at least one code block.
+    #[serde(default)]
+    pub require_code: bool,
+    /// Every page has a code block containing this text (e.g. a shared example).
+    #[serde(default)]
+    pub code_contains: Option<String>,
+    /// Every tab group offering one of these labels offers them all.
+    #[serde(default)]
+    pub tabs: Vec<String>,
+    #[serde(default)]
+    pub except: Vec<String>,
 }
 
 fn default_theme() -> String {

@@ -148,6 +148,15 @@ impl Diagnostics {
     }
 }
 
+/// A count with its noun, singular or plural: "1 error", "2 errors", "0 pages".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The closest of `candidates` to `word`, if any is close enough to be a plausible typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -218,6 +227,13 @@ mod tests {
     fn suggests_closest_field() {
         let msg = "unknown field `titel`, expected one of `title`, `description`, `weight`";
         assert_eq!(unknown_field_help(msg).unwrap(), "did you mean `title`?");
+    }
+
+    #[test]
+    fn counts_read_well_in_singular_and_plural() {
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(0, "warning"), "0 warnings");
+        assert_eq!(plural(2, "page"), "2 pages");
     }
 
     #[test]

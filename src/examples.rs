@@ -1,9 +1,8 @@
 //! Checks on code examples, run by `check`: each snippet is parsed by the real tool for its
 //! language (in process for JSON, YAML and TOML; python3, node, bash, php, ruby, gofmt when on the
-//! PATH), and every tab group in a section offers the labels site.toml requires there.
+//! PATH).
 
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{plural, Diagnostic, Diagnostics};
 use crate::markdown::CodeBlock;
 use crate::site::Site;
 use rayon::prelude::*;
@@ -15,28 +14,73 @@ use std::process::{Command, Stdio};
 #[derive(Debug, Default)]
 pub struct SnippetReport {
     pub checked: usize,
-    /// Language -> number of blocks with no checker on this machine.
+    /// Language -> number of blocks in a language backlot has no checker for.
     pub skipped: BTreeMap<String, usize>,
+    /// Language -> the checker's tool, missing on this machine, and the blocks left unchecked.
+    pub missing_tool: BTreeMap<String, MissingTool>,
     pub opted_out: usize,
+}
+
+/// Blocks of one language left unchecked because its tool is not on the PATH.
+#[derive(Debug, Clone)]
+pub struct MissingTool {
+    pub tool: &'static str,
+    pub count: usize,
+    /// Where the first such block is, for `--strict-snippets`' error.
+    pub first: (String, usize),
 }
 
 impl std::fmt::Display for SnippetReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unchecked: usize = self.missing_tool.values().map(|m| m.count).sum();
         let skipped: usize = self.skipped.values().sum();
-        write!(
-            f,
-            "snippets: {} checked, {} skipped (no checker",
-            self.checked, skipped
-        )?;
+        write!(f, "snippets: {} checked", self.checked)?;
+        if unchecked > 0 {
+            write!(f, ", {unchecked} not checked (tool missing)")?;
+        }
+        write!(f, ", {skipped} in languages with no checker")?;
         let langs: Vec<String> = self
             .skipped
             .iter()
             .map(|(l, n)| format!("{l} {n}"))
             .collect();
         if !langs.is_empty() {
-            write!(f, ": {}", langs.join(", "))?;
+            write!(f, " ({})", langs.join(", "))?;
         }
-        write!(f, "), {} opted out with nocheck", self.opted_out)
+        write!(f, ", {} opted out with nocheck", self.opted_out)?;
+        for (lang, m) in &self.missing_tool {
+            write!(
+                f,
+                "\nnot checked: {} in {lang}, because `{}` is not on the PATH (install it, or pass --strict-snippets to make this an error)",
+                plural(m.count, "snippet"),
+                m.tool
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl SnippetReport {
+    /// `--strict-snippets`: a language the site uses whose checker is missing is an error.
+    pub fn missing_tools_as_errors(&self, diags: &mut Diagnostics) {
+        for (lang, m) in &self.missing_tool {
+            diags.push(
+                Diagnostic::error(
+                    &m.first.0,
+                    m.first.1,
+                    1,
+                    format!(
+                        "{} in {lang} cannot be checked: `{}` is not on the PATH",
+                        plural(m.count, "snippet"),
+                        m.tool
+                    ),
+                )
+                .with_help(format!(
+                    "install `{}` (--strict-snippets asks for every checker the site needs)",
+                    m.tool
+                )),
+            );
+        }
     }
 }
 
@@ -93,10 +137,15 @@ pub fn check_snippets(site: &Site, diags: &mut Diagnostics) -> SnippetReport {
                         .entry(tool)
                         .or_insert_with(|| tool_available(tool)) =>
                 {
-                    *report
-                        .skipped
+                    report
+                        .missing_tool
                         .entry(block.lang.to_ascii_lowercase())
-                        .or_default() += 1;
+                        .or_insert_with(|| MissingTool {
+                            tool,
+                            count: 0,
+                            first: (doc.source.clone(), block.line.saturating_sub(1)),
+                        })
+                        .count += 1;
                 }
                 Some(c) => jobs.push((&doc.source, block, c)),
                 None => {
@@ -219,42 +268,6 @@ fn error_line(text: &str, _path: &str) -> Option<usize> {
         }
     }
     None
-}
-
-/// Tab groups in a section listed in site.toml's `[tabs.required]` that offer any of its labels
-/// must offer every one of them.
-pub fn check_required_tabs(site: &Site, config: &Config, diags: &mut Diagnostics) {
-    for (section, labels) in &config.site.tabs.required {
-        let prefix = format!("content/{}/", section.trim_matches('/'));
-        for doc in site.docs.iter().filter(|d| d.source.starts_with(&prefix)) {
-            let mut groups: BTreeMap<usize, Vec<&CodeBlock>> = BTreeMap::new();
-            for b in &doc.parsed.md.code_blocks {
-                if let Some(g) = b.group {
-                    groups.entry(g).or_default().push(b);
-                }
-            }
-            for blocks in groups.values() {
-                // Only groups that compare stacks (offer one of the labels) must offer them all;
-                // a WSGI/ASGI pair on the Python page is not a stack comparison.
-                let has = |l: &String| blocks.iter().any(|b| b.tab.as_deref() == Some(l.as_str()));
-                if !labels.iter().any(has) {
-                    continue;
-                }
-                let missing: Vec<&str> = labels
-                    .iter()
-                    .filter(|l| !blocks.iter().any(|b| b.tab.as_deref() == Some(l.as_str())))
-                    .map(String::as_str)
-                    .collect();
-                if !missing.is_empty() {
-                    let line = blocks[0].line.saturating_sub(1);
-                    diags.push(
-                        Diagnostic::error(&doc.source, line, 1, format!("tab group lacks the label{} {} that site.toml requires in {section}", if missing.len() > 1 { "s" } else { "" }, missing.join(", ")))
-                            .with_help(format!("add a block with tab=\"{}\" to the group", missing[0])),
-                    );
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

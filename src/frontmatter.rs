@@ -174,21 +174,6 @@ pub fn parse(path: &str, s: &Split) -> Result<FrontMatter, Vec<Diagnostic>> {
                 .with_help("add `title: \"Page title\"` to the front matter"),
         );
     }
-    if fm
-        .description
-        .as_deref()
-        .is_none_or(|t| t.trim().is_empty())
-    {
-        errors.push(
-            Diagnostic::error(
-                path,
-                at("description"),
-                1,
-                "missing required field `description`",
-            )
-            .with_help("add `description: \"One sentence saying what the page covers.\"`"),
-        );
-    }
     if let Some(slug) = &fm.slug {
         if let Err(why) = crate::slug::check_slug(slug) {
             errors.push(

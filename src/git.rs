@@ -70,11 +70,28 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String>
     if rev.starts_with('-') {
         return Err(format!("`{rev}` is not a revision"));
     }
+    if git(root, &["rev-parse", "--is-inside-work-tree"]).is_err() {
+        return Err(format!(
+            "{} is not inside a git repository, so there is nothing to compare with `{rev}`; run check without --changed-since",
+            root.display()
+        ));
+    }
+    let commit = format!("{rev}^{{commit}}");
+    if git(root, &["rev-parse", "--verify", "--quiet", &commit]).is_err() {
+        return Err(format!(
+            "`{rev}` is not a commit of this repository; fetch it first (e.g. `git fetch origin main`)"
+        ));
+    }
     let diff = git(
         root,
         &["diff", "--name-status", "-z", "-M", "--relative", rev, "--"],
     )
-    .map_err(|e| format!("cannot compare with `{rev}`: {e}"))?;
+    .map_err(|e| {
+        format!(
+            "cannot compare with `{rev}`: {}",
+            e.lines().next().unwrap_or("")
+        )
+    })?;
     let mut paths = parse_name_status(&diff);
     let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
     paths.extend(

@@ -11,6 +11,7 @@ pub mod frontmatter;
 pub mod git;
 pub mod highlight;
 pub mod links;
+pub(crate) mod lint;
 pub mod markdown;
 pub mod new;
 pub mod output;

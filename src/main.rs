@@ -3,7 +3,7 @@
 
 use backlot::cli::{Cli, Command};
 use backlot::config::Overrides;
-use backlot::diag::Diagnostics;
+use backlot::diag::{plural, Diagnostics};
 use backlot::pipeline;
 use backlot::report::{self, Format};
 use clap::Parser;
@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             site,
             format,
             changed_since,
+            strict_snippets,
         } => {
             let overrides = Overrides {
                 output: None,
@@ -41,7 +42,8 @@ fn main() -> ExitCode {
                 drafts: site.drafts,
                 repository_url: site.repo_url,
             };
-            let (summary, mut diags) = pipeline::check(&site.root, &overrides);
+            let options = pipeline::CheckOptions { strict_snippets };
+            let (summary, mut diags) = pipeline::check_with(&site.root, &overrides, options);
             // A site that could not even load is reported whole.
             if let Some(rev) = changed_since.filter(|_| summary.is_some()) {
                 match backlot::git::changed_since(&site.root, &rev) {
@@ -113,7 +115,7 @@ fn finish(
         Some(s) if !diags.has_errors() => {
             let warnings = diags.warning_count();
             let w = if warnings > 0 {
-                format!(" ({warnings} warnings)")
+                format!(" ({})", plural(warnings, "warning"))
             } else {
                 String::new()
             };
@@ -125,9 +127,9 @@ fn finish(
                 eprintln!("{note}");
             }
             eprintln!(
-                "{what} failed: {} errors, {} warnings; the output folder was not changed",
-                diags.error_count(),
-                diags.warning_count()
+                "{what} failed: {}, {}; the output folder was not changed",
+                plural(diags.error_count(), "error"),
+                plural(diags.warning_count(), "warning")
             );
             ExitCode::from(1)
         }

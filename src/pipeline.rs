@@ -28,10 +28,14 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::diag::plural;
         write!(
             f,
-            "{} pages, {} sections, {} files in {} ms",
-            self.pages, self.sections, self.files, self.millis
+            "{}, {}, {} in {} ms",
+            plural(self.pages, "page"),
+            plural(self.sections, "section"),
+            plural(self.files, "file"),
+            self.millis
         )?;
         match &self.note {
             Some(note) => write!(f, "; {note}"),
@@ -208,8 +212,25 @@ pub fn build_with(
     (Some(loaded.summary(files, started)), diags.sorted())
 }
 
-/// `backlot check`: everything `build` does except writing; warnings count as errors.
+/// What `check` is asked for beyond `build`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// A language the site uses whose snippet checker is missing on this machine is an error.
+    pub strict_snippets: bool,
+}
+
+/// `backlot check`: everything `build` does except writing, plus the snippet checker and the
+/// site's `[lint]` rules; warnings count as errors.
 pub fn check(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>, Diagnostics) {
+    check_with(root, overrides, CheckOptions::default())
+}
+
+/// `check` with options.
+pub fn check_with(
+    root: &std::path::Path,
+    overrides: &Overrides,
+    options: CheckOptions,
+) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
     let Some(loaded) = load(root, overrides, &mut diags) else {
@@ -217,7 +238,10 @@ pub fn check(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>,
     };
     let files = loaded.render(&NullSink, &mut diags);
     let report = crate::examples::check_snippets(&loaded.site, &mut diags);
-    crate::examples::check_required_tabs(&loaded.site, &loaded.config, &mut diags);
+    if options.strict_snippets {
+        report.missing_tools_as_errors(&mut diags);
+    }
+    crate::lint::lint(&loaded.site, &loaded.config, &mut diags);
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
     summary.note = Some(report.to_string());

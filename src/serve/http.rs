@@ -275,9 +275,9 @@ pub fn error_page(diags: &Diagnostics) -> String {
         items.push_str("</li>\n");
     }
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\" data-backlot-error>\n<head>\n<meta charset=\"utf-8\">\n<title>Build failed · backlot</title>\n<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff}}li{{margin:.6rem 0}}code{{background:#f1f1f1;padding:.1rem .3rem}}.error strong{{color:#b00020}}.warning strong{{color:#8a5a00}}.help{{color:#444}}@media(prefers-color-scheme:dark){{body{{color:#eee;background:#161616}}code{{background:#2a2a2a}}.help{{color:#bbb}}.error strong{{color:#ff7b8a}}}}</style>\n</head>\n<body>\n<h1>The site did not build</h1>\n<p>{} errors, {} warnings. Fix them and save: this page reloads by itself.</p>\n<ul>\n{items}</ul>\n</body>\n</html>\n",
-        diags.error_count(),
-        diags.warning_count()
+        "<!DOCTYPE html>\n<html lang=\"en\" data-backlot-error>\n<head>\n<meta charset=\"utf-8\">\n<title>Build failed · backlot</title>\n<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff}}li{{margin:.6rem 0}}code{{background:#f1f1f1;padding:.1rem .3rem}}.error strong{{color:#b00020}}.warning strong{{color:#8a5a00}}.help{{color:#444}}@media(prefers-color-scheme:dark){{body{{color:#eee;background:#161616}}code{{background:#2a2a2a}}.help{{color:#bbb}}.error strong{{color:#ff7b8a}}}}</style>\n</head>\n<body>\n<h1>The site did not build</h1>\n<p>{}, {}. Fix them and save: this page reloads by itself.</p>\n<ul>\n{items}</ul>\n</body>\n</html>\n",
+        crate::diag::plural(diags.error_count(), "error"),
+        crate::diag::plural(diags.warning_count(), "warning")
     )
 }
 

@@ -183,11 +183,11 @@ fn timed(engine: &mut Engine, plan: &Plan) -> Outcome {
     let outcome = engine.rebuild(plan);
     if !outcome.failed() {
         println!(
-            "rebuilt in {} ms: {} of {} pages rendered, {} files changed",
+            "rebuilt in {} ms: {} of {} rendered, {} changed",
             started.elapsed().as_millis(),
             outcome.rendered,
-            outcome.pages,
-            outcome.changed.len()
+            crate::diag::plural(outcome.pages, "page"),
+            crate::diag::plural(outcome.changed.len(), "file")
         );
     }
     outcome
@@ -199,8 +199,8 @@ fn report(outcome: &Outcome) {
     }
     if outcome.failed() {
         eprintln!(
-            "rebuild failed: {} errors; fix them and save",
-            outcome.diags.error_count()
+            "rebuild failed: {}; fix them and save",
+            crate::diag::plural(outcome.diags.error_count(), "error")
         );
     }
 }

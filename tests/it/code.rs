@@ -169,3 +169,41 @@ fn which(tool: &str) -> bool {
         .output()
         .is_ok()
 }
+
+/// With no checker tools on the PATH, a Go snippet is skipped with one line saying why, and
+/// `--strict-snippets` turns that into an error at the first such block.
+#[test]
+fn missing_checkers_are_named_and_strict_fails() {
+    let f = fixture("lint", "fork");
+    let go = "```go\npackage main\n```\n\n";
+    f.write(
+        "content/go.md",
+        &format!("---\ntitle: Go\n---\n{go}{go}```sql\nSELECT 1;\n```\n"),
+    );
+    let run_with = |extra: &[&str]| -> Run {
+        backlot()
+            .arg("check")
+            .args(extra)
+            .arg("--root")
+            .arg(&f.root)
+            .env("PATH", "/nonexistent")
+            .output()
+            .unwrap()
+            .into()
+    };
+    let lenient = run_with(&[]);
+    assert_eq!(lenient.code, 0, "{}", lenient.stderr);
+    assert!(
+        lenient.stdout.contains("snippets: 0 checked, 2 not checked (tool missing), 1 in languages with no checker (sql 1)")
+            && lenient.stdout.contains("\nnot checked: 2 snippets in go, because `gofmt` is not on the PATH"),
+        "{}",
+        lenient.stdout
+    );
+    let strict = run_with(&["--strict-snippets"]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    assert!(
+        strict.stderr.contains("content/go.md:4:1: error: 2 snippets in go cannot be checked: `gofmt` is not on the PATH"),
+        "{}",
+        strict.stderr
+    );
+}

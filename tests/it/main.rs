@@ -4,11 +4,12 @@
 mod harness;
 
 mod build;
+mod cli_docs;
 mod code;
-mod content;
 mod crawl;
 mod errors;
 mod hardening;
+mod lint;
 mod perf;
 mod publish;
 mod serve;

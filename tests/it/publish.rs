@@ -199,6 +199,23 @@ fn changed_since_keeps_problems_in_changed_files_only() {
     assert!(!run.stderr.contains("glossary.md"));
     let bad = f.run(&["check", "--changed-since", "no-such-rev"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert_eq!(
+        bad.stderr.trim(),
+        "error: --changed-since: `no-such-rev` is not a commit of this repository; fetch it first (e.g. `git fetch origin main`)"
+    );
+}
+
+#[test]
+fn changed_since_outside_git_is_one_clear_line() {
+    let f = fixture("publish", "site");
+    let run = f.run(&["check", "--changed-since", "main"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not inside a git repository") && !run.stderr.contains("usage:"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -439,6 +456,12 @@ fn workflow(name: &str) -> serde_yaml_ng::Value {
     serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+fn action() -> serde_yaml_ng::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml");
+    serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The `uses:` of a job's (or a composite action's `runs:`) steps, without their versions.
 fn uses(job: &serde_yaml_ng::Value) -> Vec<String> {
     job["steps"]
         .as_sequence()
@@ -468,9 +491,14 @@ fn workflows_have_least_privilege_and_the_right_steps() {
         "the build job gets no write access"
     );
     assert!(uses(build).contains(&"actions/cache".to_string()));
-    assert!(uses(build).contains(&"actions/upload-pages-artifact".to_string()));
-    let text = serde_yaml_ng::to_string(build).unwrap();
+    // The build goes through this repository's own action, which works out the Pages URL and
+    // uploads the artifact.
+    assert!(uses(build).contains(&"./".to_string()));
+    let action = action();
+    assert!(uses(&action["runs"]).contains(&"actions/upload-pages-artifact".to_string()));
+    let text = serde_yaml_ng::to_string(&action).unwrap();
     assert!(text.contains("pages-base-url.sh") && text.contains("--base-url"));
+    let text = serde_yaml_ng::to_string(build).unwrap();
     assert!(
         text.contains("fetch-depth: 0"),
         "full history for the dates"
@@ -489,7 +517,10 @@ fn workflows_have_least_privilege_and_the_right_steps() {
     );
     let all = serde_yaml_ng::to_string(&check).unwrap();
     assert!(!all.contains("secrets."), "no secrets in pull requests");
-    assert!(all.contains("check --format github"));
+    assert!(all.contains("command: check") && all.contains("args: --strict-snippets"));
+    assert!(serde_yaml_ng::to_string(&action)
+        .unwrap()
+        .contains("check --format github $ARGS"));
     assert!(uses(&check["jobs"]["site"]).contains(&"actions/upload-artifact".to_string()));
     assert!(all.contains(".ci/run"), "the tests run too");
 }
