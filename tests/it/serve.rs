@@ -401,6 +401,7 @@ fn http_preview_on_port_zero() {
         port: 0,
         open: false,
         poll: false,
+        limits: backlot::serve::Limits::default(),
     })
     .unwrap();
     let addr = running.addr;
@@ -416,7 +417,10 @@ fn http_preview_on_port_zero() {
         .contains("access-control-allow-origin"));
     let (status, head, _) = request(addr, "GET", "/", &host);
     assert_eq!(status, 302);
-    assert!(head.contains("Location: /repo/"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("location: /repo/"),
+        "{head}"
+    );
     let (status, _, body) = request(addr, "HEAD", "/repo/", "localhost");
     assert_eq!((status, body.as_str()), (200, ""));
     assert_eq!(request(addr, "POST", "/repo/", &host).0, 405);
