@@ -4,12 +4,11 @@
 //! (DNS rebinding; see `Hosts`), paths never leaving the in-memory site, no CORS headers.
 
 use super::incremental::{Bytes, Snapshot};
-use super::reload::Reload;
 use crate::diag::Diagnostics;
 use crate::highlight::escape_html;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 /// Where the browser listens for reload events.
 pub const EVENTS_PATH: &str = "/__backlot/events";
@@ -26,41 +25,6 @@ pub struct Served {
     pub error: Option<Arc<String>>,
     /// base_url's path, "/repo/".
     pub base_path: String,
-}
-
-/// State shared by the connections and the rebuild loop.
-pub struct Shared {
-    pub served: RwLock<Served>,
-    pub reload: Reload,
-    pub hosts: Hosts,
-}
-
-impl Shared {
-    pub fn new(hosts: Hosts, reload_buffer: usize) -> Shared {
-        Shared {
-            served: RwLock::new(Served::default()),
-            reload: Reload::new(reload_buffer),
-            hosts,
-        }
-    }
-
-    pub fn set(&self, served: Served) {
-        *self.served.write().unwrap_or_else(|e| e.into_inner()) = served;
-    }
-
-    pub fn current(&self) -> Served {
-        self.served
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// Tells every open page what changed; called once the new site is in place.
-    pub fn broadcast(&self, changed: &[String], error: bool) {
-        let base = self.current().base_path;
-        let urls: Vec<String> = changed.iter().map(|p| format!("{base}{p}")).collect();
-        self.reload.publish(&urls, error);
-    }
 }
 
 /// The Host headers a request may carry (DNS rebinding: a web page on another origin that

@@ -13,13 +13,15 @@ pub mod watcher;
 
 use crate::config::Overrides;
 use crate::output::{DirSink, Sink, Staging};
-use http::{error_page, Hosts, Served, Shared};
+use http::{error_page, Hosts, Served};
+use reload::Reload;
 use incremental::{Engine, Outcome};
 pub use server::Limits;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::channel;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use watcher::{next_plan, Plan, Rebuild, Scope, Watch};
 
@@ -107,6 +109,49 @@ fn local_ip(bound: IpAddr) -> IpAddr {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
         ip => ip,
+    }
+}
+
+/// State shared by the connections and the rebuild loop.
+pub struct Shared {
+    pub served: RwLock<Served>,
+    pub reload: Reload,
+    pub hosts: Hosts,
+    /// Open connections, counted by the server.
+    pub(crate) open: AtomicUsize,
+}
+
+impl Shared {
+    pub fn new(hosts: Hosts, reload_buffer: usize) -> Shared {
+        Shared {
+            served: RwLock::new(Served::default()),
+            reload: Reload::new(reload_buffer),
+            hosts,
+            open: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn set(&self, served: Served) {
+        *self.served.write().unwrap_or_else(|e| e.into_inner()) = served;
+    }
+
+    pub fn current(&self) -> Served {
+        self.served
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Open connections (event streams included).
+    pub fn connections(&self) -> usize {
+        self.open.load(Ordering::Relaxed)
+    }
+
+    /// Tells every open page what changed; called once the new site is in place.
+    pub fn broadcast(&self, changed: &[String], error: bool) {
+        let base = self.current().base_path;
+        let urls: Vec<String> = changed.iter().map(|p| format!("{base}{p}")).collect();
+        self.reload.publish(&urls, error);
     }
 }
 

@@ -188,6 +188,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_page_that_falls_behind_is_dropped_and_publishing_never_waits() {
+        let r = Reload::new(2);
+        let mut body = r.subscribe(None);
+        // Nobody reads the stream: publishing still returns at once.
+        for i in 0..100 {
+            r.publish(&[format!("/p{i}/index.html")], false);
+        }
+        let mut frames = 0;
+        while let Some(frame) = body.frame().await {
+            frame.unwrap();
+            frames += 1;
+        }
+        // The stream ended (its browser reconnects and catches up from the history).
+        assert!(frames < 4, "{frames}");
+    }
+
+    #[tokio::test]
     async fn a_stranger_id_or_a_long_absence_reloads_everything() {
         let r = Reload::new(4);
         for _ in 0..HISTORY + 2 {

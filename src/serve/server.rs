@@ -6,7 +6,9 @@
 //! descriptors) back off and retry instead of ending the accept loop. What to answer is decided
 //! by the pure functions of `http.rs`.
 
-use super::http::{inject, refuse, route, Reply, Shared, EVENTS_PATH};
+use super::http::{inject, refuse, route, Reply, EVENTS_PATH};
+use super::Shared;
+use std::sync::atomic::Ordering;
 use http_body_util::{channel::Channel, Either, Full};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_LENGTH, HOST, TRANSFER_ENCODING};
@@ -107,7 +109,9 @@ pub async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, limits: Lim
         };
         let (shared, limits) = (shared.clone(), limits.clone());
         tokio::spawn(async move {
-            connection(stream, shared, &limits).await;
+            shared.open.fetch_add(1, Ordering::Relaxed);
+            connection(stream, shared.clone(), &limits).await;
+            shared.open.fetch_sub(1, Ordering::Relaxed);
             drop(slot);
         });
     }
