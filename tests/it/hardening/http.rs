@@ -73,6 +73,8 @@ impl Conn {
     fn open(addr: SocketAddr) -> std::io::Result<Conn> {
         let stream = TcpStream::connect(addr)?;
         stream.set_read_timeout(Some(GUARD))?;
+        // As browsers do.
+        stream.set_nodelay(true)?;
         Ok(Conn {
             stream,
             buf: Vec::new(),
@@ -81,7 +83,9 @@ impl Conn {
 
     /// One GET: the status and body, or an error for anything short of a whole response.
     fn get(&mut self, path: &str, host: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        write!(self.stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n")?;
+        // One write: `write!` would send the pieces in separate segments.
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        self.stream.write_all(request.as_bytes())?;
         let head_end = loop {
             if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
                 break i + 4;
