@@ -181,13 +181,7 @@ pub fn encode_path(path: &str) -> String {
 }
 
 /// Routes one GET or HEAD request.
-pub fn route(
-    served: &Served,
-    method: &str,
-    url: &str,
-    host: Option<&str>,
-    hosts: &Hosts,
-) -> Reply {
+pub fn route(served: &Served, method: &str, url: &str, host: Option<&str>, hosts: &Hosts) -> Reply {
     if method != "GET" && method != "HEAD" {
         return Reply::text(405, "only GET and HEAD are served\n");
     }
@@ -473,10 +467,14 @@ mod tests {
         let mut s = served();
         let snap = Arc::make_mut(&mut s.snapshot);
         for p in ["café/index.html", "a b%/index.html"] {
-            snap.pages.insert(p.into(), Arc::new(b"<html></html>".to_vec()));
+            snap.pages
+                .insert(p.into(), Arc::new(b"<html></html>".to_vec()));
         }
         let r = get(&s, "/repo/caf%C3%A9");
-        assert_eq!((r.status, r.location.as_deref()), (301, Some("/repo/caf%C3%A9/")));
+        assert_eq!(
+            (r.status, r.location.as_deref()),
+            (301, Some("/repo/caf%C3%A9/"))
+        );
         let r = get(&s, "/repo/a%20b%25");
         assert_eq!(r.location.as_deref(), Some("/repo/a%20b%25/"));
     }

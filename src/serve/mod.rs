@@ -14,13 +14,13 @@ pub mod watcher;
 use crate::config::Overrides;
 use crate::output::{DirSink, Sink, Staging};
 use http::{error_page, Hosts, Served};
-use reload::Reload;
 use incremental::{Engine, Outcome};
+use reload::Reload;
 pub use server::Limits;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::channel;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::channel;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use watcher::{next_plan, Plan, Rebuild, Scope, Watch};
@@ -68,7 +68,10 @@ pub fn start(opts: &Options) -> Result<Running, String> {
             .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?
     };
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let origin = format!("http://{}", SocketAddr::new(local_ip(addr.ip()), addr.port()));
+    let origin = format!(
+        "http://{}",
+        SocketAddr::new(local_ip(addr.ip()), addr.port())
+    );
     let hostname = gethostname::gethostname().to_string_lossy().into_owned();
     let hosts = Hosts::for_bind(addr.ip(), &hostname);
     let shared = Arc::new(Shared::new(hosts, opts.limits.reload_buffer));

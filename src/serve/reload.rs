@@ -104,8 +104,7 @@ impl Reload {
             }
             // Another process's id, or too far behind: reload whatever the page is.
             (Some(_), _) => {
-                let data =
-                    serde_json::json!({ "changed": [], "error": state.error, "all": true });
+                let data = serde_json::json!({ "changed": [], "error": state.error, "all": true });
                 first.push(self.event(state.version, &data));
             }
         }
@@ -184,7 +183,10 @@ mod tests {
         r.publish(&["/c/index.html".into()], true);
         let live = next(&mut body).await;
         assert!(live.contains("/c/index.html") && live.contains("\"error\":true"));
-        assert!(live.starts_with(&format!("id: {}\n", r.version())), "{live}");
+        assert!(
+            live.starts_with(&format!("id: {}\n", r.version())),
+            "{live}"
+        );
     }
 
     #[tokio::test]

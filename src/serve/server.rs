@@ -8,7 +8,6 @@
 
 use super::http::{inject, refuse, route, Reply, EVENTS_PATH};
 use super::Shared;
-use std::sync::atomic::Ordering;
 use http_body_util::{channel::Channel, Either, Full};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_LENGTH, HOST, TRANSFER_ENCODING};
@@ -16,6 +15,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -217,7 +217,10 @@ fn respond(reply: Reply, version: &str) -> Response<Body> {
     let headers = response.headers_mut();
     headers.insert("content-type", HeaderValue::from_static(reply.content_type));
     headers.insert("cache-control", HeaderValue::from_static("no-store"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     // `encode_path` makes every Location a valid header value; a bad one is dropped, not fatal.
     if let Some(to) = reply.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
         headers.insert("location", to);

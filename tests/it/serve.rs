@@ -7,8 +7,8 @@ use backlot::config::Overrides;
 use backlot::diag::Diagnostics;
 use backlot::output::MemSink;
 use backlot::serve::incremental::Engine;
-use backlot::serve::{Limits, Running};
 use backlot::serve::watcher::{classify, Plan};
+use backlot::serve::{Limits, Running};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -327,7 +327,12 @@ fn a_body_edit_renders_one_page() {
 // ---- HTTP ----------------------------------------------------------------------------------
 
 /// One raw HTTP/1.1 request; returns (status, head, body).
-pub(crate) fn request(addr: SocketAddr, method: &str, path: &str, host: &str) -> (u16, String, String) {
+pub(crate) fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    host: &str,
+) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
@@ -365,11 +370,7 @@ impl Events {
         stream
             .set_read_timeout(Some(Duration::from_secs(60)))
             .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-        )
-        .unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
         let mut ev = Events {
             stream,
             seen: String::new(),

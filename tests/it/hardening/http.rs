@@ -125,7 +125,8 @@ impl Conn {
 fn request_bodies_are_refused_unread() {
     let (_dir, root) = copy_fixture(FIXTURE);
     let (running, host) = start(&root, Limits::default());
-    let huge = format!("GET /repo/ HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999999\r\n\r\nabc");
+    let huge =
+        format!("GET /repo/ HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999999\r\n\r\nabc");
     let reply = exchange(running.addr, huge.into_bytes());
     assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
     let chunked = format!(
@@ -176,7 +177,9 @@ fn clients_that_never_read_block_no_one_and_are_dropped() {
             s
         })
         .collect();
-    wait_until("four stuck connections", || running.shared.connections() == 4);
+    wait_until("four stuck connections", || {
+        running.shared.connections() == 4
+    });
     for _ in 0..5 {
         let (status, _, body) = request(running.addr, "GET", PAGE, &host);
         assert!(status == 200 && body.contains("</html>"));
@@ -325,7 +328,11 @@ fn a_non_ascii_path_redirects_with_an_encoded_location() {
         let (status, head, _) = request(running.addr, "GET", &url, &host);
         assert_eq!(status, 301, "{head}");
         let location = format!("location: {url}/\r\n");
-        assert!(head.to_ascii_lowercase().contains(&location.to_ascii_lowercase()), "{head}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains(&location.to_ascii_lowercase()),
+            "{head}"
+        );
     }
     let (status, _, body) = request(running.addr, "GET", &format!("{url}/"), &host);
     assert!(status == 200 && body.contains("Coffee."), "{status}");
@@ -345,7 +352,9 @@ fn a_save_before_the_stream_connects_still_reaches_the_page() {
     let since = version_of(&page);
     append(&root, "content/guide/intro.md", "\nSaved early.\n");
     wait_until("the save served", || {
-        request(running.addr, "GET", PAGE, &host).2.contains("Saved early.")
+        request(running.addr, "GET", PAGE, &host)
+            .2
+            .contains("Saved early.")
     });
     // The page's stream connects only now, after the reload event went out.
     let mut late = Events::open_at(running.addr, &format!("/__backlot/events?since={since}"));
@@ -357,7 +366,15 @@ fn a_save_before_the_stream_connects_still_reaches_the_page() {
     let mut current = Events::open_at(running.addr, &format!("/__backlot/events?since={since}"));
     append(&root, "content/ops/deploy.md", "\nLater.\n");
     let event = current.wait_for("event: reload");
-    assert!(event.contains("/repo/ops/deploy/") && !event.contains("guide/intro"), "{event}");
+    assert!(
+        event.contains("/repo/ops/deploy/") && !event.contains("guide/intro"),
+        "{event}"
+    );
+    // A page that goes away frees its connection.
+    drop((late, current));
+    wait_until("closed streams released", || {
+        running.shared.connections() == 0
+    });
 }
 
 #[test]
@@ -365,7 +382,10 @@ fn an_edit_during_the_first_build_is_served() {
     let (_dir, root) = copy_fixture(FIXTURE);
     // Enough pages that the first build takes a while.
     for i in 0..200 {
-        let text = format!("---\ntitle: Filler {i}\ndescription: Filler.\n---\n\n{}\n", "Words and more words. ".repeat(50));
+        let text = format!(
+            "---\ntitle: Filler {i}\ndescription: Filler.\n---\n\n{}\n",
+            "Words and more words. ".repeat(50)
+        );
         std::fs::write(root.join(format!("content/ops/filler-{i}.md")), text).unwrap();
     }
     let intro = root.join("content/guide/intro.md");
@@ -410,7 +430,9 @@ fn a_wildcard_bind_answers_other_devices_and_a_loopback_bind_does_not() {
     let running = preview(&root, "0.0.0.0", Limits::default());
     assert!(running.addr.ip().is_unspecified());
     let port = running.addr.port();
-    assert!(running.url.starts_with(&format!("http://127.0.0.1:{port}/")));
+    assert!(running
+        .url
+        .starts_with(&format!("http://127.0.0.1:{port}/")));
     let local = SocketAddr::new([127, 0, 0, 1].into(), port);
     let mut hosts = vec![
         format!("127.0.0.1:{port}"),
@@ -478,7 +500,7 @@ fn under_load_a_normal_client_stays_fast() {
             std::thread::sleep(Duration::from_millis(i % 50));
             let mut conn = Conn::open(addr);
             while !stop.load(Ordering::Relaxed) {
-                let ok = conn.as_mut().map_or(false, |c| {
+                let ok = conn.as_mut().is_ok_and(|c| {
                     c.get(PAGE, &host)
                         .is_ok_and(|(s, b)| s == 200 && b.ends_with(b"</html>\n"))
                 });
@@ -544,7 +566,13 @@ fn under_load_a_normal_client_stays_fast() {
 
 /// Runs `backlot serve` as a child process; returns it and its address.
 #[cfg(target_os = "linux")]
-fn serve_child(root: &Path) -> (std::process::Child, SocketAddr, Arc<std::sync::Mutex<String>>) {
+fn serve_child(
+    root: &Path,
+) -> (
+    std::process::Child,
+    SocketAddr,
+    Arc<std::sync::Mutex<String>>,
+) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backlot"))
         .args(["serve", "--port", "0", "--root"])
