@@ -63,6 +63,17 @@ fn exchange(addr: SocketAddr, bytes: Vec<u8>) -> String {
     String::from_utf8_lossy(&got).into_owned()
 }
 
+/// `n` connections that each sent a GET for `path` and read nothing yet.
+fn requested(addr: SocketAddr, host: &str, path: &str, n: usize) -> Vec<TcpStream> {
+    (0..n)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+            s
+        })
+        .collect()
+}
+
 /// A kept-alive connection sending GETs one after another.
 struct Conn {
     stream: TcpStream,
@@ -170,13 +181,7 @@ fn clients_that_never_read_block_no_one_and_are_dropped() {
         ..Limits::default()
     };
     let (running, host) = start(&root, limits);
-    let stuck: Vec<TcpStream> = (0..4)
-        .map(|_| {
-            let mut s = TcpStream::connect(running.addr).unwrap();
-            write!(s, "GET /repo/big.bin HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
-            s
-        })
-        .collect();
+    let stuck = requested(running.addr, &host, "/repo/big.bin", 4);
     wait_until("four stuck connections", || {
         running.shared.connections() == 4
     });
@@ -236,13 +241,7 @@ fn a_reload_stream_that_never_reads_does_not_stop_rebuilds() {
         ..Limits::default()
     };
     let (running, host) = start(&root, limits);
-    let _stuck: Vec<TcpStream> = (0..4)
-        .map(|_| {
-            let mut s = TcpStream::connect(running.addr).unwrap();
-            write!(s, "GET /__backlot/events HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
-            s
-        })
-        .collect();
+    let _stuck = requested(running.addr, &host, "/__backlot/events", 4);
     let mut good = Events::open(running.addr);
     for i in 0..25 {
         append(&root, "content/guide/intro.md", &format!("\nEdit {i}.\n"));
@@ -516,8 +515,7 @@ fn under_load_a_normal_client_stays_fast() {
     for _ in 0..4 {
         let (stop, host) = (stop.clone(), host.clone());
         threads.push(spawn(Box::new(move || {
-            let mut s = TcpStream::connect(addr).unwrap();
-            write!(s, "GET /repo/big.bin HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+            let mut s = requested(addr, &host, "/repo/big.bin", 1).remove(0);
             let mut chunk = [0u8; 4096];
             while !stop.load(Ordering::Relaxed) && s.read(&mut chunk).is_ok_and(|n| n > 0) {
                 std::thread::sleep(Duration::from_millis(50));
