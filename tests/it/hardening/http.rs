@@ -176,8 +176,9 @@ fn oversized_heads_get_431_and_long_urls_414() {
 #[test]
 fn clients_that_never_read_block_no_one_and_are_dropped() {
     let (_dir, root) = big_site();
+    // Long enough that the four are surely still stuck while the others are served.
     let limits = Limits {
-        write_timeout: Duration::from_secs(1),
+        write_timeout: Duration::from_secs(4),
         ..Limits::default()
     };
     let (running, host) = start(&root, limits);
@@ -199,6 +200,33 @@ fn clients_that_never_read_block_no_one_and_are_dropped() {
         let _ = s.read_to_end(&mut got);
         assert!(got.len() < BIG, "a stuck client got the whole file");
     }
+}
+
+#[test]
+fn slowloris_and_idle_connections_are_dropped() {
+    let (_dir, root) = copy_fixture(FIXTURE);
+    let limits = Limits {
+        head_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    };
+    let (running, host) = start(&root, limits);
+    let mut idle = Conn::open(running.addr).unwrap();
+    assert_eq!(idle.get(PAGE, &host).unwrap().0, 200);
+    let mut slow = TcpStream::connect(running.addr).unwrap();
+    write!(slow, "GET {PAGE} HTTP/1.1\r\nHost: {host}\r\n").unwrap();
+    // A header line every 100 ms: the head never ends, until the server hangs up.
+    let started = Instant::now();
+    while slow.write_all(b"X-A: b\r\n").is_ok() {
+        assert!(
+            started.elapsed() < GUARD,
+            "the slowloris connection was kept"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        idle.get(PAGE, &host).is_err(),
+        "the idle connection was closed"
+    );
 }
 
 #[test]
