@@ -87,7 +87,7 @@ impl Reload {
     }
 
     /// Opens a stream for a page that has seen everything up to `since` (an event id): the
-    /// body starts with what it missed, then follows live events.
+    /// body starts with what it missed, then follows live events. Runs inside the runtime.
     pub fn subscribe(&self, since: Option<&str>) -> Channel<Bytes> {
         let state = self.state();
         let rx = self.tx.subscribe();
