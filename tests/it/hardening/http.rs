@@ -170,6 +170,10 @@ fn oversized_heads_get_431_and_long_urls_414() {
     );
     let reply = exchange(running.addr, long_url.into_bytes());
     assert!(reply.starts_with("HTTP/1.1 414"), "{reply:.200}");
+    // A request line so long that the head passes its limit before the line ends.
+    let huge_url = format!("GET /repo/{} HTTP/1.1\r\n\r\n", "a".repeat(1 << 20));
+    let reply = exchange(running.addr, huge_url.into_bytes());
+    assert!(reply.starts_with("HTTP/1.1 431"), "{reply:.200}");
     assert_eq!(request(running.addr, "GET", PAGE, &host).0, 200);
 }
 
