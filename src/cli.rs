@@ -33,7 +33,8 @@ pub enum Command {
         /// The site's root folder (holding site.toml).
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
-        /// Address to listen on; anything but 127.0.0.1 lets other machines reach the preview.
+        /// Address to listen on; anything but 127.0.0.1 lets other machines reach the preview
+        /// (0.0.0.0: at any of this machine's IP addresses or its host name).
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
         /// Port to listen on; 0 picks a free one (the address is printed).

@@ -73,6 +73,7 @@ fn main() -> ExitCode {
             port,
             open,
             poll,
+            limits: backlot::serve::Limits::default(),
         }),
         Command::New { path, root } => {
             match backlot::new::new_page(&root, &path) {

@@ -1,18 +1,20 @@
-//! The preview's HTTP side (tiny_http): the site served from memory at base_url's path, the
-//! live-reload event stream (Server-Sent Events), the error page, and the safety rules: GET and
-//! HEAD only, Host checked against the bound address (DNS rebinding), paths never leaving the
-//! in-memory site, no CORS headers.
+//! The preview's HTTP rules, as pure functions of a request (the transport is `server.rs`): the
+//! site served from memory at base_url's path, the error page, the live-reload script, and the
+//! safety rules: GET and HEAD only, no request bodies, a bounded URL, the Host header checked
+//! (DNS rebinding; see `Hosts`), paths never leaving the in-memory site, no CORS headers.
 
 use super::incremental::{Bytes, Snapshot};
 use crate::diag::Diagnostics;
 use crate::highlight::escape_html;
-use std::io::Write;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, RwLock};
-use tiny_http::{Header, Method, Request, Response};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 /// Where the browser listens for reload events.
 pub const EVENTS_PATH: &str = "/__backlot/events";
+
+/// The longest request target answered; longer ones get 414.
+pub const MAX_URL: usize = 8 * 1024;
 
 /// What is being served right now.
 #[derive(Clone, Default)]
@@ -25,63 +27,60 @@ pub struct Served {
     pub base_path: String,
 }
 
-/// State shared by the HTTP workers and the rebuild loop.
-pub struct Shared {
-    pub served: RwLock<Served>,
-    clients: Mutex<Vec<Box<dyn Write + Send>>>,
-    /// Host names a request may carry: localhost and the bound address.
-    hosts: Vec<String>,
+/// The Host headers a request may carry (DNS rebinding: a web page on another origin that
+/// resolves its own name to this machine sends that name, and is refused).
+///
+/// A loopback bind answers only `localhost` and the loopback and bound addresses. A bind that
+/// other devices can reach also answers the machine's host name (`name`, `name.local`), and a
+/// wildcard bind (`0.0.0.0`, `::`) any IP literal, since the machine's addresses are not known
+/// in advance; a browser only sends an IP literal for a page loaded from that IP, so rebinding
+/// cannot produce one.
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    names: Vec<String>,
+    any_ip: bool,
 }
 
-impl Shared {
-    pub fn new(bind: &SocketAddr) -> Shared {
-        let ip = match bind.ip() {
-            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
-            v4 => v4.to_string(),
-        };
-        Shared {
-            served: RwLock::new(Served::default()),
-            clients: Mutex::new(Vec::new()),
-            hosts: vec!["localhost".into(), "127.0.0.1".into(), "[::1]".into(), ip],
+impl Hosts {
+    pub fn for_bind(bind: IpAddr, hostname: &str) -> Hosts {
+        let mut names = vec![
+            "localhost".to_string(),
+            "127.0.0.1".into(),
+            "[::1]".into(),
+            ip_host(bind),
+        ];
+        if !bind.is_loopback() {
+            let name = hostname.trim_end_matches('.').to_ascii_lowercase();
+            if !name.is_empty() {
+                let short = name.split('.').next().unwrap_or_default().to_string();
+                names.extend([format!("{short}.local"), short, name]);
+            }
+        }
+        Hosts {
+            names,
+            any_ip: bind.is_unspecified(),
         }
     }
 
-    pub fn set(&self, served: Served) {
-        *self.served.write().unwrap_or_else(|e| e.into_inner()) = served;
+    /// Whether a Host header (port included or not) is one this preview answers to.
+    pub fn allows(&self, host: &str) -> bool {
+        let name = host_name(host);
+        self.names.contains(&name) || (self.any_ip && is_ip_literal(&name))
     }
+}
 
-    fn current(&self) -> Served {
-        self.served
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+/// An address as it appears in a Host header.
+fn ip_host(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        v4 => v4.to_string(),
     }
+}
 
-    /// Tells every open page what changed; pages decide whether to reload. Called only once the
-    /// new snapshot is in place.
-    pub fn broadcast(&self, changed: &[String], error: bool) {
-        let base = self.current().base_path;
-        let urls: Vec<String> = changed.iter().map(|p| format!("{base}{p}")).collect();
-        let data = serde_json::json!({ "changed": urls, "error": error });
-        self.send(&format!("event: reload\ndata: {data}\n\n"));
-    }
-
-    /// A comment line: keeps proxies quiet and drops connections that went away.
-    pub fn ping(&self) {
-        self.send(": ping\n\n");
-    }
-
-    fn send(&self, message: &str) {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain_mut(|c| {
-            c.write_all(message.as_bytes())
-                .and_then(|_| c.flush())
-                .is_ok()
-        });
-    }
-
-    pub fn client_count(&self) -> usize {
-        self.clients.lock().map(|c| c.len()).unwrap_or(0)
+fn is_ip_literal(name: &str) -> bool {
+    match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(v6) => v6.parse::<Ipv6Addr>().is_ok(),
+        None => name.parse::<Ipv4Addr>().is_ok(),
     }
 }
 
@@ -150,32 +149,54 @@ pub fn clean_path(raw: &str) -> Option<String> {
     Some(decoded)
 }
 
+/// Refuses what no route may see: a request target over `MAX_URL` (414) and a request that
+/// announces a body (413; nothing here takes one, and it is never read).
+pub fn refuse(url: &str, announces_body: bool) -> Option<Reply> {
+    if url.len() > MAX_URL {
+        return Some(Reply::text(414, "the URL is too long\n"));
+    }
+    announces_body.then(|| Reply::text(413, "this preview takes no request bodies\n"))
+}
+
+/// Characters a path in a Location header must not carry as they are (non-ASCII is always
+/// encoded): those of the WHATWG path percent-encode set, and `%` since the path is decoded.
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
+/// A decoded path as a header-safe URL path: `/café/` becomes `/caf%C3%A9/`.
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH).to_string()
+}
+
 /// Routes one GET or HEAD request.
-pub fn route(
-    served: &Served,
-    method: &str,
-    url: &str,
-    host: Option<&str>,
-    hosts: &[String],
-) -> Reply {
+pub fn route(served: &Served, method: &str, url: &str, host: Option<&str>, hosts: &Hosts) -> Reply {
     if method != "GET" && method != "HEAD" {
         return Reply::text(405, "only GET and HEAD are served\n");
     }
-    match host.map(host_name) {
-        Some(h) if hosts.contains(&h) => {}
-        _ => {
-            return Reply::text(
-                403,
-                "this preview answers only to localhost and its own address\n",
-            )
-        }
+    if !host.is_some_and(|h| hosts.allows(h)) {
+        return Reply::text(
+            403,
+            "this preview answers only to localhost and its own addresses\n",
+        );
     }
     let Some(path) = clean_path(url) else {
         return Reply::text(400, "bad path\n");
     };
     let base = served.base_path.as_str();
     if base != "/" && (path == "/" || path == base.trim_end_matches('/')) {
-        return Reply::redirect(302, base.to_string());
+        return Reply::redirect(302, encode_path(base));
     }
     let found = path.strip_prefix(base).map(|rest| {
         let file = if rest.is_empty() || rest.ends_with('/') {
@@ -197,7 +218,7 @@ pub fn route(
                 inject: file.ends_with(".html"),
             },
             None if !rest.is_empty() && snap.get(&format!("{rest}/index.html")).is_some() => {
-                Reply::redirect(301, format!("{path}/"))
+                Reply::redirect(301, encode_path(&format!("{path}/")))
             }
             None => not_found(served),
         },
@@ -282,12 +303,14 @@ pub fn error_page(diags: &Diagnostics) -> String {
 }
 
 /// The live-reload client: reloads the page only when its own output changed (or the build
-/// failed or recovered), swaps changed stylesheets in place.
-pub const RELOAD_SCRIPT: &str = r#"<script>(function(){
-var es=new EventSource("/__backlot/events");
+/// failed or recovered, or the server cannot tell), swaps changed stylesheets in place. The
+/// stream starts from `version`, the event id the page was rendered at (see `reload.rs`).
+pub fn reload_script(version: &str) -> String {
+    const SCRIPT: &str = r#"<script>(function(){
+var es=new EventSource("/__backlot/events?since=VERSION");
 es.addEventListener("reload",function(e){
 var m=JSON.parse(e.data),here=location.pathname,me=here.endsWith("/")?here+"index.html":here;
-if(m.error||document.documentElement.hasAttribute("data-backlot-error")){location.reload();return;}
+if(m.all||m.error||document.documentElement.hasAttribute("data-backlot-error")){location.reload();return;}
 var again=false;
 m.changed.forEach(function(p){
 if(p===me){again=true;}
@@ -299,75 +322,22 @@ if(again){location.reload();}
 });
 })();</script>
 "#;
+    // Ids are `<hex>-<digits>`: nothing to escape.
+    SCRIPT.replace("VERSION", version)
+}
 
 /// Adds the reload script before `</body>` (or at the end).
-pub fn inject(html: &[u8]) -> Vec<u8> {
+pub fn inject(html: &[u8], version: &str) -> Vec<u8> {
+    let script = reload_script(version);
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
         .unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + RELOAD_SCRIPT.len());
+    let mut out = Vec::with_capacity(html.len() + script.len());
     out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(RELOAD_SCRIPT.as_bytes());
+    out.extend_from_slice(script.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
-}
-
-/// Answers one request; the event stream keeps its connection for later broadcasts.
-pub fn handle(shared: &Shared, request: Request) {
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
-    let method = request.method().as_str().to_string();
-    let served = shared.current();
-    let url = request.url().to_string();
-    if url.split('?').next() == Some(EVENTS_PATH) && *request.method() == Method::Get {
-        let allowed = host
-            .as_deref()
-            .map(host_name)
-            .is_some_and(|h| shared.hosts.contains(&h));
-        if allowed {
-            return subscribe(shared, request);
-        }
-    }
-    let reply = route(&served, &method, &url, host.as_deref(), &shared.hosts);
-    let body = if reply.inject {
-        inject(&reply.body)
-    } else {
-        reply.body.to_vec()
-    };
-    let mut response = Response::from_data(body)
-        .with_status_code(reply.status)
-        .with_header(header("Content-Type", reply.content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    if let Some(to) = &reply.location {
-        response = response.with_header(header("Location", to));
-    }
-    if reply.status == 405 {
-        response = response.with_header(header("Allow", "GET, HEAD"));
-    }
-    let _ = request.respond(response);
-}
-
-/// Starts an event stream. tiny_http buffers chunked bodies, so the stream is written on the
-/// raw connection: headers now, then one flushed message per rebuild, until the page closes.
-fn subscribe(shared: &Shared, request: Request) {
-    let mut w = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 500\n: connected\n\n";
-    if w.write_all(head.as_bytes()).and_then(|_| w.flush()).is_ok() {
-        shared
-            .clients
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(w);
-    }
 }
 
 #[cfg(test)]
@@ -391,8 +361,8 @@ mod tests {
         }
     }
 
-    fn hosts() -> Vec<String> {
-        vec!["localhost".into(), "127.0.0.1".into(), "[::1]".into()]
+    fn hosts() -> Hosts {
+        Hosts::for_bind(IpAddr::V4(Ipv4Addr::LOCALHOST), "box")
     }
 
     fn get(s: &Served, url: &str) -> Reply {
@@ -462,6 +432,54 @@ mod tests {
     }
 
     #[test]
+    fn wildcard_binds_answer_ip_literals_and_the_host_name() {
+        let loopback = hosts();
+        let any = Hosts::for_bind("0.0.0.0".parse().unwrap(), "Box.lan");
+        let lan = Hosts::for_bind("192.168.1.5".parse().unwrap(), "box");
+        for (host, on_loopback, on_any, on_lan) in [
+            ("127.0.0.1:1111", true, true, true),
+            ("192.168.1.5:1111", false, true, true),
+            ("10.0.0.7", false, true, false),
+            ("[fe80::1]:1111", false, true, false),
+            ("box:1111", false, true, true),
+            ("box.local", false, true, true),
+            ("BOX.LAN:1111", false, true, false),
+            ("evil.example", false, false, false),
+            ("127.0.0.1.evil.example", false, false, false),
+            ("[not-an-ip]", false, false, false),
+        ] {
+            assert_eq!(loopback.allows(host), on_loopback, "loopback {host}");
+            assert_eq!(any.allows(host), on_any, "0.0.0.0 {host}");
+            assert_eq!(lan.allows(host), on_lan, "192.168.1.5 {host}");
+        }
+    }
+
+    #[test]
+    fn bodies_and_long_urls_are_refused() {
+        assert_eq!(refuse("/repo/", true).map(|r| r.status), Some(413));
+        let long = format!("/repo/{}", "a".repeat(MAX_URL));
+        assert_eq!(refuse(&long, false).map(|r| r.status), Some(414));
+        assert!(refuse("/repo/", false).is_none());
+    }
+
+    #[test]
+    fn redirects_are_percent_encoded() {
+        let mut s = served();
+        let snap = Arc::make_mut(&mut s.snapshot);
+        for p in ["café/index.html", "a b%/index.html"] {
+            snap.pages
+                .insert(p.into(), Arc::new(b"<html></html>".to_vec()));
+        }
+        let r = get(&s, "/repo/caf%C3%A9");
+        assert_eq!(
+            (r.status, r.location.as_deref()),
+            (301, Some("/repo/caf%C3%A9/"))
+        );
+        let r = get(&s, "/repo/a%20b%25");
+        assert_eq!(r.location.as_deref(), Some("/repo/a%20b%25/"));
+    }
+
+    #[test]
     fn error_page_replaces_pages_and_is_escaped() {
         let mut s = served();
         let mut diags = Diagnostics::default();
@@ -481,8 +499,9 @@ mod tests {
 
     #[test]
     fn script_goes_before_body_end() {
-        let out = String::from_utf8(inject(b"<html><body>x</BODY></html>")).unwrap();
+        let out = String::from_utf8(inject(b"<html><body>x</BODY></html>", "ab-3")).unwrap();
         assert!(out.starts_with("<html><body>x<script>"));
+        assert!(out.contains("/__backlot/events?since=ab-3\""), "{out}");
         assert!(out.ends_with("</script>\n</BODY></html>"));
     }
 }

@@ -2,19 +2,26 @@
 //! `backlot build --watch` (public/ kept up to date). Both run the same loop: the watcher turns
 //! file events into a `Plan`, the incremental `Engine` applies it, and the result is published
 //! (a new in-memory snapshot plus a reload event, or changed files written to the output).
+//! `http.rs` decides what a request gets, `server.rs` carries it (hyper on tokio), `reload.rs`
+//! fans reload events out to open pages.
 
 pub mod http;
 pub mod incremental;
+pub mod reload;
+pub mod server;
 pub mod watcher;
 
 use crate::config::Overrides;
 use crate::output::{DirSink, Sink, Staging};
-use http::{error_page, Served, Shared};
+use http::{error_page, Hosts, Served};
 use incremental::{Engine, Outcome};
-use std::net::{IpAddr, SocketAddr};
+use reload::Reload;
+pub use server::Limits;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::channel;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use watcher::{next_plan, Plan, Rebuild, Scope, Watch};
 
@@ -33,52 +40,50 @@ pub struct Options {
     pub open: bool,
     /// Use the polling watcher even where native watching works (tests, odd file systems).
     pub poll: bool,
+    pub limits: Limits,
 }
 
 /// A running preview.
 pub struct Running {
-    /// The site's address, "http://127.0.0.1:1111/repo/".
+    /// The site's address on this machine, "http://127.0.0.1:1111/repo/".
     pub url: String,
+    /// The bound address (`0.0.0.0:1111` for a wildcard bind).
     pub addr: SocketAddr,
     pub shared: Arc<Shared>,
 }
 
 /// Starts the preview in background threads and returns once it is listening and the first
-/// build is done (failed or not: a failed first build shows its error page).
+/// build is done (failed or not: a failed first build shows its error page). The watcher starts
+/// before the first build, so an edit made during it is rebuilt right after.
 pub fn start(opts: &Options) -> Result<Running, String> {
-    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or("the server is not on an IP address")?;
-    let origin = format!("http://{addr}");
-    let mut engine = Engine::new(&opts.root, opts.overrides.clone()).with_local_origin(&origin);
-    let shared = Arc::new(Shared::new(&addr));
-    let first = timed(&mut engine, &Plan::full());
-    publish(&shared, &engine, &first, true);
-    let base = shared
-        .served
-        .read()
-        .map(|s| s.base_path.clone())
-        .unwrap_or_default();
-    let server = Arc::new(server);
-    for _ in 0..4 {
-        let (server, shared) = (server.clone(), shared.clone());
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(&shared, request);
-            }
-        });
-    }
-    let pinger = shared.clone();
-    std::thread::spawn(move || loop {
-        std::thread::sleep(Duration::from_secs(30));
-        pinger.ping();
-    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("backlot-http")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the preview's runtime: {e}"))?;
+    let listener = {
+        let _inside = runtime.enter();
+        server::listen(SocketAddr::new(opts.bind, opts.port))
+            .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?
+    };
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let origin = format!(
+        "http://{}",
+        SocketAddr::new(local_ip(addr.ip()), addr.port())
+    );
+    let hostname = gethostname::gethostname().to_string_lossy().into_owned();
+    let hosts = Hosts::for_bind(addr.ip(), &hostname);
+    let shared = Arc::new(Shared::new(hosts, opts.limits.reload_buffer));
     let (tx, rx) = channel();
     let mut watch = Watch::start(&opts.root, tx, opts.poll)
         .map_err(|e| format!("cannot watch the site: {e}"))?;
+    let mut engine = Engine::new(&opts.root, opts.overrides.clone()).with_local_origin(&origin);
+    let first = timed(&mut engine, &Plan::full());
+    publish(&shared, &engine, &first, true);
+    let base = shared.current().base_path;
+    let (accepting, limits) = (shared.clone(), opts.limits.clone());
+    std::thread::spawn(move || runtime.block_on(server::accept_loop(listener, accepting, limits)));
     let (root, loop_shared) = (opts.root.clone(), shared.clone());
     std::thread::spawn(move || loop {
         let scope = scope_of(&engine, &root);
@@ -101,6 +106,58 @@ pub fn start(opts: &Options) -> Result<Running, String> {
     })
 }
 
+/// The address this machine reaches a bound address at: loopback for a wildcard bind.
+fn local_ip(bound: IpAddr) -> IpAddr {
+    match bound {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    }
+}
+
+/// State shared by the connections and the rebuild loop.
+pub struct Shared {
+    pub served: RwLock<Served>,
+    pub reload: Reload,
+    pub hosts: Hosts,
+    /// Open connections, counted by the server.
+    pub(crate) open: AtomicUsize,
+}
+
+impl Shared {
+    pub fn new(hosts: Hosts, reload_buffer: usize) -> Shared {
+        Shared {
+            served: RwLock::new(Served::default()),
+            reload: Reload::new(reload_buffer),
+            hosts,
+            open: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn set(&self, served: Served) {
+        *self.served.write().unwrap_or_else(|e| e.into_inner()) = served;
+    }
+
+    pub fn current(&self) -> Served {
+        self.served
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Open connections (event streams included).
+    pub fn connections(&self) -> usize {
+        self.open.load(Ordering::Relaxed)
+    }
+
+    /// Tells every open page what changed; called once the new site is in place.
+    pub fn broadcast(&self, changed: &[String], error: bool) {
+        let base = self.current().base_path;
+        let urls: Vec<String> = changed.iter().map(|p| format!("{base}{p}")).collect();
+        self.reload.publish(&urls, error);
+    }
+}
+
 /// Runs `backlot serve` until the process is stopped.
 pub fn run(opts: &Options) -> std::process::ExitCode {
     if !opts.bind.is_loopback() {
@@ -112,6 +169,15 @@ pub fn run(opts: &Options) -> std::process::ExitCode {
     match start(opts) {
         Ok(running) => {
             println!("serving at {} (Ctrl-C to stop)", running.url);
+            if running.addr.ip().is_unspecified() {
+                let name = gethostname::gethostname();
+                let path = running.url.splitn(4, '/').nth(3).unwrap_or_default();
+                println!(
+                    "  other devices: http://{}:{}/{path} or this machine's IP address",
+                    name.to_string_lossy(),
+                    running.addr.port()
+                );
+            }
             if opts.open {
                 open_browser(&running.url);
             }

@@ -8,6 +8,7 @@ use backlot::diag::Diagnostics;
 use backlot::output::MemSink;
 use backlot::serve::incremental::Engine;
 use backlot::serve::watcher::{classify, Plan};
+use backlot::serve::{Limits, Running};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -15,10 +16,10 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const FIXTURE: &str = "tests/fixtures/serve/basic";
+pub(crate) const FIXTURE: &str = "tests/fixtures/serve/basic";
 
 /// A private copy of a fixture site.
-fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     copy_dir(Path::new(name), &root);
@@ -135,7 +136,7 @@ fn set_field(root: &Path, rel: &str, key: &str, value: &str) {
     std::fs::write(path, lines.join("\n") + "\n").unwrap();
 }
 
-fn append(root: &Path, rel: &str, text: &str) {
+pub(crate) fn append(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     let mut body = std::fs::read_to_string(&path).unwrap();
     body.push_str(text);
@@ -326,7 +327,12 @@ fn a_body_edit_renders_one_page() {
 // ---- HTTP ----------------------------------------------------------------------------------
 
 /// One raw HTTP/1.1 request; returns (status, head, body).
-fn request(addr: SocketAddr, method: &str, path: &str, host: &str) -> (u16, String, String) {
+pub(crate) fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    host: &str,
+) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
@@ -347,23 +353,24 @@ fn request(addr: SocketAddr, method: &str, path: &str, host: &str) -> (u16, Stri
 }
 
 /// An open event stream.
-struct Events {
+pub(crate) struct Events {
     stream: TcpStream,
     seen: String,
 }
 
 impl Events {
-    fn open(addr: SocketAddr) -> Events {
+    pub(crate) fn open(addr: SocketAddr) -> Events {
+        Events::open_at(addr, "/__backlot/events")
+    }
+
+    /// A stream opened at `path` (with `?since=` to resume).
+    pub(crate) fn open_at(addr: SocketAddr, path: &str) -> Events {
         let mut stream = TcpStream::connect(addr).unwrap();
         // A guard against a hung test, not a timing assertion.
         stream
             .set_read_timeout(Some(Duration::from_secs(60)))
             .unwrap();
-        write!(
-            stream,
-            "GET /__backlot/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-        )
-        .unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
         let mut ev = Events {
             stream,
             seen: String::new(),
@@ -373,7 +380,7 @@ impl Events {
     }
 
     /// Reads until `needle` shows up after what was already consumed; returns what came.
-    fn wait_for(&mut self, needle: &str) -> String {
+    pub(crate) fn wait_for(&mut self, needle: &str) -> String {
         let mut buf = [0u8; 4096];
         loop {
             if let Some(i) = self.seen.find(needle) {
@@ -391,18 +398,24 @@ impl Events {
     }
 }
 
-#[test]
-fn http_preview_on_port_zero() {
-    let (_dir, root) = copy_fixture(FIXTURE);
-    let running = backlot::serve::start(&backlot::serve::Options {
-        root: root.clone(),
+/// The preview of `root` on port 0.
+pub(crate) fn preview(root: &Path, bind: &str, limits: Limits) -> Running {
+    backlot::serve::start(&backlot::serve::Options {
+        root: root.to_path_buf(),
         overrides: Overrides::default(),
-        bind: "127.0.0.1".parse().unwrap(),
+        bind: bind.parse().unwrap(),
         port: 0,
         open: false,
         poll: false,
+        limits,
     })
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn http_preview_on_port_zero() {
+    let (_dir, root) = copy_fixture(FIXTURE);
+    let running = preview(&root, "127.0.0.1", Limits::default());
     let addr = running.addr;
     assert_ne!(addr.port(), 0);
     assert_eq!(running.url, format!("http://{addr}/repo/"));
@@ -416,7 +429,10 @@ fn http_preview_on_port_zero() {
         .contains("access-control-allow-origin"));
     let (status, head, _) = request(addr, "GET", "/", &host);
     assert_eq!(status, 302);
-    assert!(head.contains("Location: /repo/"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("location: /repo/"),
+        "{head}"
+    );
     let (status, _, body) = request(addr, "HEAD", "/repo/", "localhost");
     assert_eq!((status, body.as_str()), (200, ""));
     assert_eq!(request(addr, "POST", "/repo/", &host).0, 405);

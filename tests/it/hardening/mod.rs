@@ -1,4 +1,5 @@
-//! Issue 9: untrusted content, pathological input and faults (see docs/testing.md).
+//! Issue 9: untrusted content, pathological input and faults; issue 14: the preview server
+//! against hostile clients (see docs/testing.md).
 
 mod harness;
 
@@ -6,6 +7,7 @@ mod confinement;
 mod determinism;
 mod escaping;
 mod faults;
+mod http;
 mod pathological;
 mod props;
 mod raw_html;
