@@ -17,12 +17,14 @@ fn main() -> ExitCode {
             site,
             output,
             watch,
+            links,
         } => {
             let overrides = Overrides {
                 output,
                 base_url: site.base_url,
                 drafts: site.drafts,
                 repository_url: site.repo_url,
+                links,
             };
             if watch {
                 return backlot::serve::watch_build(&site.root, &overrides);
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
                 base_url: site.base_url,
                 drafts: site.drafts,
                 repository_url: site.repo_url,
+                links: None,
             };
             let (summary, mut diags) = pipeline::check(&site.root, &overrides);
             // A site that could not even load is reported whole.

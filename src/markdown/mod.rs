@@ -8,6 +8,7 @@
 pub mod code;
 pub mod sanitize;
 
+use crate::config::Html as HtmlPolicy;
 use crate::diag::Diagnostic;
 use crate::highlight::{escape_html, Highlighter};
 use crate::slug::{github_slug, IdSet};
@@ -39,6 +40,9 @@ pub struct ParsedMarkdown {
     pub code_fences: Vec<code::FenceInfo>,
     pub shortcodes: Vec<Shortcode>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Anchors besides the headings' own ids: (id as a link names it, id in the HTML). Raw-HTML
+    /// `id`/`name` attributes, and headings renamed because the theme uses their id.
+    pub anchors: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +98,6 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
 }
 
@@ -210,7 +213,21 @@ impl Lines {
 }
 
 pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> ParsedMarkdown {
+    parse_with(path, body, body_line, h, &Default::default())
+}
+
+/// `parse` under a site's `[html]` policy (which embeds raw HTML may use).
+pub fn parse_with(
+    path: &str,
+    body: &str,
+    body_line: usize,
+    h: &Highlighter,
+    policy: &HtmlPolicy,
+) -> ParsedMarkdown {
     let mut p = Parse {
+        policy,
+        raw_markers: HashMap::new(),
+        link_depth: 0,
         path,
         h,
         lines: Lines::new(body, body_line),
@@ -234,7 +251,7 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
         .iter()
         .map(|(label, def)| (label.to_lowercase(), def.span.clone()))
         .collect();
-    let events: Vec<(Event, Range<usize>)> = parser.collect();
+    let events = merge_text(parser.collect());
     reserve_custom_ids(&events, &mut p.ids);
     let runs = raw_inline_runs(&events);
     let mut i = 0;
@@ -262,12 +279,15 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
         );
         raw.iter_mut().for_each(String::clear);
     }
+    let markers = std::mem::take(&mut p.raw_markers);
     let mut out = p.out;
-    out.html = if raw.is_empty() {
-        html
+    if raw.is_empty() {
+        out.html = html;
     } else {
-        sanitize::sanitize(&raw_pieces(&html, &out.marker, &raw))
-    };
+        let clean = sanitize::sanitize(&raw_pieces(&html, &out.marker, &raw), policy, markers);
+        out.html = clean.html;
+        out.anchors.extend(clean.anchors);
+    }
     // Every page's parse is held until rendering: give back the growth slack (up to half).
     out.html.shrink_to_fit();
     out.text.shrink_to_fit();
@@ -379,19 +399,91 @@ fn is_inline(e: &Event) -> bool {
     }
 }
 
-/// `{#custom}` ids are taken first, so an automatic id never steals one.
+/// `{#custom}` ids are taken first, so an automatic id never steals one; so are the theme's
+/// own ids (`main`, `search-input`...), so a heading never takes one of them.
 fn reserve_custom_ids(events: &[(Event, Range<usize>)], ids: &mut IdSet) {
-    for (e, _) in events {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
-            ids.reserve(id);
+    for id in sanitize::THEME_IDS {
+        ids.reserve(id);
+    }
+    for (i, (e, _)) in events.iter().enumerate() {
+        if !matches!(e, Event::End(TagEnd::Heading(_))) {
+            continue;
+        }
+        if let Some((Event::Text(t), _)) = i.checked_sub(1).and_then(|j| events.get(j)) {
+            if let Some((_, id, _)) = heading_attrs(t) {
+                ids.reserve(&id);
+            }
         }
     }
+}
+
+/// A trailing attribute block of a heading's text, `Title {#id .class}`: (length of the text
+/// before it, id, classes). Exactly one `#id` and any `.class`es; any other braces are text,
+/// as GitHub shows them (`## Using {foo}`).
+fn heading_attrs(text: &str) -> Option<(usize, String, Vec<String>)> {
+    let trimmed = text.trim_end();
+    let open = trimmed.strip_suffix('}')?.rfind('{')?;
+    let inner = &trimmed[open + 1..trimmed.len() - 1];
+    let (mut id, mut classes) = (None, Vec::new());
+    for word in inner.split_whitespace() {
+        match (word.strip_prefix('#'), word.strip_prefix('.')) {
+            (Some(i), _) if !i.is_empty() && id.is_none() => id = Some(i.to_string()),
+            (_, Some(c)) if !c.is_empty() => classes.push(c.to_string()),
+            _ => return None,
+        }
+    }
+    Some((text[..open].trim_end().len(), id?, classes))
+}
+
+/// Joins adjacent text events (pulldown-cmark splits text at characters that might have
+/// started markup), so autolinks and heading attribute blocks are seen whole.
+fn merge_text(events: Vec<(Event, Range<usize>)>) -> Vec<(Event, Range<usize>)> {
+    let mut out: Vec<(Event, Range<usize>)> = Vec::with_capacity(events.len());
+    for (e, r) in events {
+        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&e, out.last_mut()) {
+            *prev = CowStr::from(format!("{prev}{t}"));
+            prev_range.end = r.end;
+            continue;
+        }
+        out.push((e, r));
+    }
+    out
+}
+
+/// The GFM extended autolinks of a text (`https://…`, `www.…`, `team@example.com`): (range
+/// in the text, href).
+fn autolinks(text: &str) -> Vec<(Range<usize>, String)> {
+    use linkify::{LinkFinder, LinkKind};
+    static FINDER: std::sync::OnceLock<LinkFinder> = std::sync::OnceLock::new();
+    let finder = FINDER.get_or_init(|| {
+        let mut f = LinkFinder::new();
+        f.url_must_have_scheme(false);
+        f
+    });
+    finder
+        .links(text)
+        .filter_map(|l| {
+            let s = l.as_str();
+            let href = match l.kind() {
+                LinkKind::Email => format!("mailto:{s}"),
+                _ if s.starts_with("http://") || s.starts_with("https://") => s.to_string(),
+                _ if s.starts_with("www.") => format!("http://{s}"),
+                _ => return None,
+            };
+            Some((l.start()..l.end(), href))
+        })
+        .collect()
 }
 
 /// A heading being parsed: (index of its placeholder event, level, custom id, classes, text).
 type OpenHeading = (usize, HeadingLevel, Option<String>, Vec<String>, String);
 
 struct Parse<'a, 'h> {
+    policy: &'h HtmlPolicy,
+    /// Relative URL in raw HTML -> its link marker.
+    raw_markers: HashMap<String, String>,
+    /// Links (Markdown or raw `<a>`) the current text is inside: no autolinks there.
+    link_depth: usize,
     path: &'a str,
     h: &'h Highlighter,
     lines: Lines,
@@ -433,7 +525,10 @@ impl<'a> Parse<'a, '_> {
                     String::new(),
                 ));
             }
-            Event::End(TagEnd::Heading(level)) => self.end_heading(*level),
+            Event::End(TagEnd::Heading(level)) => {
+                self.heading_attr_block();
+                self.end_heading(*level)
+            }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.events.push(Event::Html(callout_open(*kind).into()))
             }
@@ -456,7 +551,12 @@ impl<'a> Parse<'a, '_> {
                 id,
             }) => {
                 let span = self.dest_span(*link_type, id, dest_url, range);
-                let dest = self.record_link(dest_url, range.start, false, true, span);
+                let dest = if *link_type == LinkType::Email {
+                    CowStr::from(format!("mailto:{dest_url}"))
+                } else {
+                    self.record_link(dest_url, range.start, false, true, span)
+                };
+                self.link_depth += 1;
                 self.events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: dest,
@@ -473,6 +573,7 @@ impl<'a> Parse<'a, '_> {
                 let has_alt = !matches!(events.get(i + 1), Some((Event::End(TagEnd::Image), _)));
                 let span = self.dest_span(*link_type, id, dest_url, range);
                 let dest = self.record_link(dest_url, range.start, true, has_alt, span);
+                self.link_depth += 1;
                 self.events.push(Event::Start(Tag::Image {
                     link_type: *link_type,
                     dest_url: dest,
@@ -481,7 +582,17 @@ impl<'a> Parse<'a, '_> {
                 }));
             }
             Event::Html(html) => self.html_block(html, range.clone()),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.events.push(event.clone());
+            }
             Event::InlineHtml(html) => {
+                let tag = html.trim_start().to_ascii_lowercase();
+                if tag.starts_with("<a ") || tag.starts_with("<a>") {
+                    self.link_depth += 1;
+                } else if tag.starts_with("</a") {
+                    self.link_depth = self.link_depth.saturating_sub(1);
+                }
                 self.report_raw(html, range.start);
                 self.push_raw(html);
             }
@@ -491,7 +602,11 @@ impl<'a> Parse<'a, '_> {
                     self.report_raw(&text, offset);
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) => {
+                self.add_text(t);
+                self.text_with_autolinks(t, range.start);
+            }
+            Event::Code(t) => {
                 self.add_text(t);
                 self.events.push(event.clone());
             }
@@ -508,6 +623,60 @@ impl<'a> Parse<'a, '_> {
         i + 1
     }
 
+    /// Pushes a text event, with GFM's extended autolinks made links (outside links only).
+    fn text_with_autolinks(&mut self, t: &CowStr<'a>, offset: usize) {
+        let found = if self.link_depth == 0 {
+            autolinks(t)
+        } else {
+            Vec::new()
+        };
+        if found.is_empty() {
+            self.events.push(Event::Text(t.clone()));
+            return;
+        }
+        let mut at = 0;
+        for (r, href) in found {
+            if r.start > at {
+                self.events.push(Event::Text(t[at..r.start].to_string().into()));
+            }
+            let dest = self.record_link(&CowStr::from(href), offset + r.start, false, true, None);
+            self.events.push(Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: dest,
+                title: "".into(),
+                id: "".into(),
+            }));
+            self.events.push(Event::Text(t[r.clone()].to_string().into()));
+            self.events.push(Event::End(TagEnd::Link));
+            at = r.end;
+        }
+        if at < t.len() {
+            self.events.push(Event::Text(t[at..].to_string().into()));
+        }
+    }
+
+    /// Takes a trailing `{#id .class}` off the open heading's text and into its attributes.
+    fn heading_attr_block(&mut self) {
+        let Some(h) = &mut self.heading else { return };
+        let Some(Event::Text(last)) = self.events.last() else {
+            return;
+        };
+        let Some((keep, id, classes)) = heading_attrs(last) else {
+            return;
+        };
+        let cut = last.len() - keep;
+        let kept = last[..keep].to_string();
+        *self.events.last_mut().expect("checked above") = Event::Text(kept.into());
+        h.2 = Some(id);
+        h.3.extend(classes);
+        let text_cut = h.4.len().saturating_sub(cut);
+        h.4.truncate(text_cut);
+        let out_cut = self.out.text.len().saturating_sub(cut);
+        if self.out.text.is_char_boundary(out_cut) {
+            self.out.text.truncate(out_cut);
+        }
+    }
+
     fn add_text(&mut self, t: &str) {
         self.out.text.push_str(t);
         if let Some(h) = &mut self.heading {
@@ -521,7 +690,19 @@ impl<'a> Parse<'a, '_> {
         };
         let id = match custom {
             Some(id) => id,
-            None => self.ids.unique(&github_slug(&text)),
+            None => {
+                let slug = github_slug(&text);
+                if sanitize::theme_id(&slug) {
+                    // The theme uses this id: the heading takes the next free one, and links
+                    // written for GitHub (`#main`) are resolved to it.
+                    self.ids.reserve(&slug);
+                    let id = self.ids.unique(&slug);
+                    self.out.anchors.push((slug, id.clone()));
+                    id
+                } else {
+                    self.ids.unique(&slug)
+                }
+            }
         };
         let n = level as u8;
         let class = if classes.is_empty() {
@@ -650,20 +831,22 @@ impl<'a> Parse<'a, '_> {
         self.events.push(Event::Html(marker.into()));
     }
 
-    /// Reports what the sanitizer will remove from raw HTML starting at body offset `offset`.
+    /// Reports what the sanitizer will remove from raw HTML starting at body offset `offset`,
+    /// and records the relative URLs it keeps as links (resolved and checked like Markdown's).
     fn report_raw(&mut self, html: &str, offset: usize) {
-        let (line, col) = self.lines.at(offset);
-        for r in sanitize::scan(html) {
-            let before = &html[..r.offset];
-            let (l, c) = match before.rfind('\n') {
-                Some(nl) => (line + before.matches('\n').count(), r.offset - nl),
-                None => (line, col + r.offset),
-            };
+        let scan = sanitize::scan(html, self.policy);
+        for r in scan.removed {
+            let (l, c) = self.lines.at(offset + r.offset);
             self.out.diagnostics.push(
                 Diagnostic::warning(self.path, l, c, r.message).with_help(
-                    "raw HTML is limited to safe formatting (kbd, sup, br, details, tables, links, images); write it in Markdown or ask a maintainer",
+                    "raw HTML is limited to safe formatting (kbd, sup, br, details, picture, tables, links, images); write it in Markdown, or allow embeds in site.toml's [html] section (iframe_hosts, video, audio)",
                 ),
             );
+        }
+        for u in scan.urls {
+            let is_image = u.tag != "a";
+            let marker = self.record_link(&CowStr::from(u.url.clone()), offset + u.offset, is_image, true, None);
+            self.raw_markers.entry(u.url).or_insert_with(|| marker.to_string());
         }
     }
 
