@@ -551,8 +551,9 @@ impl<'a> Parse<'a, '_> {
                 id,
             }) => {
                 let span = self.dest_span(*link_type, id, dest_url, range);
+                // pulldown-cmark writes `mailto:` before an e-mail autolink's address itself.
                 let dest = if *link_type == LinkType::Email {
-                    CowStr::from(format!("mailto:{dest_url}"))
+                    dest_url.clone()
                 } else {
                     self.record_link(dest_url, range.start, false, true, span)
                 };
@@ -1097,5 +1098,106 @@ mod tests {
         assert!(is_external("mailto:a@b"));
         assert!(!is_external("../a.md"));
         assert!(!is_external("a.md#x:y"));
+    }
+
+    #[test]
+    fn heading_attribute_blocks_only_id_and_classes() {
+        let p = md("## Using {foo}\n\n## Custom {#mine .wide}\n\n## Set {a=b}\n\n## Main\n\n## Tab 0 1\n");
+        let ids: Vec<(&str, &str)> = p
+            .headings
+            .iter()
+            .map(|h| (h.id.as_str(), h.text.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("using-foo", "Using {foo}"),
+                ("mine", "Custom"),
+                ("set-ab", "Set {a=b}"),
+                ("main-1", "Main"),
+                ("tab-0-1-1", "Tab 0 1"),
+            ]
+        );
+        assert!(p.html.contains("<h2 id=\"mine\" class=\"wide\">Custom <a"), "{}", p.html);
+        assert!(p.html.contains(">Using {foo} <a"), "{}", p.html);
+        assert!(p.anchors.contains(&("main".into(), "main-1".into())));
+    }
+
+    #[test]
+    fn gfm_autolinks_outside_links_and_code() {
+        let p = md("See https://example.com/a_b_c, www.example.org and team@example.com.\n\n`https://no.link` [https://x.y](https://x.y) <https://auto.link> <me@example.com>\n");
+        for want in [
+            "<a href=\"https://example.com/a_b_c\">https://example.com/a_b_c</a>,",
+            "<a href=\"http://www.example.org\">www.example.org</a>",
+            "<a href=\"mailto:team@example.com\">team@example.com</a>.",
+            "<code>https://no.link</code>",
+            "<a href=\"https://x.y\">https://x.y</a>",
+            "<a href=\"mailto:me@example.com\">me@example.com</a>",
+        ] {
+            assert!(p.html.contains(want), "{want} in {}", p.html);
+        }
+        assert!(p.links.is_empty(), "{:?}", p.links);
+    }
+
+    #[test]
+    fn raw_html_urls_become_links_and_ids_anchors() {
+        let p = md("<p align=\"center\" dir=\"rtl\"><img src=\"fig.png\" width=\"300\" srcset=\"fig.png 1x, fig@2x.png 2x\" alt=\"f\"></p>\n\nText <a id=\"Here\"></a><a name=\"old\"></a><span id=\"main\">s</span> <a href=\"other.md#x\">o</a> <a href=\"https://e.x\">e</a>\n");
+        let dests: Vec<&str> = p.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(dests, ["fig.png", "fig.png", "fig@2x.png", "other.md#x"]);
+        assert_eq!(p.links[0].line, 1);
+        assert_eq!(p.links[3].line, 3);
+        assert!(p.links[0].is_image && !p.links[3].is_image);
+        let m = |i| link_marker(&p.marker, i);
+        for want in [
+            format!("src=\"{}\"", m(0)),
+            format!("srcset=\"{} 1x, {} 2x\"", m(0), m(2)),
+            format!("href=\"{}\"", m(3)),
+            "align=\"center\" dir=\"rtl\"".into(),
+            "width=\"300\"".into(),
+            "id=\"user-content-main\"".into(),
+            "name=\"old\"".into(),
+            "href=\"https://e.x\"".into(),
+        ] {
+            assert!(p.html.contains(&want), "{want} in {}", p.html);
+        }
+        let anchors: Vec<(&str, &str)> = p.anchors.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(anchors, [("Here", "Here"), ("old", "old"), ("main", "user-content-main")]);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn report_and_sanitizer_agree_on_tricky_html() {
+        let p = md("<!--><img src=x onerror=alert(1)>-->\n\n<img src=\"a.png\" srcset=\"javascript:x 1x\" alt=\"a\">\n\n<input type=\"text\"> <input type=\"checkbox\" checked disabled>\n");
+        let msgs: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert!(msgs[0].contains("onerror"), "{msgs:?}");
+        assert!(msgs[1].contains("srcset"), "{msgs:?}");
+        assert!(msgs[2].contains("input type"), "{msgs:?}");
+        assert!(!p.html.contains("onerror") && !p.html.contains("javascript"), "{}", p.html);
+        assert!(p.html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\">"), "{}", p.html);
+        for d in &p.diagnostics {
+            assert!(!d.help.as_deref().unwrap_or("").contains("maintainer"));
+        }
+    }
+
+    #[test]
+    fn embeds_are_opt_in() {
+        let body = "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\"></iframe>\n\n<iframe src=\"https://evil.example/x\"></iframe>\n\n<video src=\"clip.mp4\" poster=\"p.png\" controls></video>\n";
+        let h = Highlighter::new(&config::Highlight::default());
+        let off = parse("t.md", body, 1, &h);
+        assert!(!off.html.contains("<iframe") && !off.html.contains("<video"), "{}", off.html);
+        assert_eq!(off.diagnostics.len(), 3, "{:?}", off.diagnostics);
+        let policy = config::Html {
+            iframe_hosts: vec!["www.youtube-nocookie.com".into()],
+            video: true,
+            audio: false,
+        };
+        let on = parse_with("t.md", body, 1, &h, &policy);
+        assert!(on.html.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\">"), "{}", on.html);
+        assert!(on.html.contains("<iframe></iframe>"), "{}", on.html);
+        assert!(on.html.contains(&format!("<video src=\"{}\" poster=\"{}\" controls=\"\">", link_marker(&on.marker, 0), link_marker(&on.marker, 1))), "{}", on.html);
+        let msgs: Vec<&str> = on.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].contains("evil.example"), "{msgs:?}");
     }
 }
