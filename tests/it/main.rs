@@ -9,6 +9,7 @@ mod content;
 mod crawl;
 mod errors;
 mod hardening;
+mod links;
 mod perf;
 mod publish;
 mod serve;
