@@ -80,12 +80,17 @@ const BROKEN: &[(&str, &str)] = &[
 fn assert_all_reported(stderr: &str, kind: &str) {
     for (at, what) in BROKEN {
         assert!(
-            stderr.lines().any(|l| l.contains(at) && l.contains(kind))
+            stderr
+                .lines()
+                .any(|l| l.starts_with(&format!("{at}: {kind}: ")))
                 && stderr.contains(what),
             "{at} {kind}: {what} in\n{stderr}"
         );
     }
-    let n = stderr.lines().filter(|l| l.contains(kind)).count();
+    let n = stderr
+        .lines()
+        .filter(|l| l.contains(&format!(": {kind}: ")))
+        .count();
     assert_eq!(n, BROKEN.len(), "{stderr}");
 }
 
