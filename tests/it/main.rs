@@ -5,6 +5,7 @@ mod harness;
 
 mod build;
 mod code;
+mod conformance;
 mod content;
 mod crawl;
 mod errors;
