@@ -450,29 +450,91 @@ fn merge_text(events: Vec<(Event, Range<usize>)>) -> Vec<(Event, Range<usize>)> 
     out
 }
 
-/// The GFM extended autolinks of a text (`https://…`, `www.…`, `team@example.com`): (range
-/// in the text, href).
+/// The GFM extended autolinks of a text (`https://…`, `www.…`, `team@example.com`,
+/// `mailto:…`, `xmpp:…`): (range in the text, href). URLs are found by linkify; addresses by
+/// GFM's own rule, which linkify's (RFC-shaped) one does not match.
 fn autolinks(text: &str) -> Vec<(Range<usize>, String)> {
     use linkify::{LinkFinder, LinkKind};
     static FINDER: std::sync::OnceLock<LinkFinder> = std::sync::OnceLock::new();
     let finder = FINDER.get_or_init(|| {
         let mut f = LinkFinder::new();
-        f.url_must_have_scheme(false);
+        f.url_must_have_scheme(false).kinds(&[LinkKind::Url]);
         f
     });
-    finder
+    let mut out: Vec<(Range<usize>, String)> = finder
         .links(text)
         .filter_map(|l| {
             let s = l.as_str();
-            let href = match l.kind() {
-                LinkKind::Email => format!("mailto:{s}"),
-                _ if s.starts_with("http://") || s.starts_with("https://") => s.to_string(),
-                _ if s.starts_with("www.") => format!("http://{s}"),
-                _ => return None,
+            let href = if s.starts_with("http://") || s.starts_with("https://") {
+                s.to_string()
+            } else if s.starts_with("www.") {
+                format!("http://{s}")
+            } else {
+                return None;
             };
             Some((l.start()..l.end(), href))
         })
-        .collect()
+        .collect();
+    let emails: Vec<(Range<usize>, String)> = email_autolinks(text)
+        .into_iter()
+        .filter(|(r, _)| !out.iter().any(|(u, _)| u.start < r.end && r.start < u.end))
+        .collect();
+    out.extend(emails);
+    out.sort_by_key(|(r, _)| r.start);
+    out
+}
+
+/// GFM's extended e-mail autolinks: `[A-Za-z0-9.+_-]+@label(.label)+` where the last character
+/// is not `-` or `_` (a trailing `.` is punctuation), optionally after `mailto:` or `xmpp:`
+/// (which may end in a `/resource`).
+fn email_autolinks(text: &str) -> Vec<(Range<usize>, String)> {
+    let b = text.as_bytes();
+    let local = |c: u8| c.is_ascii_alphanumeric() || b".+-_".contains(&c);
+    let domain = |c: u8| c.is_ascii_alphanumeric() || b".-_".contains(&c);
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (at, _) in text.match_indices('@') {
+        if at < from {
+            continue;
+        }
+        let start = (0..at).rev().take_while(|&i| local(b[i])).last().unwrap_or(at);
+        let mut end = (at + 1..b.len()).take_while(|&i| domain(b[i])).last().map_or(at + 1, |i| i + 1);
+        while end > at + 1 && b[end - 1] == b'.' {
+            end -= 1;
+        }
+        let dom = &text[at + 1..end];
+        let valid = start < at
+            && dom.contains('.')
+            && dom.split('.').all(|l| !l.is_empty())
+            && !dom.ends_with(['-', '_']);
+        if !valid {
+            continue;
+        }
+        let before = &text[..start];
+        let (start, end, href) = if before.ends_with("mailto:") {
+            (start - 7, end, format!("mailto:{}", &text[start..end]))
+        } else if before.ends_with("xmpp:") {
+            let res = b[end..]
+                .first()
+                .filter(|&&c| c == b'/')
+                .map_or(0, |_| {
+                    1 + b[end + 1..]
+                        .iter()
+                        .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'@' || c == b'.')
+                        .count()
+                });
+            let mut e = end + res;
+            while b[e - 1] == b'.' {
+                e -= 1;
+            }
+            (start - 5, e, format!("xmpp:{}", &text[start..e]))
+        } else {
+            (start, end, format!("mailto:{}", &text[start..end]))
+        };
+        from = end;
+        out.push((start..end, href));
+    }
+    out
 }
 
 /// A heading being parsed: (index of its placeholder event, level, custom id, classes, text).

@@ -171,16 +171,29 @@ thread_local! {
     static STATE: RefCell<Option<FilterState>> = const { RefCell::new(None) };
 }
 
-/// One builder per distinct `[html]` policy, built once (a process sees one or two).
-fn builder(policy: &Policy) -> &'static ammonia::Builder<'static> {
-    static BUILDERS: OnceLock<Mutex<HashMap<Policy, &'static ammonia::Builder<'static>>>> =
-        OnceLock::new();
-    let mut map = BUILDERS
+/// The sanitizer for one `[html]` policy and its allow-list read back.
+struct Sanitizer {
+    builder: ammonia::Builder<'static>,
+    allowed: Allowed,
+}
+
+/// One sanitizer per distinct `[html]` policy, built once (a process sees one or two).
+fn sanitizer(policy: &Policy) -> &'static Sanitizer {
+    static ALL: OnceLock<Mutex<HashMap<Policy, &'static Sanitizer>>> = OnceLock::new();
+    let mut map = ALL
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner());
-    map.entry(policy.clone())
-        .or_insert_with(|| Box::leak(Box::new(new_builder(policy))))
+    map.entry(policy.clone()).or_insert_with(|| {
+        let builder = new_builder(policy);
+        let allowed = Allowed {
+            tags: builder.clone_tags(),
+            clean_content: removed_tags(policy).into_iter().collect(),
+            generic: builder.clone_generic_attributes(),
+            per_tag: builder.clone_tag_attributes(),
+        };
+        Box::leak(Box::new(Sanitizer { builder, allowed }))
+    })
 }
 
 fn new_builder(policy: &Policy) -> ammonia::Builder<'static> {
@@ -296,15 +309,6 @@ struct Allowed {
     per_tag: HashMap<&'static str, HashSet<&'static str>>,
 }
 
-fn allowed(policy: &Policy) -> Allowed {
-    let b = builder(policy);
-    Allowed {
-        tags: b.clone_tags(),
-        clean_content: removed_tags(policy).into_iter().collect(),
-        generic: b.clone_generic_attributes(),
-        per_tag: b.clone_tag_attributes(),
-    }
-}
 
 /// One piece of a rendered body, in order.
 pub enum Piece<'a> {
@@ -392,7 +396,7 @@ pub fn sanitize(
             anchors: Vec::new(),
         })
     });
-    let clean = builder(policy).clean(&input).to_string();
+    let clean = sanitizer(policy).builder.clean(&input).to_string();
     let state = STATE.with(|s| s.borrow_mut().take()).unwrap_or_default();
     Sanitized {
         html: substitute(&clean, &generated),
@@ -450,7 +454,7 @@ pub struct Scan {
 pub fn scan(html: &str, policy: &Policy) -> Scan {
     use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
     let sink = ScanSink {
-        allowed: allowed(policy),
+        allowed: &sanitizer(policy).allowed,
         policy: policy.clone(),
         html,
         line_starts: std::iter::once(0)
@@ -469,7 +473,7 @@ pub fn scan(html: &str, policy: &Policy) -> Scan {
 }
 
 struct ScanSink<'h> {
-    allowed: Allowed,
+    allowed: &'static Allowed,
     policy: Policy,
     html: &'h str,
     line_starts: Vec<usize>,
@@ -837,5 +841,31 @@ mod tests {
         ] {
             assert!(dangerous_url(u).is_none(), "{u:?}");
         }
+    }
+
+    /// Every literal id in the default theme's templates is reserved, so no heading or raw
+    /// HTML can take it (`tab-N-M` ids are generated and matched by pattern).
+    #[test]
+    fn theme_ids_cover_the_default_templates() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut found = Vec::new();
+        for e in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+            let Ok(text) = std::fs::read_to_string(e.path()) else {
+                continue;
+            };
+            for (i, _) in text.match_indices(" id=\"") {
+                let v = &text[i + 5..];
+                let v = &v[..v.find('"').unwrap_or(0)];
+                if !v.contains('{') {
+                    found.push(v.to_string());
+                }
+            }
+        }
+        assert!(found.len() >= 5, "{found:?}");
+        for id in &found {
+            assert!(theme_id(id), "theme id `{id}` missing from THEME_IDS");
+        }
+        assert!(theme_id("tab-0-0") && theme_id("tab-12-3"));
+        assert!(!theme_id("tab-a-0") && !theme_id("tab-1") && !theme_id("install"));
     }
 }
