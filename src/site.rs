@@ -1,5 +1,8 @@
 //! Parsed pages to a `Site`: URLs, the section tree, reading order (prev/next), tags, aliases,
-//! and every internal link resolved and checked.
+//! and every internal link resolved and checked, as GitHub resolves the same link in the
+//! repository (pages by source path, folder indexes, extensionless files, anchors ignoring case,
+//! raw-HTML anchors, repository files outside the site to `[repository] url`), at the level set
+//! by `[links] level` / `--links`.
 
 use crate::config::{Config, LinkLevel};
 use crate::diag::{closest, closest_path, Diagnostic, Diagnostics};

@@ -1,5 +1,6 @@
 //! One pure parse per Markdown file: HTML, headings and ids, table of contents, links recorded
-//! (not resolved: that needs the other pages), callouts, code blocks and shortcodes.
+//! (not resolved: that needs the other pages) from Markdown, GFM autolinks and URLs in raw HTML,
+//! anchors from raw HTML, callouts, code blocks and shortcodes.
 //!
 //! Internal link targets and shortcodes are written as markers unique to the file
 //! (`bl<hash>L3.`), which the site stage replaces once every page is known. That keeps this stage
@@ -439,14 +440,33 @@ fn heading_attrs(text: &str) -> Option<(usize, String, Vec<String>)> {
 /// started markup), so autolinks and heading attribute blocks are seen whole.
 fn merge_text(events: Vec<(Event, Range<usize>)>) -> Vec<(Event, Range<usize>)> {
     let mut out: Vec<(Event, Range<usize>)> = Vec::with_capacity(events.len());
+    // A run of texts is joined once it ends: appending to a CowStr would copy it every time.
+    let mut run: Option<(String, Range<usize>, usize)> = None;
+    let flush = |out: &mut Vec<(Event, Range<usize>)>, run: &mut Option<(String, Range<usize>, usize)>| {
+        if let Some((text, range, n)) = run.take() {
+            if n > 1 {
+                out.pop();
+                out.push((Event::Text(text.into()), range));
+            }
+        }
+    };
     for (e, r) in events {
-        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&e, out.last_mut()) {
-            *prev = CowStr::from(format!("{prev}{t}"));
-            prev_range.end = r.end;
-            continue;
+        if let Event::Text(t) = &e {
+            match &mut run {
+                Some((text, range, n)) => {
+                    text.push_str(t);
+                    range.end = r.end;
+                    *n += 1;
+                    continue;
+                }
+                None => run = Some((t.to_string(), r.clone(), 1)),
+            }
+        } else {
+            flush(&mut out, &mut run);
         }
         out.push((e, r));
     }
+    flush(&mut out, &mut run);
     out
 }
 

@@ -457,9 +457,6 @@ pub fn scan(html: &str, policy: &Policy) -> Scan {
         allowed: &sanitizer(policy).allowed,
         policy: policy.clone(),
         html,
-        line_starts: std::iter::once(0)
-            .chain(html.match_indices('\n').map(|(i, _)| i + 1))
-            .collect(),
         cursor: RefCell::new(0),
         skip_until: RefCell::new(None),
         out: RefCell::new(Scan::default()),
@@ -476,7 +473,6 @@ struct ScanSink<'h> {
     allowed: &'static Allowed,
     policy: Policy,
     html: &'h str,
-    line_starts: Vec<usize>,
     /// Where the search for the next tag's text starts.
     cursor: RefCell<usize>,
     /// Inside an element removed with its content: nothing in it needs a report of its own.
@@ -485,15 +481,10 @@ struct ScanSink<'h> {
 }
 
 impl ScanSink<'_> {
-    /// Byte offset of `needle` (ASCII, case-insensitive) at or after line `line`'s start and the
-    /// cursor; the cursor itself when not found.
-    fn find(&self, needle: &str, line: u64, from: usize) -> usize {
-        let line_start = self
-            .line_starts
-            .get((line as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
-        let from = from.max(line_start).min(self.html.len());
+    /// Byte offset of `needle` (ASCII, case-insensitive) at or after `from`; `from` itself when
+    /// not found. Tags come in order, so searching on from the previous tag finds each one.
+    fn find(&self, needle: &str, from: usize) -> usize {
+        let from = from.min(self.html.len());
         let hay = self.html.as_bytes();
         let n = needle.as_bytes();
         (from..hay.len().saturating_sub(n.len()) + 1)
@@ -501,9 +492,9 @@ impl ScanSink<'_> {
             .unwrap_or(from)
     }
 
-    fn start_tag(&self, tag: &html5ever::tokenizer::Tag, line: u64) {
+    fn start_tag(&self, tag: &html5ever::tokenizer::Tag) {
         let name = tag.name.to_string();
-        let at = self.find(&format!("<{name}"), line, *self.cursor.borrow());
+        let at = self.find(&format!("<{name}"), *self.cursor.borrow());
         *self.cursor.borrow_mut() = at + 1;
         let mut out = self.out.borrow_mut();
         if self.allowed.clean_content.contains(name.as_str()) {
@@ -526,7 +517,7 @@ impl ScanSink<'_> {
         for a in &tag.attrs {
             let attr = a.name.local.to_string();
             let value = a.value.to_string();
-            let offset = self.find(&attr, line, at);
+            let offset = self.find(&attr, at);
             match verdict(&self.allowed, &self.policy, &name, &attr, &value) {
                 Some(message) => out.removed.push(Removed { offset, message }),
                 None if LINK_ATTRS.contains(&attr.as_str()) => {
@@ -551,7 +542,7 @@ impl html5ever::tokenizer::TokenSink for ScanSink<'_> {
     fn process_token(
         &self,
         token: html5ever::tokenizer::Token,
-        line: u64,
+        _line: u64,
     ) -> html5ever::tokenizer::TokenSinkResult<()> {
         use html5ever::tokenizer::states::RawKind;
         use html5ever::tokenizer::{TagKind, Token, TokenSinkResult};
@@ -563,7 +554,7 @@ impl html5ever::tokenizer::TokenSink for ScanSink<'_> {
                 }
             }
             Token::TagToken(t) if skipping.is_none() => {
-                self.start_tag(&t, line);
+                self.start_tag(&t);
                 // Switch states as the tree builder would, so what follows reads the same.
                 return match &*t.name {
                     "script" => TokenSinkResult::RawData(RawKind::ScriptData),
@@ -576,7 +567,7 @@ impl html5ever::tokenizer::TokenSink for ScanSink<'_> {
                 };
             }
             Token::DoctypeToken(_) if skipping.is_none() => {
-                let at = self.find("<!", line, *self.cursor.borrow());
+                let at = self.find("<!", *self.cursor.borrow());
                 self.out.borrow_mut().removed.push(Removed {
                     offset: at,
                     message: "raw HTML declaration is not allowed: it was removed".into(),
