@@ -532,7 +532,10 @@ fn resolve(
         // As on GitHub: relative to the repository's root.
         join("", &path)
     } else {
-        join(&format!("{}{}", t.repo.prefix, parent_dir(&doc.source)), &path)
+        join(
+            &format!("{}{}", t.repo.prefix, parent_dir(&doc.source)),
+            &path,
+        )
     }
     .map_err(|why| (format!("invalid link `{}`: {why}", link.dest), None))?;
     let Some(joined) = repo_path.strip_prefix(t.repo.prefix.as_str()) else {
@@ -671,10 +674,10 @@ fn anchor(target: &Doc, frag: &str, dest: &str) -> Result<String, LinkError> {
     if frag.is_empty() {
         return Ok(frag);
     }
-    let found = all
-        .iter()
-        .find(|(w, _)| *w == frag)
-        .or_else(|| all.iter().find(|(w, _)| w.to_lowercase() == frag.to_lowercase()));
+    let found = all.iter().find(|(w, _)| *w == frag).or_else(|| {
+        all.iter()
+            .find(|(w, _)| w.to_lowercase() == frag.to_lowercase())
+    });
     if let Some((_, real)) = found {
         return Ok(real.to_string());
     }

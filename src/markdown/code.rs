@@ -37,7 +37,10 @@ pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
     let mut problems = Vec::new();
     if fi.lang.contains('=') {
         problems.push((
-            format!("code block attribute `{}` comes before the language", fi.lang),
+            format!(
+                "code block attribute `{}` comes before the language",
+                fi.lang
+            ),
             Some("write the language first: ```python title=\"app.py\"".into()),
         ));
         fi.lang.clear();
@@ -352,7 +355,10 @@ mod tests {
             assert!(p.is_empty(), "{info}: {p:?}");
         }
         let (fi, p) = parse_info("rust,ignore title=\"a.rs\"");
-        assert_eq!((fi.lang.as_str(), fi.title.as_deref()), ("rust", Some("a.rs")));
+        assert_eq!(
+            (fi.lang.as_str(), fi.title.as_deref()),
+            ("rust", Some("a.rs"))
+        );
         assert!(p.is_empty());
         let (_, p) = parse_info("title=\"x\"");
         assert!(p[0].0.contains("before the language"), "{p:?}");

@@ -442,7 +442,8 @@ fn merge_text(events: Vec<(Event, Range<usize>)>) -> Vec<(Event, Range<usize>)> 
     let mut out: Vec<(Event, Range<usize>)> = Vec::with_capacity(events.len());
     // A run of texts is joined once it ends: appending to a CowStr would copy it every time.
     let mut run: Option<(String, Range<usize>, usize)> = None;
-    let flush = |out: &mut Vec<(Event, Range<usize>)>, run: &mut Option<(String, Range<usize>, usize)>| {
+    let flush = |out: &mut Vec<(Event, Range<usize>)>,
+                 run: &mut Option<(String, Range<usize>, usize)>| {
         if let Some((text, range, n)) = run.take() {
             if n > 1 {
                 out.pop();
@@ -517,8 +518,15 @@ fn email_autolinks(text: &str) -> Vec<(Range<usize>, String)> {
         if at < from {
             continue;
         }
-        let start = (0..at).rev().take_while(|&i| local(b[i])).last().unwrap_or(at);
-        let mut end = (at + 1..b.len()).take_while(|&i| domain(b[i])).last().map_or(at + 1, |i| i + 1);
+        let start = (0..at)
+            .rev()
+            .take_while(|&i| local(b[i]))
+            .last()
+            .unwrap_or(at);
+        let mut end = (at + 1..b.len())
+            .take_while(|&i| domain(b[i]))
+            .last()
+            .map_or(at + 1, |i| i + 1);
         while end > at + 1 && b[end - 1] == b'.' {
             end -= 1;
         }
@@ -534,15 +542,12 @@ fn email_autolinks(text: &str) -> Vec<(Range<usize>, String)> {
         let (start, end, href) = if before.ends_with("mailto:") {
             (start - 7, end, format!("mailto:{}", &text[start..end]))
         } else if before.ends_with("xmpp:") {
-            let res = b[end..]
-                .first()
-                .filter(|&&c| c == b'/')
-                .map_or(0, |_| {
-                    1 + b[end + 1..]
-                        .iter()
-                        .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'@' || c == b'.')
-                        .count()
-                });
+            let res = b[end..].first().filter(|&&c| c == b'/').map_or(0, |_| {
+                1 + b[end + 1..]
+                    .iter()
+                    .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'@' || c == b'.')
+                    .count()
+            });
             let mut e = end + res;
             while b[e - 1] == b'.' {
                 e -= 1;
@@ -720,7 +725,8 @@ impl<'a> Parse<'a, '_> {
         let mut at = 0;
         for (r, href) in found {
             if r.start > at {
-                self.events.push(Event::Text(t[at..r.start].to_string().into()));
+                self.events
+                    .push(Event::Text(t[at..r.start].to_string().into()));
             }
             let dest = self.record_link(&CowStr::from(href), offset + r.start, false, true, None);
             self.events.push(Event::Start(Tag::Link {
@@ -729,7 +735,8 @@ impl<'a> Parse<'a, '_> {
                 title: "".into(),
                 id: "".into(),
             }));
-            self.events.push(Event::Text(t[r.clone()].to_string().into()));
+            self.events
+                .push(Event::Text(t[r.clone()].to_string().into()));
             self.events.push(Event::End(TagEnd::Link));
             at = r.end;
         }
@@ -928,8 +935,16 @@ impl<'a> Parse<'a, '_> {
         }
         for u in scan.urls {
             let is_image = u.tag != "a";
-            let marker = self.record_link(&CowStr::from(u.url.clone()), offset + u.offset, is_image, true, None);
-            self.raw_markers.entry(u.url).or_insert_with(|| marker.to_string());
+            let marker = self.record_link(
+                &CowStr::from(u.url.clone()),
+                offset + u.offset,
+                is_image,
+                true,
+                None,
+            );
+            self.raw_markers
+                .entry(u.url)
+                .or_insert_with(|| marker.to_string());
         }
     }
 
@@ -1184,7 +1199,9 @@ mod tests {
 
     #[test]
     fn heading_attribute_blocks_only_id_and_classes() {
-        let p = md("## Using {foo}\n\n## Custom {#mine .wide}\n\n## Set {a=b}\n\n## Main\n\n## Tab 0 1\n");
+        let p = md(
+            "## Using {foo}\n\n## Custom {#mine .wide}\n\n## Set {a=b}\n\n## Main\n\n## Tab 0 1\n",
+        );
         let ids: Vec<(&str, &str)> = p
             .headings
             .iter()
@@ -1200,7 +1217,11 @@ mod tests {
                 ("tab-0-1-1", "Tab 0 1"),
             ]
         );
-        assert!(p.html.contains("<h2 id=\"mine\" class=\"wide\">Custom <a"), "{}", p.html);
+        assert!(
+            p.html.contains("<h2 id=\"mine\" class=\"wide\">Custom <a"),
+            "{}",
+            p.html
+        );
         assert!(p.html.contains(">Using {foo} <a"), "{}", p.html);
         assert!(p.anchors.contains(&("main".into(), "main-1".into())));
     }
@@ -1242,8 +1263,19 @@ mod tests {
         ] {
             assert!(p.html.contains(&want), "{want} in {}", p.html);
         }
-        let anchors: Vec<(&str, &str)> = p.anchors.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        assert_eq!(anchors, [("Here", "Here"), ("old", "old"), ("main", "user-content-main")]);
+        let anchors: Vec<(&str, &str)> = p
+            .anchors
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            anchors,
+            [
+                ("Here", "Here"),
+                ("old", "old"),
+                ("main", "user-content-main")
+            ]
+        );
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     }
 
@@ -1255,8 +1287,17 @@ mod tests {
         assert!(msgs[0].contains("onerror"), "{msgs:?}");
         assert!(msgs[1].contains("srcset"), "{msgs:?}");
         assert!(msgs[2].contains("input type"), "{msgs:?}");
-        assert!(!p.html.contains("onerror") && !p.html.contains("javascript"), "{}", p.html);
-        assert!(p.html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\">"), "{}", p.html);
+        assert!(
+            !p.html.contains("onerror") && !p.html.contains("javascript"),
+            "{}",
+            p.html
+        );
+        assert!(
+            p.html
+                .contains("<input type=\"checkbox\" checked=\"\" disabled=\"\">"),
+            "{}",
+            p.html
+        );
         for d in &p.diagnostics {
             assert!(!d.help.as_deref().unwrap_or("").contains("maintainer"));
         }
@@ -1267,7 +1308,11 @@ mod tests {
         let body = "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\"></iframe>\n\n<iframe src=\"https://evil.example/x\"></iframe>\n\n<video src=\"clip.mp4\" poster=\"p.png\" controls></video>\n";
         let h = Highlighter::new(&config::Highlight::default());
         let off = parse("t.md", body, 1, &h);
-        assert!(!off.html.contains("<iframe") && !off.html.contains("<video"), "{}", off.html);
+        assert!(
+            !off.html.contains("<iframe") && !off.html.contains("<video"),
+            "{}",
+            off.html
+        );
         assert_eq!(off.diagnostics.len(), 3, "{:?}", off.diagnostics);
         let policy = config::Html {
             iframe_hosts: vec!["www.youtube-nocookie.com".into()],
@@ -1275,9 +1320,23 @@ mod tests {
             audio: false,
         };
         let on = parse_with("t.md", body, 1, &h, &policy);
-        assert!(on.html.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\">"), "{}", on.html);
+        assert!(
+            on.html.contains(
+                "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\">"
+            ),
+            "{}",
+            on.html
+        );
         assert!(on.html.contains("<iframe></iframe>"), "{}", on.html);
-        assert!(on.html.contains(&format!("<video src=\"{}\" poster=\"{}\" controls=\"\">", link_marker(&on.marker, 0), link_marker(&on.marker, 1))), "{}", on.html);
+        assert!(
+            on.html.contains(&format!(
+                "<video src=\"{}\" poster=\"{}\" controls=\"\">",
+                link_marker(&on.marker, 0),
+                link_marker(&on.marker, 1)
+            )),
+            "{}",
+            on.html
+        );
         let msgs: Vec<&str> = on.diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(msgs.len(), 1, "{msgs:?}");
         assert!(msgs[0].contains("evil.example"), "{msgs:?}");

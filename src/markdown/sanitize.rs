@@ -209,7 +209,10 @@ fn new_builder(policy: &Policy) -> ammonia::Builder<'static> {
     for (tag, attrs) in EXTRA_ATTRS {
         b.add_tag_attributes(tag, attrs.iter());
     }
-    for tag in ["video", "audio"].into_iter().filter(|t| embed_allowed(policy, t)) {
+    for tag in ["video", "audio"]
+        .into_iter()
+        .filter(|t| embed_allowed(policy, t))
+    {
         b.add_tags([tag, "track"])
             .add_tag_attributes(tag, MEDIA_ATTRS)
             .add_tag_attributes("track", TRACK_ATTRS);
@@ -218,7 +221,8 @@ fn new_builder(policy: &Policy) -> ammonia::Builder<'static> {
         b.add_tag_attributes("video", ["poster"]);
     }
     if embed_allowed(policy, "iframe") {
-        b.add_tags(["iframe"]).add_tag_attributes("iframe", IFRAME_ATTRS);
+        b.add_tags(["iframe"])
+            .add_tag_attributes("iframe", IFRAME_ATTRS);
     }
     let p = policy.clone();
     b.attribute_filter(move |tag, attr, value: &str| {
@@ -238,11 +242,16 @@ fn extra_check(policy: &Policy, tag: &str, attr: &str, value: &str) -> Option<St
     if value.contains(OPEN) {
         // A placeholder inside an attribute value means malformed raw HTML swallowed
         // generated HTML into a tag: drop the attribute rather than substitute into it.
-        return Some(format!("attribute `{attr}` on `<{tag}>` swallowed the page's own HTML: it was removed"));
+        return Some(format!(
+            "attribute `{attr}` on `<{tag}>` swallowed the page's own HTML: it was removed"
+        ));
     }
     if attr == "srcset" {
         if let Some(bad) = srcset_urls(value).find(|u| !url_allowed(u)) {
-            return Some(format!("URL `{}` in `srcset` of `<{tag}>` is not allowed: it was removed", shorten(bad)));
+            return Some(format!(
+                "URL `{}` in `srcset` of `<{tag}>` is not allowed: it was removed",
+                shorten(bad)
+            ));
         }
     }
     if tag == "input" && attr == "type" && !value.eq_ignore_ascii_case("checkbox") {
@@ -260,16 +269,18 @@ fn extra_check(policy: &Policy, tag: &str, attr: &str, value: &str) -> Option<St
 fn iframe_host_allowed(policy: &Policy, src: &str) -> bool {
     url::Url::parse(src).is_ok_and(|u| {
         u.scheme() == "https"
-            && u.host_str()
-                .is_some_and(|h| policy.iframe_hosts.iter().any(|a| a.eq_ignore_ascii_case(h)))
+            && u.host_str().is_some_and(|h| {
+                policy
+                    .iframe_hosts
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(h))
+            })
     })
 }
 
 /// The URLs of a `srcset` ("a.png 1x, b.png 2x" -> a.png, b.png).
 pub fn srcset_urls(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split(',')
-        .filter_map(|c| c.split_whitespace().next())
+    value.split(',').filter_map(|c| c.split_whitespace().next())
 }
 
 /// Applies the link markers and records anchors for one kept attribute.
@@ -308,7 +319,6 @@ struct Allowed {
     generic: HashSet<&'static str>,
     per_tag: HashMap<&'static str, HashSet<&'static str>>,
 }
-
 
 /// One piece of a rendered body, in order.
 pub enum Piece<'a> {
@@ -366,11 +376,7 @@ pub struct Sanitized {
 
 /// Sanitizes the raw pieces in their context and returns the whole body. `markers` maps each
 /// relative URL found by `scan` to the link marker that replaces it.
-pub fn sanitize(
-    pieces: &[Piece],
-    policy: &Policy,
-    markers: HashMap<String, String>,
-) -> Sanitized {
+pub fn sanitize(pieces: &[Piece], policy: &Policy, markers: HashMap<String, String>) -> Sanitized {
     let mut input = String::new();
     let mut generated: Vec<&str> = Vec::new();
     for p in pieces {
@@ -500,7 +506,9 @@ impl ScanSink<'_> {
         if self.allowed.clean_content.contains(name.as_str()) {
             out.removed.push(Removed {
                 offset: at,
-                message: format!("raw HTML `<{name}>` is not allowed: it was removed with its content"),
+                message: format!(
+                    "raw HTML `<{name}>` is not allowed: it was removed with its content"
+                ),
             });
             if !tag.self_closing {
                 *self.skip_until.borrow_mut() = Some(name);
@@ -510,7 +518,9 @@ impl ScanSink<'_> {
         if !self.allowed.tags.contains(name.as_str()) {
             out.removed.push(Removed {
                 offset: at,
-                message: format!("raw HTML `<{name}>` is not allowed: the tag was removed, its text kept"),
+                message: format!(
+                    "raw HTML `<{name}>` is not allowed: the tag was removed, its text kept"
+                ),
             });
             return;
         }
@@ -518,7 +528,7 @@ impl ScanSink<'_> {
             let attr = a.name.local.to_string();
             let value = a.value.to_string();
             let offset = self.find(&attr, at);
-            match verdict(&self.allowed, &self.policy, &name, &attr, &value) {
+            match verdict(self.allowed, &self.policy, &name, &attr, &value) {
                 Some(message) => out.removed.push(Removed { offset, message }),
                 None if LINK_ATTRS.contains(&attr.as_str()) => {
                     let urls: Vec<&str> = if attr == "srcset" {
@@ -526,8 +536,15 @@ impl ScanSink<'_> {
                     } else {
                         vec![value.as_str()]
                     };
-                    for url in urls.into_iter().filter(|u| !u.is_empty() && scheme(u).is_none() && !u.starts_with("//")) {
-                        out.urls.push(RawUrl { offset, tag: name.clone(), url: url.to_string() });
+                    for url in urls
+                        .into_iter()
+                        .filter(|u| !u.is_empty() && scheme(u).is_none() && !u.starts_with("//"))
+                    {
+                        out.urls.push(RawUrl {
+                            offset,
+                            tag: name.clone(),
+                            url: url.to_string(),
+                        });
                     }
                 }
                 None => {}
@@ -548,11 +565,12 @@ impl html5ever::tokenizer::TokenSink for ScanSink<'_> {
         use html5ever::tokenizer::{TagKind, Token, TokenSinkResult};
         let skipping = self.skip_until.borrow().clone();
         match token {
-            Token::TagToken(t) if t.kind == TagKind::EndTag => {
-                if skipping.as_deref() == Some(&*t.name) {
-                    *self.skip_until.borrow_mut() = None;
-                }
+            Token::TagToken(t)
+                if t.kind == TagKind::EndTag && skipping.as_deref() == Some(&*t.name) =>
+            {
+                *self.skip_until.borrow_mut() = None;
             }
+            Token::TagToken(t) if t.kind == TagKind::EndTag => {}
             Token::TagToken(t) if skipping.is_none() => {
                 self.start_tag(&t);
                 // Switch states as the tree builder would, so what follows reads the same.
@@ -840,7 +858,10 @@ mod tests {
     fn theme_ids_cover_the_default_templates() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
         let mut found = Vec::new();
-        for e in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+        for e in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             let Ok(text) = std::fs::read_to_string(e.path()) else {
                 continue;
             };

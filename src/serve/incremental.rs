@@ -508,17 +508,10 @@ impl Engine {
                 if same {
                     return None;
                 }
-                let result = text
-                    .map_err(|d| vec![d])
-                    .and_then(|t| {
-                        parse_doc_guarded_with(
-                            &f.rel,
-                            &t,
-                            &base.highlighter,
-                            &base.config.site.html,
-                        )
+                let result = text.map_err(|d| vec![d]).and_then(|t| {
+                    parse_doc_guarded_with(&f.rel, &t, &base.highlighter, &base.config.site.html)
                         .map(Arc::new)
-                    });
+                });
                 Some((f.rel.clone(), Cached { hash, result }))
             })
             .collect();

@@ -124,8 +124,9 @@ fn normalise(html: &str) -> String {
 
 /// `| CM 12 | reason |` rows of docs/conformance.md.
 fn listed() -> BTreeSet<String> {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))
-        .unwrap();
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))
+            .unwrap();
     doc.lines()
         .filter_map(|l| l.strip_prefix("| "))
         .filter_map(|l| l.split(" |").next())

@@ -114,7 +114,12 @@ fn attribute_values(html: &str) -> Vec<String> {
             if let Some(end) = rest.find('"') {
                 let value = rest[..end].replace("&amp;", "&").replace("&#x2F;", "/");
                 if attr == " srcset=\"" {
-                    out.extend(value.split(',').filter_map(|c| c.split_whitespace().next()).map(String::from));
+                    out.extend(
+                        value
+                            .split(',')
+                            .filter_map(|c| c.split_whitespace().next())
+                            .map(String::from),
+                    );
                 } else {
                     out.push(value);
                 }

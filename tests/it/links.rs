@@ -45,7 +45,11 @@ fn repository_docs_build_with_zero_diagnostics() {
     ] {
         assert!(install.contains(want), "{want}");
     }
-    assert_eq!(install.matches("id=\"main\"").count(), 1, "only the theme's <main>");
+    assert_eq!(
+        install.matches("id=\"main\"").count(),
+        1,
+        "only the theme's <main>"
+    );
     let usage = f.read("guide/usage/index.html");
     for want in [
         "href=\"/repo/guide/install/#main-1\"",
@@ -73,7 +77,10 @@ const BROKEN: &[(&str, &str)] = &[
     ("content/_index.md:7:3", "missing page `docs/nope.md`"),
     ("content/_index.md:8:3", "missing anchor `#nowhere`"),
     ("content/docs/a.md:8:6", "missing image `missing.png`"),
-    ("content/docs/a.md:10:36", "missing repository file `NOTES.md`"),
+    (
+        "content/docs/a.md:10:36",
+        "missing repository file `NOTES.md`",
+    ),
     ("content/docs/a.md:12:4", "missing page `b.md`"),
 ];
 
@@ -109,7 +116,9 @@ fn link_level_warn_builds_while_check_stays_strict() {
     let run = f.run(&["build", "--links", "warn"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_all_reported(&run.stderr, "warning");
-    assert!(f.read("docs/a/index.html").contains("<a href=\"#real\">real</a>"));
+    assert!(f
+        .read("docs/a/index.html")
+        .contains("<a href=\"#real\">real</a>"));
     let check = f.run(&["check"]);
     assert_eq!(check.code, 1);
     // The same setting in site.toml; `check` ignores it.
@@ -130,7 +139,8 @@ fn repository_links_need_the_repository_url() {
     );
     let run = f.run(&["build", "--links", "warn"]);
     assert!(
-        run.stderr.contains("`LICENSE`, a repository file outside the published site")
+        run.stderr
+            .contains("`LICENSE`, a repository file outside the published site")
             && run.stderr.contains("set `[repository] url`"),
         "{}",
         run.stderr
