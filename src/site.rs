@@ -390,7 +390,12 @@ fn link_problem(
 struct Targets<'a> {
     by_source: HashMap<&'a str, usize>,
     by_path: HashMap<&'a str, usize>,
-    files: HashSet<String>,
+    /// Published files (content assets and static files): source path -> site path.
+    files: HashMap<String, String>,
+    /// Their site paths.
+    file_paths: HashSet<String>,
+    /// The folders whose files are published ("content/", "static/").
+    published: [String; 2],
     repo: Repo,
 }
 
@@ -454,6 +459,15 @@ fn resolve_links(
     drafts: &HashSet<String>,
     diags: &mut Diagnostics,
 ) {
+    let files: HashMap<String, String> = site
+        .assets
+        .iter()
+        .map(|(f, p)| (f.rel.clone(), p.clone()))
+        .chain(site.static_files.iter().map(|f| {
+            let p = f.rel.strip_prefix("static/").unwrap_or(&f.rel).to_string();
+            (f.rel.clone(), p)
+        }))
+        .collect();
     let targets = Targets {
         by_source: site
             .docs
@@ -467,12 +481,9 @@ fn resolve_links(
             .enumerate()
             .map(|(i, d)| (d.path.as_str(), i))
             .collect(),
-        files: site
-            .assets
-            .iter()
-            .map(|(f, _)| f.rel.clone())
-            .chain(site.static_files.iter().map(|f| f.rel.clone()))
-            .collect(),
+        files: files.clone(),
+        file_paths: files.into_values().collect(),
+        published: [format!("{}/", site.docs[site.home].dir), "static/".into()],
         repo: Repo::new(config),
     };
     let mut all = Vec::with_capacity(site.docs.len());
@@ -541,7 +552,7 @@ fn resolve(
     let Some(joined) = repo_path.strip_prefix(t.repo.prefix.as_str()) else {
         return t.repo.url(&repo_path).map(with_frag);
     };
-    let published = joined.starts_with("content/") || joined.starts_with("static/");
+    let published = t.published.iter().any(|p| joined.starts_with(p.as_str()));
     if let Some(i) = page_sources(joined).find_map(|s| t.by_source.get(s.as_str()).copied()) {
         let url = config.url(&site.docs[i].path);
         return match frag {
@@ -549,11 +560,7 @@ fn resolve(
             None => Ok(url),
         };
     }
-    if t.files.contains(joined) {
-        let site_path = joined
-            .strip_prefix("content/")
-            .or_else(|| joined.strip_prefix("static/"))
-            .unwrap_or(joined);
+    if let Some(site_path) = t.files.get(joined) {
         return Ok(with_frag(config.url(site_path)));
     }
     if joined.ends_with(".md") && drafts.contains(joined) {
@@ -648,8 +655,7 @@ fn resolve_site_path(
     };
     let found = t.by_path.contains_key(as_dir.as_str())
         || site.aliases.iter().any(|(a, _)| *a == as_dir)
-        || t.files.contains(&format!("static/{trimmed}"))
-        || t.files.contains(&format!("content/{trimmed}"))
+        || t.file_paths.contains(trimmed)
         || trimmed.starts_with("tags/");
     if !found {
         return Err((
