@@ -778,21 +778,21 @@ impl<'a> Parse<'a, '_> {
         let Some((at, _, custom, classes, text)) = self.heading.take() else {
             return;
         };
-        let id = match custom {
-            Some(id) => id,
-            None => {
-                let slug = github_slug(&text);
-                if sanitize::theme_id(&slug) {
-                    // The theme uses this id: the heading takes the next free one, and links
-                    // written for GitHub (`#main`) are resolved to it.
-                    self.ids.reserve(&slug);
-                    let id = self.ids.unique(&slug);
-                    self.out.anchors.push((slug, id.clone()));
-                    id
-                } else {
-                    self.ids.unique(&slug)
-                }
-            }
+        let (base, explicit) = match custom {
+            Some(id) => (id, true),
+            None => (github_slug(&text), false),
+        };
+        let id = if sanitize::theme_id(&base) {
+            // The theme uses this id: the heading takes the next free one, and links written
+            // for GitHub (`#main`) are resolved to it.
+            self.ids.reserve(&base);
+            let id = self.ids.unique(&base);
+            self.out.anchors.push((base, id.clone()));
+            id
+        } else if explicit {
+            base
+        } else {
+            self.ids.unique(&base)
         };
         let n = level as u8;
         let class = if classes.is_empty() {
@@ -1200,7 +1200,7 @@ mod tests {
     #[test]
     fn heading_attribute_blocks_only_id_and_classes() {
         let p = md(
-            "## Using {foo}\n\n## Custom {#mine .wide}\n\n## Set {a=b}\n\n## Main\n\n## Tab 0 1\n",
+            "## Using {foo}\n\n## Custom {#mine .wide}\n\n## Set {a=b}\n\n## Main\n\n## Tab 0 1\n\n## Mine {#sidebar}\n",
         );
         let ids: Vec<(&str, &str)> = p
             .headings
@@ -1215,6 +1215,7 @@ mod tests {
                 ("set-ab", "Set {a=b}"),
                 ("main-1", "Main"),
                 ("tab-0-1-1", "Tab 0 1"),
+                ("sidebar-1", "Mine"),
             ]
         );
         assert!(
