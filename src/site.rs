@@ -549,8 +549,16 @@ fn resolve(
         )
     }
     .map_err(|why| (format!("invalid link `{}`: {why}", link.dest), None))?;
+    let repo_url = || {
+        t.repo.url(&repo_path).map(with_frag).map_err(|(m, help)| {
+            let root_help =
+                "a link starting with `/` starts at the repository's root, as on GitHub";
+            let relative = path.starts_with('/') && m.contains("missing");
+            (m, help.map(|h| if relative { root_help.into() } else { h }))
+        })
+    };
     let Some(joined) = repo_path.strip_prefix(t.repo.prefix.as_str()) else {
-        return t.repo.url(&repo_path).map(with_frag);
+        return repo_url();
     };
     let published = t.published.iter().any(|p| joined.starts_with(p.as_str()));
     if let Some(i) = page_sources(joined).find_map(|s| t.by_source.get(s.as_str()).copied()) {
@@ -572,7 +580,7 @@ fn resolve(
     // Repository files outside content/ and static/ (LICENSE, ../CONTRIBUTING.md, .github/)
     // and unpublished folders go to the repository's website, checked against the checkout.
     if !published || t.repo.root.join(&repo_path).exists() {
-        return t.repo.url(&repo_path).map(with_frag);
+        return repo_url();
     }
     Err(missing(t, doc, link, joined))
 }

@@ -146,3 +146,42 @@ fn repository_links_need_the_repository_url() {
         run.stderr
     );
 }
+
+/// A site in a subfolder of a git repository: repository paths start at the git top level.
+#[test]
+fn links_resolve_from_the_git_top_when_the_site_is_a_subfolder() {
+    let f = fixture("realworld", "repo-docs");
+    let top = f.root.parent().unwrap();
+    std::fs::write(top.join("CODE_OF_CONDUCT.md"), "# Conduct\n").unwrap();
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(top)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .unwrap();
+    assert!(init.success());
+    f.write(
+        "content/guide/more.md",
+        "---\ntitle: More\ndescription: More.\n---\n\n[conduct](../../../CODE_OF_CONDUCT.md), \
+         [install](/site/content/guide/install.md#installing), [gone](../../../NOPE.md)\n",
+    );
+    let run = f.run(&["build", "--links", "warn"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Root-relative links now start at the git top, as on GitHub: the fixture's `/content/...`
+    // links name nothing there.
+    for expected in [
+        "content/guide/more.md:6:95: warning: link to a missing repository file `NOPE.md`",
+        "content/guide/_index.md:10:67: warning: link to a missing repository file `content/_index.md`\n  help: a link starting with `/` starts at the repository's root",
+        "content/guide/usage.md:10:16: warning: link to a missing repository file `content/guide/install.md`",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected} in {}", run.stderr);
+    }
+    assert_eq!(run.stderr.matches("warning:").count(), 3, "{}", run.stderr);
+    assert!(f
+        .read("index.html")
+        .contains("href=\"https://github.com/acme/widgets/blob/trunk/site/LICENSE\""));
+    let more = f.read("guide/more/index.html");
+    assert!(more.contains("href=\"https://github.com/acme/widgets/blob/trunk/CODE_OF_CONDUCT.md\""));
+    assert!(more.contains("href=\"/repo/guide/install/#installing\""));
+}
