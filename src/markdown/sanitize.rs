@@ -298,13 +298,16 @@ fn rewrite<'v>(state: &mut FilterState, tag: &str, attr: &str, value: &'v str) -
         return Cow::Borrowed(value);
     }
     if attr == "srcset" {
-        let mut out = value.to_string();
-        for u in srcset_urls(value) {
-            if let Some(m) = state.markers.get(u) {
-                out = out.replacen(u, m, 1);
-            }
-        }
-        return Cow::Owned(out);
+        let candidates: Vec<String> = value
+            .split(',')
+            .map(|c| {
+                let c = c.trim();
+                let (url, rest) = c.split_once(char::is_whitespace).unwrap_or((c, ""));
+                let url = state.markers.get(url).map_or(url, String::as_str);
+                [url, rest.trim()].join(" ").trim_end().to_string()
+            })
+            .collect();
+        return Cow::Owned(candidates.join(", "));
     }
     match state.markers.get(value) {
         Some(m) => Cow::Owned(m.clone()),
