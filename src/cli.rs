@@ -27,6 +27,10 @@ pub enum Command {
         /// Keep watching the site and update the output folder after every change.
         #[arg(long)]
         watch: bool,
+        /// `warn` reports broken links, anchors and alias conflicts as warnings so the site
+        /// still builds while they are fixed (overrides site.toml's `[links] level`).
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        links: Option<crate::config::LinkLevel>,
     },
     /// Preview the site: serve it from memory, rebuild on every change, reload open pages.
     Serve {

@@ -34,6 +34,44 @@ pub struct SiteToml {
     /// Editorial rules `check` enforces (see `crate::lint`); none by default.
     #[serde(default)]
     pub lint: Lint,
+    /// `[links]`: how broken links are reported by `build` and `serve`.
+    #[serde(default)]
+    pub links: Links,
+    /// `[html]`: what raw HTML in pages may embed beyond the safe default allow-list.
+    #[serde(default)]
+    pub html: Html,
+}
+
+/// `[links] level = "warn"` lets a site with broken links, anchors or alias conflicts still
+/// build while they are being fixed; `check` always treats them as errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Links {
+    #[serde(default)]
+    pub level: LinkLevel,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkLevel {
+    #[default]
+    Error,
+    Warn,
+}
+
+/// Embeds raw HTML may use, each off by default: pages come by pull request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Html {
+    /// Hosts `<iframe src="https://HOST/...">` may load from, e.g. "www.youtube-nocookie.com".
+    #[serde(default)]
+    pub iframe_hosts: Vec<String>,
+    /// Allow `<video>` (with `<source>` and `<track>`).
+    #[serde(default)]
+    pub video: bool,
+    /// Allow `<audio>` (with `<source>` and `<track>`).
+    #[serde(default)]
+    pub audio: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -170,6 +208,8 @@ pub struct Overrides {
     pub drafts: bool,
     /// Replaces `[repository] url` (edit links).
     pub repository_url: Option<String>,
+    /// Replaces `[links] level` (`build --links warn`).
+    pub links: Option<LinkLevel>,
 }
 
 /// The resolved configuration every stage reads.
@@ -207,6 +247,9 @@ impl Config {
         mut site: SiteToml,
         overrides: &Overrides,
     ) -> Result<Config, Diagnostic> {
+        if let Some(level) = overrides.links {
+            site.links.level = level;
+        }
         if let Some(url) = &overrides.repository_url {
             let repo = site.repository.get_or_insert_with(|| Repository {
                 url: String::new(),

@@ -17,12 +17,14 @@ fn main() -> ExitCode {
             site,
             output,
             watch,
+            links,
         } => {
             let overrides = Overrides {
                 output,
                 base_url: site.base_url,
                 drafts: site.drafts,
                 repository_url: site.repo_url,
+                links,
             };
             if watch {
                 return backlot::serve::watch_build(&site.root, &overrides);
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
                 base_url: site.base_url,
                 drafts: site.drafts,
                 repository_url: site.repo_url,
+                links: None,
             };
             let options = pipeline::CheckOptions { strict_snippets };
             let (summary, mut diags) = pipeline::check_with(&site.root, &overrides, options);

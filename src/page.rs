@@ -1,6 +1,7 @@
 //! One source file to a parsed document: front matter plus Markdown. A pure function of the
 //! file's text and the highlighter, so `serve` can cache it by content hash.
 
+use crate::config;
 use crate::diag::Diagnostic;
 use crate::frontmatter::{self, FrontMatter};
 use crate::highlight::Highlighter;
@@ -15,10 +16,15 @@ pub struct ParsedDoc {
     pub front_line: usize,
 }
 
-pub fn parse_doc(path: &str, text: &str, h: &Highlighter) -> Result<ParsedDoc, Vec<Diagnostic>> {
+pub fn parse_doc(
+    path: &str,
+    text: &str,
+    h: &Highlighter,
+    html: &config::Html,
+) -> Result<ParsedDoc, Vec<Diagnostic>> {
     let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
     let front = frontmatter::parse(path, &split)?;
-    let mut md = markdown::parse(path, split.body, split.body_line, h);
+    let mut md = markdown::parse_with(path, split.body, split.body_line, h, html);
     if front.description.as_deref() == Some(crate::new::PLACEHOLDER_DESCRIPTION) {
         md.diagnostics.push(
             Diagnostic::warning(
@@ -44,7 +50,17 @@ pub fn parse_doc_guarded(
     text: &str,
     h: &Highlighter,
 ) -> Result<ParsedDoc, Vec<Diagnostic>> {
-    catch_panic(path, || parse_doc(path, text, h)).unwrap_or_else(|d| Err(vec![d]))
+    parse_doc_guarded_with(path, text, h, &config::Html::default())
+}
+
+/// `parse_doc_guarded` under the site's `[html]` policy.
+pub fn parse_doc_guarded_with(
+    path: &str,
+    text: &str,
+    h: &Highlighter,
+    html: &config::Html,
+) -> Result<ParsedDoc, Vec<Diagnostic>> {
+    catch_panic(path, || parse_doc(path, text, h, html)).unwrap_or_else(|d| Err(vec![d]))
 }
 
 /// Runs one file's stage, turning a panic (a bug triggered by that file) into an error for

@@ -6,7 +6,7 @@ use crate::config::{Config, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::{DirSink, NullSink, Sink, Staging};
-use crate::page::{parse_doc_guarded, ParsedDoc};
+use crate::page::{parse_doc_guarded_with, ParsedDoc};
 use crate::render::Renderer;
 use crate::site::{assemble, Kind, Site};
 use crate::source::{discover, read_text, SourceFile};
@@ -68,7 +68,7 @@ pub fn load(
     let highlighter = Highlighter::new(&config.site.highlight);
     let sources = timed("discover", || discover(&config.root, diags));
     let parsed = timed("parse", || {
-        parse_all(&sources.markdown, &highlighter, diags)
+        parse_all(&sources.markdown, &highlighter, &config.site.html, diags)
     });
     let data = crate::data::load(&sources.data, diags);
     let mut site = timed("assemble", || {
@@ -89,6 +89,7 @@ pub fn load(
 pub fn parse_all(
     files: &[SourceFile],
     h: &Highlighter,
+    html: &crate::config::Html,
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
@@ -96,7 +97,7 @@ pub fn parse_all(
         .par_iter()
         .map(|f| {
             let text = read_text(f).map_err(|d| vec![d])?;
-            let doc = parse_doc_guarded(&f.rel, &text, h)?;
+            let doc = parse_doc_guarded_with(&f.rel, &text, h, html)?;
             Ok((f.clone(), Arc::new(doc)))
         })
         .collect();

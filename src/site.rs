@@ -1,7 +1,10 @@
 //! Parsed pages to a `Site`: URLs, the section tree, reading order (prev/next), tags, aliases,
-//! and every internal link resolved and checked.
+//! and every internal link resolved and checked, as GitHub resolves the same link in the
+//! repository (pages by source path, folder indexes, extensionless files, anchors ignoring case,
+//! raw-HTML anchors, repository files outside the site to `[repository] url`), at the level set
+//! by `[links] level` / `--links`.
 
-use crate::config::Config;
+use crate::config::{Config, LinkLevel};
 use crate::diag::{closest, closest_path, Diagnostic, Diagnostics};
 use crate::frontmatter::FrontMatter;
 use crate::links::{join, parent_dir, percent_decode, split_dest};
@@ -10,6 +13,7 @@ use crate::page::ParsedDoc;
 use crate::slug::{alias_path, path_segment};
 use crate::source::SourceFile;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +139,7 @@ pub fn assemble(
         static_files,
         last_commit: HashMap::new(),
     };
-    site.aliases = collect_aliases(&site, diags);
+    site.aliases = collect_aliases(&site, config, diags);
     resolve_links(&mut site, config, &drafts, diags);
     site
 }
@@ -339,7 +343,7 @@ fn collect_tags(docs: &[Doc]) -> Vec<Tag> {
     tags
 }
 
-fn collect_aliases(site: &Site, diags: &mut Diagnostics) -> Vec<(String, usize)> {
+fn collect_aliases(site: &Site, config: &Config, diags: &mut Diagnostics) -> Vec<(String, usize)> {
     let taken: HashSet<&str> = site.docs.iter().map(|d| d.path.as_str()).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
@@ -348,7 +352,8 @@ fn collect_aliases(site: &Site, diags: &mut Diagnostics) -> Vec<(String, usize)>
             let path = alias_path(alias);
             if taken.contains(path.as_str()) || seen.contains_key(&path) {
                 diags.push(
-                    Diagnostic::error(
+                    link_problem(
+                        config,
                         &d.source,
                         d.parsed.front_line,
                         1,
@@ -366,11 +371,86 @@ fn collect_aliases(site: &Site, diags: &mut Diagnostics) -> Vec<(String, usize)>
     out
 }
 
+/// A link problem: an error, or a warning under `[links] level = "warn"` / `--links warn`
+/// (`check` turns warnings into errors, so it stays strict).
+fn link_problem(
+    config: &Config,
+    path: &str,
+    line: usize,
+    col: usize,
+    message: String,
+) -> Diagnostic {
+    match config.site.links.level {
+        LinkLevel::Error => Diagnostic::error(path, line, col, message),
+        LinkLevel::Warn => Diagnostic::warning(path, line, col, message),
+    }
+}
+
 /// What links can point at.
 struct Targets<'a> {
     by_source: HashMap<&'a str, usize>,
     by_path: HashMap<&'a str, usize>,
-    files: HashSet<String>,
+    /// Published files (content assets and static files): source path -> site path.
+    files: HashMap<String, String>,
+    /// Their site paths.
+    file_paths: HashSet<String>,
+    /// The folders whose files are published ("content/", "static/").
+    published: [String; 2],
+    repo: Repo,
+}
+
+/// The repository the site lives in, for links to files outside the published folders.
+struct Repo {
+    /// The repository's root folder: the git top level, or the site root outside git.
+    root: PathBuf,
+    /// The site root inside the repository ("" or "docs/").
+    prefix: String,
+    /// `[repository]`: (web URL, branch).
+    web: Option<(String, String)>,
+}
+
+impl Repo {
+    fn new(config: &Config) -> Repo {
+        let prefix = crate::git::repo_prefix(&config.root);
+        let mut root = config.root.clone();
+        for _ in prefix.split('/').filter(|s| !s.is_empty()) {
+            root.push("..");
+        }
+        let web = config
+            .site
+            .repository
+            .as_ref()
+            .filter(|r| !r.url.is_empty())
+            .map(|r| (r.url.trim_end_matches('/').to_string(), r.branch.clone()));
+        Repo { root, prefix, web }
+    }
+
+    /// The web URL of a repository path that exists in the checkout (`blob` for files, `tree`
+    /// for folders), as GitHub resolves a relative link to it.
+    fn url(&self, repo_path: &str) -> Result<String, LinkError> {
+        let path = repo_path.trim_end_matches('/');
+        let on_disk = self.root.join(path);
+        let kind = match std::fs::metadata(&on_disk) {
+            Ok(m) if m.is_dir() => "tree",
+            Ok(_) => "blob",
+            Err(_) => {
+                return Err((
+                    format!("link to a missing repository file `{path}`"),
+                    Some("links are relative to the linking file's folder, as on GitHub".into()),
+                ))
+            }
+        };
+        match &self.web {
+            Some((url, branch)) => Ok(format!(
+                "{url}/{kind}/{branch}/{}",
+                path.replace(' ', "%20")
+            )),
+            None => Err((
+                format!("link to `{path}`, a repository file outside the published site"),
+                Some("set `[repository] url` (and `branch`) in site.toml so such links go to the file on the repository's website".into()),
+            )),
+        }
+    }
 }
 
 fn resolve_links(
@@ -379,6 +459,15 @@ fn resolve_links(
     drafts: &HashSet<String>,
     diags: &mut Diagnostics,
 ) {
+    let files: HashMap<String, String> = site
+        .assets
+        .iter()
+        .map(|(f, p)| (f.rel.clone(), p.clone()))
+        .chain(site.static_files.iter().map(|f| {
+            let p = f.rel.strip_prefix("static/").unwrap_or(&f.rel).to_string();
+            (f.rel.clone(), p)
+        }))
+        .collect();
     let targets = Targets {
         by_source: site
             .docs
@@ -392,12 +481,10 @@ fn resolve_links(
             .enumerate()
             .map(|(i, d)| (d.path.as_str(), i))
             .collect(),
-        files: site
-            .assets
-            .iter()
-            .map(|(f, _)| f.rel.clone())
-            .chain(site.static_files.iter().map(|f| f.rel.clone()))
-            .collect(),
+        files: files.clone(),
+        file_paths: files.into_values().collect(),
+        published: [format!("{}/", site.docs[site.home].dir), "static/".into()],
+        repo: Repo::new(config),
     };
     let mut all = Vec::with_capacity(site.docs.len());
     for (i, d) in site.docs.iter().enumerate() {
@@ -410,7 +497,7 @@ fn resolve_links(
                 Ok(url) => url,
                 Err((message, help)) => {
                     diags.push(
-                        Diagnostic::error(&d.source, l.line, l.col, message)
+                        link_problem(config, &d.source, l.line, l.col, message)
                             .with_help_opt(help)
                             .with_target(link_target(&d.source, &l.dest)),
                     );
@@ -427,6 +514,9 @@ fn resolve_links(
 
 type LinkError = (String, Option<String>);
 
+/// Resolves one link as GitHub does for the same file in the repository, then maps it to the
+/// published URL layout: pages and published files to their site URLs, other repository files
+/// to their page on the repository's website.
 fn resolve(
     site: &Site,
     t: &Targets,
@@ -439,85 +529,106 @@ fn resolve(
     let path = percent_decode(raw_path);
     let doc = &site.docs[from];
     if path.is_empty() {
-        let frag = frag.unwrap_or("");
-        check_anchor(&site.docs[from], frag, &link.dest)?;
+        let frag = anchor(&site.docs[from], frag.unwrap_or(""), &link.dest)?;
         return Ok(format!("#{frag}"));
     }
     let with_frag = |url: String| match frag {
         Some(f) if !f.is_empty() => format!("{url}#{f}"),
         _ => url,
     };
-    if path.starts_with('/') {
-        return resolve_site_path(site, t, config, &path).map(with_frag);
+    let repo_path = if path.starts_with('/') {
+        if let Ok(url) = resolve_site_path(site, t, config, &path) {
+            return Ok(with_frag(url));
+        }
+        // As on GitHub: relative to the repository's root.
+        join("", &path)
+    } else {
+        join(
+            &format!("{}{}", t.repo.prefix, parent_dir(&doc.source)),
+            &path,
+        )
     }
-    let joined = join(parent_dir(&doc.source), &path)
-        .map_err(|why| (format!("invalid link `{}`: {why}", link.dest), None))?;
-    if let Some(target) = page_source(&joined) {
-        return match t.by_source.get(target.as_str()) {
-            Some(&i) => {
-                if let Some(f) = frag {
-                    check_anchor(&site.docs[i], f, &link.dest)?;
-                }
-                Ok(with_frag(config.url(&site.docs[i].path)))
-            }
-            None if drafts.contains(&target) => Err((
-                format!("link to a draft page `{}`", link.dest),
-                Some(
-                    "drafts are left out of the site; publish the target or remove the link".into(),
-                ),
-            )),
-            None => {
-                let names = t.by_source.keys().copied().filter(|k| k.ends_with(".md"));
-                let help = closest_path(&target, names)
-                    .map(|c| format!("did you mean `{c}`?"))
-                    .or_else(|| {
-                        Some(format!(
-                            "links are relative to the linking file's folder, {}/",
-                            parent_dir(&doc.source)
-                        ))
-                    });
-                Err((
-                    format!(
-                        "link to a missing page `{}` (looked for {target})",
-                        link.dest
-                    ),
-                    help,
-                ))
-            }
+    .map_err(|why| (format!("invalid link `{}`: {why}", link.dest), None))?;
+    let repo_url = || {
+        t.repo.url(&repo_path).map(with_frag).map_err(|(m, help)| {
+            let root_help =
+                "a link starting with `/` starts at the repository's root, as on GitHub";
+            let relative = path.starts_with('/') && m.contains("missing");
+            (m, help.map(|h| if relative { root_help.into() } else { h }))
+        })
+    };
+    let Some(joined) = repo_path.strip_prefix(t.repo.prefix.as_str()) else {
+        return repo_url();
+    };
+    let published = t.published.iter().any(|p| joined.starts_with(p.as_str()));
+    if let Some(i) = page_sources(joined).find_map(|s| t.by_source.get(s.as_str()).copied()) {
+        let url = config.url(&site.docs[i].path);
+        return match frag {
+            Some(f) => Ok(format!("{url}#{}", anchor(&site.docs[i], f, &link.dest)?)),
+            None => Ok(url),
         };
     }
-    if t.files.contains(&joined) {
-        let site_path = joined
-            .strip_prefix("content/")
-            .or_else(|| joined.strip_prefix("static/"));
-        return match site_path {
-            Some(p) => Ok(with_frag(config.url(p))),
-            None => Err((
-                format!("link to `{}`, which is not published", link.dest),
-                Some("only files under content/ and static/ are part of the site".into()),
-            )),
-        };
+    if let Some(site_path) = t.files.get(joined) {
+        return Ok(with_frag(config.url(site_path)));
     }
-    let kind = if link.is_image { "image" } else { "file" };
-    Err((
-        format!(
-            "link to a missing {kind} `{}` (looked for {joined})",
-            link.dest
-        ),
-        None,
-    ))
+    if joined.ends_with(".md") && drafts.contains(joined) {
+        return Err((
+            format!("link to a draft page `{}`", link.dest),
+            Some("drafts are left out of the site; publish the target or remove the link".into()),
+        ));
+    }
+    // Repository files outside content/ and static/ (LICENSE, ../CONTRIBUTING.md, .github/)
+    // and unpublished folders go to the repository's website, checked against the checkout.
+    if !published || t.repo.root.join(&repo_path).exists() {
+        return repo_url();
+    }
+    Err(missing(t, doc, link, joined))
 }
 
-/// The Markdown file a joined link path names: itself, or a folder's `_index.md`; `None` for
-/// other files (images, downloads).
-fn page_source(joined: &str) -> Option<String> {
-    if joined.ends_with(".md") {
-        Some(joined.to_string())
-    } else if joined.ends_with('/') || !joined.rsplit('/').next().unwrap_or("").contains('.') {
-        Some(format!("{}/_index.md", joined.trim_end_matches('/')))
-    } else {
-        None
+/// The error for a link to nothing, with the closest page as a hint.
+fn missing(t: &Targets, doc: &Doc, link: &LinkRef, joined: &str) -> LinkError {
+    if link.is_image || !(joined.ends_with(".md") || joined.ends_with('/')) {
+        let kind = if link.is_image { "image" } else { "file" };
+        return (
+            format!(
+                "link to a missing {kind} `{}` (looked for {joined})",
+                link.dest
+            ),
+            None,
+        );
     }
+    let names = t.by_source.keys().copied().filter(|k| k.ends_with(".md"));
+    let help = closest_path(joined, names)
+        .map(|c| format!("did you mean `{c}`?"))
+        .unwrap_or_else(|| {
+            format!(
+                "links are relative to the linking file's folder, {}/",
+                parent_dir(&doc.source)
+            )
+        });
+    (
+        format!(
+            "link to a missing page `{}` (looked for {joined})",
+            link.dest
+        ),
+        Some(help),
+    )
+}
+
+/// The Markdown files a joined link path may name: itself if it is one, else the index pages
+/// of the folder it names (`_index.md`, then `README.md` and `index.md` as GitHub shows them).
+fn page_sources(joined: &str) -> impl Iterator<Item = String> + '_ {
+    let md = joined.ends_with(".md").then(|| joined.to_string());
+    let dir = joined.trim_end_matches('/');
+    let indexes = (!joined.ends_with(".md"))
+        .then(|| {
+            ["_index.md", "README.md", "index.md"]
+                .into_iter()
+                .map(move |f| format!("{dir}/{f}"))
+        })
+        .into_iter()
+        .flatten();
+    md.into_iter().chain(indexes)
 }
 
 /// The file a link in `from` points at, relative to the site root (the page itself for `#anchor`
@@ -531,7 +642,10 @@ fn link_target(from: &str, dest: &str) -> Option<String> {
         return None;
     }
     let joined = join(parent_dir(from), &path).ok()?;
-    Some(page_source(&joined).unwrap_or(joined))
+    if joined.ends_with('/') || !joined.rsplit('/').next().unwrap_or("").contains('.') {
+        return Some(format!("{}/_index.md", joined.trim_end_matches('/')));
+    }
+    Some(joined)
 }
 
 /// A root-relative link ("/stacks/go/") must name a page or a file of the site.
@@ -549,8 +663,7 @@ fn resolve_site_path(
     };
     let found = t.by_path.contains_key(as_dir.as_str())
         || site.aliases.iter().any(|(a, _)| *a == as_dir)
-        || t.files.contains(&format!("static/{trimmed}"))
-        || t.files.contains(&format!("content/{trimmed}"))
+        || t.file_paths.contains(trimmed)
         || trimmed.starts_with("tags/");
     if !found {
         return Err((
@@ -561,19 +674,28 @@ fn resolve_site_path(
     Ok(config.url(trimmed))
 }
 
-fn check_anchor(target: &Doc, frag: &str, dest: &str) -> Result<(), LinkError> {
+/// The id a fragment names in `target`: a heading id or a raw-HTML anchor, exactly, else
+/// ignoring case as GitHub does; ids renamed for the theme resolve to their new name.
+fn anchor(target: &Doc, frag: &str, dest: &str) -> Result<String, LinkError> {
     let frag = percent_decode(frag);
-    let ids: Vec<&str> = target
-        .parsed
-        .md
-        .headings
+    let md = &target.parsed.md;
+    let named = md
+        .anchors
         .iter()
-        .map(|h| h.id.as_str())
-        .collect();
-    if frag.is_empty() || ids.contains(&frag.as_str()) {
-        return Ok(());
+        .map(|(written, real)| (written.as_str(), real.as_str()))
+        .chain(md.headings.iter().map(|h| (h.id.as_str(), h.id.as_str())));
+    let all: Vec<(&str, &str)> = named.collect();
+    if frag.is_empty() {
+        return Ok(frag);
     }
-    let help = closest(&frag, ids.iter().copied()).map(|c| format!("did you mean `#{c}`?"));
+    let found = all.iter().find(|(w, _)| *w == frag).or_else(|| {
+        all.iter()
+            .find(|(w, _)| w.to_lowercase() == frag.to_lowercase())
+    });
+    if let Some((_, real)) = found {
+        return Ok(real.to_string());
+    }
+    let help = closest(&frag, all.iter().map(|(w, _)| *w)).map(|c| format!("did you mean `#{c}`?"));
     Err((
         format!(
             "link `{dest}` points at a missing anchor `#{frag}` in {}",

@@ -27,23 +27,30 @@ pub struct FenceInfo {
 /// Parses ` ```python title="app.py" hl_lines="1 3-5" linenos `; problems come back as
 /// warnings (message, help).
 pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
-    let mut words = split_words(info.trim()).into_iter();
+    let (lang, rest) = split_lang(info.trim());
+    let mut words = split_words(rest).into_iter().peekable();
     let mut fi = FenceInfo {
         linenostart: 1,
+        lang,
         ..Default::default()
     };
     let mut problems = Vec::new();
-    if let Some(first) = words.next() {
-        if first.contains('=') {
-            problems.push((
-                format!("code block attribute `{first}` comes before the language"),
-                Some("write the language first: ```python title=\"app.py\"".into()),
-            ));
-        } else {
-            fi.lang = first
-                .trim_start_matches('{')
-                .trim_start_matches('.')
-                .to_string();
+    if fi.lang.contains('=') {
+        problems.push((
+            format!(
+                "code block attribute `{}` comes before the language",
+                fi.lang
+            ),
+            Some("write the language first: ```python title=\"app.py\"".into()),
+        ));
+        fi.lang.clear();
+    }
+    // A pandoc attribute block after the language (`python {.numberLines}`) is not ours.
+    if words.peek().is_some_and(|w| w.starts_with('{')) {
+        for w in words.by_ref() {
+            if w.ends_with('}') {
+                break;
+            }
         }
     }
     for word in words {
@@ -90,6 +97,30 @@ pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
 }
 
 /// Splits on spaces, keeping quoted values together: `title="my app.py"` is one word.
+/// The language of an info string as GitHub reads it, and the rest: `rust,ignore` is Rust
+/// (rustdoc's attributes follow the comma), `{.python .numberLines}` and `.python` are Python.
+fn split_lang(info: &str) -> (String, &str) {
+    if let Some(inner) = info.strip_prefix('{') {
+        let (block, rest) = inner.split_once('}').unwrap_or((inner, ""));
+        let lang = block
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix('.'))
+            .unwrap_or("");
+        return (lang.to_string(), rest);
+    }
+    let end = info
+        .find(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .unwrap_or(info.len());
+    let lang = info[..end].trim_start_matches('.').to_string();
+    let rest = &info[end..];
+    // rustdoc attributes (`rust,ignore,no_run`) end at the first space.
+    let rest = match rest.strip_prefix(',') {
+        Some(r) => r.split_once(char::is_whitespace).map_or("", |(_, r)| r),
+        None => rest,
+    };
+    (lang, rest)
+}
+
 fn split_words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -305,5 +336,31 @@ mod tests {
     fn unknown_attribute_names_closest() {
         let (_, p) = parse_info("python titel=\"x\"");
         assert_eq!(p[0].1.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn info_strings_as_github_reads_them() {
+        for (info, lang) in [
+            ("rust,ignore", "rust"),
+            ("rust,no_run,should_panic", "rust"),
+            ("{.python}", "python"),
+            ("{.python .numberLines}", "python"),
+            ("python {.class}", "python"),
+            ("python {.class #id}", "python"),
+            (".js", "js"),
+            ("", ""),
+        ] {
+            let (fi, p) = parse_info(info);
+            assert_eq!(fi.lang, lang, "{info}");
+            assert!(p.is_empty(), "{info}: {p:?}");
+        }
+        let (fi, p) = parse_info("rust,ignore title=\"a.rs\"");
+        assert_eq!(
+            (fi.lang.as_str(), fi.title.as_deref()),
+            ("rust", Some("a.rs"))
+        );
+        assert!(p.is_empty());
+        let (_, p) = parse_info("title=\"x\"");
+        assert!(p[0].0.contains("before the language"), "{p:?}");
     }
 }

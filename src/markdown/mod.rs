@@ -1,5 +1,6 @@
 //! One pure parse per Markdown file: HTML, headings and ids, table of contents, links recorded
-//! (not resolved: that needs the other pages), callouts, code blocks and shortcodes.
+//! (not resolved: that needs the other pages) from Markdown, GFM autolinks and URLs in raw HTML,
+//! anchors from raw HTML, callouts, code blocks and shortcodes.
 //!
 //! Internal link targets and shortcodes are written as markers unique to the file
 //! (`bl<hash>L3.`), which the site stage replaces once every page is known. That keeps this stage
@@ -8,6 +9,7 @@
 pub mod code;
 pub mod sanitize;
 
+use crate::config::Html as HtmlPolicy;
 use crate::diag::Diagnostic;
 use crate::highlight::{escape_html, Highlighter};
 use crate::slug::{github_slug, IdSet};
@@ -39,6 +41,9 @@ pub struct ParsedMarkdown {
     pub code_fences: Vec<code::FenceInfo>,
     pub shortcodes: Vec<Shortcode>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Anchors besides the headings' own ids: (id as a link names it, id in the HTML). Raw-HTML
+    /// `id`/`name` attributes, and headings renamed because the theme uses their id.
+    pub anchors: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +99,6 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
 }
 
@@ -210,7 +214,21 @@ impl Lines {
 }
 
 pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> ParsedMarkdown {
+    parse_with(path, body, body_line, h, &Default::default())
+}
+
+/// `parse` under a site's `[html]` policy (which embeds raw HTML may use).
+pub fn parse_with(
+    path: &str,
+    body: &str,
+    body_line: usize,
+    h: &Highlighter,
+    policy: &HtmlPolicy,
+) -> ParsedMarkdown {
     let mut p = Parse {
+        policy,
+        raw_markers: HashMap::new(),
+        link_depth: 0,
         path,
         h,
         lines: Lines::new(body, body_line),
@@ -234,7 +252,7 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
         .iter()
         .map(|(label, def)| (label.to_lowercase(), def.span.clone()))
         .collect();
-    let events: Vec<(Event, Range<usize>)> = parser.collect();
+    let events = merge_text(parser.collect());
     reserve_custom_ids(&events, &mut p.ids);
     let runs = raw_inline_runs(&events);
     let mut i = 0;
@@ -262,12 +280,15 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
         );
         raw.iter_mut().for_each(String::clear);
     }
+    let markers = std::mem::take(&mut p.raw_markers);
     let mut out = p.out;
-    out.html = if raw.is_empty() {
-        html
+    if raw.is_empty() {
+        out.html = html;
     } else {
-        sanitize::sanitize(&raw_pieces(&html, &out.marker, &raw))
-    };
+        let clean = sanitize::sanitize(&raw_pieces(&html, &out.marker, &raw), policy, markers);
+        out.html = clean.html;
+        out.anchors.extend(clean.anchors);
+    }
     // Every page's parse is held until rendering: give back the growth slack (up to half).
     out.html.shrink_to_fit();
     out.text.shrink_to_fit();
@@ -379,19 +400,177 @@ fn is_inline(e: &Event) -> bool {
     }
 }
 
-/// `{#custom}` ids are taken first, so an automatic id never steals one.
+/// `{#custom}` ids are taken first, so an automatic id never steals one; so are the theme's
+/// own ids (`main`, `search-input`...), so a heading never takes one of them.
 fn reserve_custom_ids(events: &[(Event, Range<usize>)], ids: &mut IdSet) {
-    for (e, _) in events {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
-            ids.reserve(id);
+    for id in sanitize::THEME_IDS {
+        ids.reserve(id);
+    }
+    for (i, (e, _)) in events.iter().enumerate() {
+        if !matches!(e, Event::End(TagEnd::Heading(_))) {
+            continue;
+        }
+        if let Some((Event::Text(t), _)) = i.checked_sub(1).and_then(|j| events.get(j)) {
+            if let Some((_, id, _)) = heading_attrs(t) {
+                ids.reserve(&id);
+            }
         }
     }
+}
+
+/// A trailing attribute block of a heading's text, `Title {#id .class}`: (length of the text
+/// before it, id, classes). Exactly one `#id` and any `.class`es; any other braces are text,
+/// as GitHub shows them (`## Using {foo}`).
+fn heading_attrs(text: &str) -> Option<(usize, String, Vec<String>)> {
+    let trimmed = text.trim_end();
+    let open = trimmed.strip_suffix('}')?.rfind('{')?;
+    let inner = &trimmed[open + 1..trimmed.len() - 1];
+    let (mut id, mut classes) = (None, Vec::new());
+    for word in inner.split_whitespace() {
+        match (word.strip_prefix('#'), word.strip_prefix('.')) {
+            (Some(i), _) if !i.is_empty() && id.is_none() => id = Some(i.to_string()),
+            (_, Some(c)) if !c.is_empty() => classes.push(c.to_string()),
+            _ => return None,
+        }
+    }
+    Some((text[..open].trim_end().len(), id?, classes))
+}
+
+/// Joins adjacent text events (pulldown-cmark splits text at characters that might have
+/// started markup), so autolinks and heading attribute blocks are seen whole.
+fn merge_text(events: Vec<(Event, Range<usize>)>) -> Vec<(Event, Range<usize>)> {
+    let mut out: Vec<(Event, Range<usize>)> = Vec::with_capacity(events.len());
+    // A run of texts is joined once it ends: appending to a CowStr would copy it every time.
+    let mut run: Option<(String, Range<usize>, usize)> = None;
+    let flush = |out: &mut Vec<(Event, Range<usize>)>,
+                 run: &mut Option<(String, Range<usize>, usize)>| {
+        if let Some((text, range, n)) = run.take() {
+            if n > 1 {
+                out.pop();
+                out.push((Event::Text(text.into()), range));
+            }
+        }
+    };
+    for (e, r) in events {
+        if let Event::Text(t) = &e {
+            match &mut run {
+                Some((text, range, n)) => {
+                    text.push_str(t);
+                    range.end = r.end;
+                    *n += 1;
+                    continue;
+                }
+                None => run = Some((t.to_string(), r.clone(), 1)),
+            }
+        } else {
+            flush(&mut out, &mut run);
+        }
+        out.push((e, r));
+    }
+    flush(&mut out, &mut run);
+    out
+}
+
+/// The GFM extended autolinks of a text (`https://…`, `www.…`, `team@example.com`,
+/// `mailto:…`, `xmpp:…`): (range in the text, href). URLs are found by linkify; addresses by
+/// GFM's own rule, which linkify's (RFC-shaped) one does not match.
+fn autolinks(text: &str) -> Vec<(Range<usize>, String)> {
+    use linkify::{LinkFinder, LinkKind};
+    static FINDER: std::sync::OnceLock<LinkFinder> = std::sync::OnceLock::new();
+    let finder = FINDER.get_or_init(|| {
+        let mut f = LinkFinder::new();
+        f.url_must_have_scheme(false).kinds(&[LinkKind::Url]);
+        f
+    });
+    let mut out: Vec<(Range<usize>, String)> = finder
+        .links(text)
+        .filter_map(|l| {
+            let s = l.as_str();
+            let href = if s.starts_with("http://") || s.starts_with("https://") {
+                s.to_string()
+            } else if s.starts_with("www.") {
+                format!("http://{s}")
+            } else {
+                return None;
+            };
+            Some((l.start()..l.end(), href))
+        })
+        .collect();
+    let emails: Vec<(Range<usize>, String)> = email_autolinks(text)
+        .into_iter()
+        .filter(|(r, _)| !out.iter().any(|(u, _)| u.start < r.end && r.start < u.end))
+        .collect();
+    out.extend(emails);
+    out.sort_by_key(|(r, _)| r.start);
+    out
+}
+
+/// GFM's extended e-mail autolinks: `[A-Za-z0-9.+_-]+@label(.label)+` where the last character
+/// is not `-` or `_` (a trailing `.` is punctuation), optionally after `mailto:` or `xmpp:`
+/// (which may end in a `/resource`).
+fn email_autolinks(text: &str) -> Vec<(Range<usize>, String)> {
+    let b = text.as_bytes();
+    let local = |c: u8| c.is_ascii_alphanumeric() || b".+-_".contains(&c);
+    let domain = |c: u8| c.is_ascii_alphanumeric() || b".-_".contains(&c);
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (at, _) in text.match_indices('@') {
+        if at < from {
+            continue;
+        }
+        let start = (0..at)
+            .rev()
+            .take_while(|&i| local(b[i]))
+            .last()
+            .unwrap_or(at);
+        let mut end = (at + 1..b.len())
+            .take_while(|&i| domain(b[i]))
+            .last()
+            .map_or(at + 1, |i| i + 1);
+        while end > at + 1 && b[end - 1] == b'.' {
+            end -= 1;
+        }
+        let dom = &text[at + 1..end];
+        let valid = start < at
+            && dom.contains('.')
+            && dom.split('.').all(|l| !l.is_empty())
+            && !dom.ends_with(['-', '_']);
+        if !valid {
+            continue;
+        }
+        let before = &text[..start];
+        let (start, end, href) = if before.ends_with("mailto:") {
+            (start - 7, end, format!("mailto:{}", &text[start..end]))
+        } else if before.ends_with("xmpp:") {
+            let res = b[end..].first().filter(|&&c| c == b'/').map_or(0, |_| {
+                1 + b[end + 1..]
+                    .iter()
+                    .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'@' || c == b'.')
+                    .count()
+            });
+            let mut e = end + res;
+            while b[e - 1] == b'.' {
+                e -= 1;
+            }
+            (start - 5, e, format!("xmpp:{}", &text[start..e]))
+        } else {
+            (start, end, format!("mailto:{}", &text[start..end]))
+        };
+        from = end;
+        out.push((start..end, href));
+    }
+    out
 }
 
 /// A heading being parsed: (index of its placeholder event, level, custom id, classes, text).
 type OpenHeading = (usize, HeadingLevel, Option<String>, Vec<String>, String);
 
 struct Parse<'a, 'h> {
+    policy: &'h HtmlPolicy,
+    /// Relative URL in raw HTML -> its link marker.
+    raw_markers: HashMap<String, String>,
+    /// Links (Markdown or raw `<a>`) the current text is inside: no autolinks there.
+    link_depth: usize,
     path: &'a str,
     h: &'h Highlighter,
     lines: Lines,
@@ -433,7 +612,10 @@ impl<'a> Parse<'a, '_> {
                     String::new(),
                 ));
             }
-            Event::End(TagEnd::Heading(level)) => self.end_heading(*level),
+            Event::End(TagEnd::Heading(level)) => {
+                self.heading_attr_block();
+                self.end_heading(*level)
+            }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.events.push(Event::Html(callout_open(*kind).into()))
             }
@@ -456,7 +638,13 @@ impl<'a> Parse<'a, '_> {
                 id,
             }) => {
                 let span = self.dest_span(*link_type, id, dest_url, range);
-                let dest = self.record_link(dest_url, range.start, false, true, span);
+                // pulldown-cmark writes `mailto:` before an e-mail autolink's address itself.
+                let dest = if *link_type == LinkType::Email {
+                    dest_url.clone()
+                } else {
+                    self.record_link(dest_url, range.start, false, true, span)
+                };
+                self.link_depth += 1;
                 self.events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: dest,
@@ -473,6 +661,7 @@ impl<'a> Parse<'a, '_> {
                 let has_alt = !matches!(events.get(i + 1), Some((Event::End(TagEnd::Image), _)));
                 let span = self.dest_span(*link_type, id, dest_url, range);
                 let dest = self.record_link(dest_url, range.start, true, has_alt, span);
+                self.link_depth += 1;
                 self.events.push(Event::Start(Tag::Image {
                     link_type: *link_type,
                     dest_url: dest,
@@ -481,7 +670,17 @@ impl<'a> Parse<'a, '_> {
                 }));
             }
             Event::Html(html) => self.html_block(html, range.clone()),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.events.push(event.clone());
+            }
             Event::InlineHtml(html) => {
+                let tag = html.trim_start().to_ascii_lowercase();
+                if tag.starts_with("<a ") || tag.starts_with("<a>") {
+                    self.link_depth += 1;
+                } else if tag.starts_with("</a") {
+                    self.link_depth = self.link_depth.saturating_sub(1);
+                }
                 self.report_raw(html, range.start);
                 self.push_raw(html);
             }
@@ -491,7 +690,11 @@ impl<'a> Parse<'a, '_> {
                     self.report_raw(&text, offset);
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) => {
+                self.add_text(t);
+                self.text_with_autolinks(t, range.start);
+            }
+            Event::Code(t) => {
                 self.add_text(t);
                 self.events.push(event.clone());
             }
@@ -508,6 +711,62 @@ impl<'a> Parse<'a, '_> {
         i + 1
     }
 
+    /// Pushes a text event, with GFM's extended autolinks made links (outside links only).
+    fn text_with_autolinks(&mut self, t: &CowStr<'a>, offset: usize) {
+        let found = if self.link_depth == 0 {
+            autolinks(t)
+        } else {
+            Vec::new()
+        };
+        if found.is_empty() {
+            self.events.push(Event::Text(t.clone()));
+            return;
+        }
+        let mut at = 0;
+        for (r, href) in found {
+            if r.start > at {
+                self.events
+                    .push(Event::Text(t[at..r.start].to_string().into()));
+            }
+            let dest = self.record_link(&CowStr::from(href), offset + r.start, false, true, None);
+            self.events.push(Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: dest,
+                title: "".into(),
+                id: "".into(),
+            }));
+            self.events
+                .push(Event::Text(t[r.clone()].to_string().into()));
+            self.events.push(Event::End(TagEnd::Link));
+            at = r.end;
+        }
+        if at < t.len() {
+            self.events.push(Event::Text(t[at..].to_string().into()));
+        }
+    }
+
+    /// Takes a trailing `{#id .class}` off the open heading's text and into its attributes.
+    fn heading_attr_block(&mut self) {
+        let Some(h) = &mut self.heading else { return };
+        let Some(Event::Text(last)) = self.events.last() else {
+            return;
+        };
+        let Some((keep, id, classes)) = heading_attrs(last) else {
+            return;
+        };
+        let cut = last.len() - keep;
+        let kept = last[..keep].to_string();
+        *self.events.last_mut().expect("checked above") = Event::Text(kept.into());
+        h.2 = Some(id);
+        h.3.extend(classes);
+        let text_cut = h.4.len().saturating_sub(cut);
+        h.4.truncate(text_cut);
+        let out_cut = self.out.text.len().saturating_sub(cut);
+        if self.out.text.is_char_boundary(out_cut) {
+            self.out.text.truncate(out_cut);
+        }
+    }
+
     fn add_text(&mut self, t: &str) {
         self.out.text.push_str(t);
         if let Some(h) = &mut self.heading {
@@ -519,9 +778,21 @@ impl<'a> Parse<'a, '_> {
         let Some((at, _, custom, classes, text)) = self.heading.take() else {
             return;
         };
-        let id = match custom {
-            Some(id) => id,
-            None => self.ids.unique(&github_slug(&text)),
+        let (base, explicit) = match custom {
+            Some(id) => (id, true),
+            None => (github_slug(&text), false),
+        };
+        let id = if sanitize::theme_id(&base) {
+            // The theme uses this id: the heading takes the next free one, and links written
+            // for GitHub (`#main`) are resolved to it.
+            self.ids.reserve(&base);
+            let id = self.ids.unique(&base);
+            self.out.anchors.push((base, id.clone()));
+            id
+        } else if explicit {
+            base
+        } else {
+            self.ids.unique(&base)
         };
         let n = level as u8;
         let class = if classes.is_empty() {
@@ -650,20 +921,30 @@ impl<'a> Parse<'a, '_> {
         self.events.push(Event::Html(marker.into()));
     }
 
-    /// Reports what the sanitizer will remove from raw HTML starting at body offset `offset`.
+    /// Reports what the sanitizer will remove from raw HTML starting at body offset `offset`,
+    /// and records the relative URLs it keeps as links (resolved and checked like Markdown's).
     fn report_raw(&mut self, html: &str, offset: usize) {
-        let (line, col) = self.lines.at(offset);
-        for r in sanitize::scan(html) {
-            let before = &html[..r.offset];
-            let (l, c) = match before.rfind('\n') {
-                Some(nl) => (line + before.matches('\n').count(), r.offset - nl),
-                None => (line, col + r.offset),
-            };
+        let scan = sanitize::scan(html, self.policy);
+        for r in scan.removed {
+            let (l, c) = self.lines.at(offset + r.offset);
             self.out.diagnostics.push(
                 Diagnostic::warning(self.path, l, c, r.message).with_help(
-                    "raw HTML is limited to safe formatting (kbd, sup, br, details, tables, links, images); write it in Markdown or ask a maintainer",
+                    "raw HTML is limited to safe formatting (kbd, sup, br, details, picture, tables, links, images); write it in Markdown, or allow embeds in site.toml's [html] section (iframe_hosts, video, audio)",
                 ),
             );
+        }
+        for u in scan.urls {
+            let is_image = u.tag != "a";
+            let marker = self.record_link(
+                &CowStr::from(u.url.clone()),
+                offset + u.offset,
+                is_image,
+                true,
+                None,
+            );
+            self.raw_markers
+                .entry(u.url)
+                .or_insert_with(|| marker.to_string());
         }
     }
 
@@ -914,5 +1195,151 @@ mod tests {
         assert!(is_external("mailto:a@b"));
         assert!(!is_external("../a.md"));
         assert!(!is_external("a.md#x:y"));
+    }
+
+    #[test]
+    fn heading_attribute_blocks_only_id_and_classes() {
+        let p = md(
+            "## Using {foo}\n\n## Custom {#mine .wide}\n\n## Set {a=b}\n\n## Main\n\n## Tab 0 1\n\n## Mine {#sidebar}\n",
+        );
+        let ids: Vec<(&str, &str)> = p
+            .headings
+            .iter()
+            .map(|h| (h.id.as_str(), h.text.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("using-foo", "Using {foo}"),
+                ("mine", "Custom"),
+                ("set-ab", "Set {a=b}"),
+                ("main-1", "Main"),
+                ("tab-0-1-1", "Tab 0 1"),
+                ("sidebar-1", "Mine"),
+            ]
+        );
+        assert!(
+            p.html.contains("<h2 id=\"mine\" class=\"wide\">Custom <a"),
+            "{}",
+            p.html
+        );
+        assert!(p.html.contains(">Using {foo} <a"), "{}", p.html);
+        assert!(p.anchors.contains(&("main".into(), "main-1".into())));
+    }
+
+    #[test]
+    fn gfm_autolinks_outside_links_and_code() {
+        let p = md("See https://example.com/a_b_c, www.example.org and team@example.com.\n\n`https://no.link` [https://x.y](https://x.y) <https://auto.link> <me@example.com>\n");
+        for want in [
+            "<a href=\"https://example.com/a_b_c\">https://example.com/a_b_c</a>,",
+            "<a href=\"http://www.example.org\">www.example.org</a>",
+            "<a href=\"mailto:team@example.com\">team@example.com</a>.",
+            "<code>https://no.link</code>",
+            "<a href=\"https://x.y\">https://x.y</a>",
+            "<a href=\"mailto:me@example.com\">me@example.com</a>",
+        ] {
+            assert!(p.html.contains(want), "{want} in {}", p.html);
+        }
+        assert!(p.links.is_empty(), "{:?}", p.links);
+    }
+
+    #[test]
+    fn raw_html_urls_become_links_and_ids_anchors() {
+        let p = md("<p align=\"center\" dir=\"rtl\"><img src=\"fig.png\" width=\"300\" srcset=\"fig.png 1x, fig@2x.png 2x\" alt=\"f\"></p>\n\nText <a id=\"Here\"></a><a name=\"old\"></a><span id=\"main\">s</span> <a href=\"other.md#x\">o</a> <a href=\"https://e.x\">e</a>\n");
+        let dests: Vec<&str> = p.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(dests, ["fig.png", "fig.png", "fig@2x.png", "other.md#x"]);
+        assert_eq!(p.links[0].line, 1);
+        assert_eq!(p.links[3].line, 3);
+        assert!(p.links[0].is_image && !p.links[3].is_image);
+        let m = |i| link_marker(&p.marker, i);
+        for want in [
+            format!("src=\"{}\"", m(0)),
+            format!("srcset=\"{} 1x, {} 2x\"", m(0), m(2)),
+            format!("href=\"{}\"", m(3)),
+            "align=\"center\" dir=\"rtl\"".into(),
+            "width=\"300\"".into(),
+            "id=\"user-content-main\"".into(),
+            "name=\"old\"".into(),
+            "href=\"https://e.x\"".into(),
+        ] {
+            assert!(p.html.contains(&want), "{want} in {}", p.html);
+        }
+        let anchors: Vec<(&str, &str)> = p
+            .anchors
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            anchors,
+            [
+                ("Here", "Here"),
+                ("old", "old"),
+                ("main", "user-content-main")
+            ]
+        );
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn report_and_sanitizer_agree_on_tricky_html() {
+        let p = md("<!--><img src=x onerror=alert(1)>-->\n\n<img src=\"a.png\" srcset=\"javascript:x 1x\" alt=\"a\">\n\n<input type=\"text\"> <input type=\"checkbox\" checked disabled>\n");
+        let msgs: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert!(msgs[0].contains("onerror"), "{msgs:?}");
+        assert!(msgs[1].contains("srcset"), "{msgs:?}");
+        assert!(msgs[2].contains("input type"), "{msgs:?}");
+        assert!(
+            !p.html.contains("onerror") && !p.html.contains("javascript"),
+            "{}",
+            p.html
+        );
+        assert!(
+            p.html
+                .contains("<input type=\"checkbox\" checked=\"\" disabled=\"\">"),
+            "{}",
+            p.html
+        );
+        for d in &p.diagnostics {
+            assert!(!d.help.as_deref().unwrap_or("").contains("maintainer"));
+        }
+    }
+
+    #[test]
+    fn embeds_are_opt_in() {
+        let body = "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\"></iframe>\n\n<iframe src=\"https://evil.example/x\"></iframe>\n\n<video src=\"clip.mp4\" poster=\"p.png\" controls></video>\n";
+        let h = Highlighter::new(&config::Highlight::default());
+        let off = parse("t.md", body, 1, &h);
+        assert!(
+            !off.html.contains("<iframe") && !off.html.contains("<video"),
+            "{}",
+            off.html
+        );
+        assert_eq!(off.diagnostics.len(), 3, "{:?}", off.diagnostics);
+        let policy = config::Html {
+            iframe_hosts: vec!["www.youtube-nocookie.com".into()],
+            video: true,
+            audio: false,
+        };
+        let on = parse_with("t.md", body, 1, &h, &policy);
+        assert!(
+            on.html.contains(
+                "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\">"
+            ),
+            "{}",
+            on.html
+        );
+        assert!(on.html.contains("<iframe></iframe>"), "{}", on.html);
+        assert!(
+            on.html.contains(&format!(
+                "<video src=\"{}\" poster=\"{}\" controls=\"\">",
+                link_marker(&on.marker, 0),
+                link_marker(&on.marker, 1)
+            )),
+            "{}",
+            on.html
+        );
+        let msgs: Vec<&str> = on.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].contains("evil.example"), "{msgs:?}");
     }
 }

@@ -1,25 +1,38 @@
 //! Raw HTML and URLs from content: pages arrive by pull request from people we do not know.
 //!
-//! Raw HTML written in Markdown goes through ammonia with an allow-list, so `<script>`, event
-//! handlers, `<iframe>`, `<object>`, SVG and `javascript:` URLs never reach readers. Only the raw
-//! fragments are parsed: the HTML that backlot generates itself stays as opaque text
-//! placeholders (`\u{E000}n\u{E001}`), so it is neither rewritten nor able to widen the
-//! allow-list. Placeholders are only ever substituted where they end up as text, never inside
-//! an attribute.
+//! Raw HTML written in Markdown goes through ammonia with an allow-list modelled on GitHub's
+//! (text-level and structural HTML, `details`, `picture`/`source`, task-list checkboxes, and the
+//! attributes that carry meaning: `dir`, `align`, `width`, `height`, `id`, `name` on `<a>`), so
+//! `<script>`, event handlers, `<object>`, SVG and `javascript:` URLs never reach readers.
+//! Embeds (`<iframe>` from listed hosts, `<video>`, `<audio>`) are opt-in per site (`[html]` in
+//! site.toml). Only the raw fragments are parsed: the HTML that backlot generates itself stays
+//! as opaque text placeholders (`\u{E000}n\u{E001}`), so it is neither rewritten nor able to
+//! widen the allow-list. Placeholders are only ever substituted where they end up as text.
 //!
 //! Inline HTML arrives from pulldown-cmark as single tags (`<kbd>`, text, `</kbd>`); each run of
 //! inline content is wrapped in a `<marquee>` in the sanitizer's input, an element that both
 //! closes what the run left open and clears the HTML parser's list of formatting elements, so an
 //! unclosed `<b>` cannot spill into the rest of the page. ammonia then drops the wrapper itself.
 //!
-//! `scan` reports what the sanitizer removes, with positions, so `check` can fail a pull request
-//! that relies on it; `dangerous_url` is the scheme test for Markdown link and image targets.
+//! Raw-HTML ids are kept as written (so `#x` links work with and without JavaScript), except ids
+//! the theme itself uses (`main`, `search-input`, `tab-0-0`...), which get GitHub's
+//! `user-content-` prefix; links to them are resolved to the prefixed id. Relative URLs in
+//! `href`, `src`, `srcset` and `poster` are replaced by the caller's link markers, so they are
+//! resolved and checked like Markdown links.
+//!
+//! `scan` reports what the sanitizer removes, with positions: it reads the fragment with
+//! html5ever's tokenizer (the one ammonia parses with, so `<!--><img onerror>-->` is read the
+//! same way) and decides with `verdict`, which reads the allow-list back from the very builder
+//! that sanitizes and applies the same URL test and the same extra checks as its attribute
+//! filter. `dangerous_url` is the scheme test for Markdown link and image targets.
 
+use crate::config::Html as Policy;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-/// Removed together with everything inside them.
+/// Removed together with everything inside them (embeds only unless the site allows them).
 pub const REMOVED_WITH_CONTENT: &[&str] = &[
     "script",
     "style",
@@ -46,68 +59,268 @@ pub const REMOVED_WITH_CONTENT: &[&str] = &[
     "video",
     "audio",
 ];
+/// Tags beyond ammonia's defaults that GitHub renders.
+const EXTRA_TAGS: &[&str] = &["picture", "source", "input"];
+/// Attributes allowed on every tag beyond ammonia's defaults (`lang`, `title`): GitHub's list
+/// without the form and scripting ones.
+const GENERIC_ATTRS: &[&str] = &[
+    "dir",
+    "align",
+    "valign",
+    "width",
+    "height",
+    "id",
+    "role",
+    "aria-label",
+    "aria-hidden",
+    "aria-describedby",
+    "aria-labelledby",
+    "itemprop",
+    "datetime",
+    "colspan",
+    "rowspan",
+    "border",
+    "hspace",
+    "vspace",
+    "nowrap",
+];
 /// Per-tag attributes beyond ammonia's defaults.
-const EXTRA_ATTRS: &[(&str, &[&str])] = &[("details", &["open"]), ("img", &["title"])];
+const EXTRA_ATTRS: &[(&str, &[&str])] = &[
+    ("details", &["open"]),
+    ("img", &["title", "srcset", "sizes", "loading"]),
+    ("a", &["name"]),
+    ("source", &["src", "srcset", "type", "media", "sizes"]),
+    ("input", &["type", "checked", "disabled"]),
+];
+const IFRAME_ATTRS: &[&str] = &[
+    "src",
+    "title",
+    "allow",
+    "allowfullscreen",
+    "loading",
+    "frameborder",
+    "referrerpolicy",
+];
+const MEDIA_ATTRS: &[&str] = &["src", "controls", "loop", "muted", "preload", "playsinline"];
+const TRACK_ATTRS: &[&str] = &["src", "kind", "srclang", "label", "default"];
 /// Schemes a raw HTML URL may use; relative URLs are kept.
 pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 /// Schemes neutralised in Markdown links and images.
 const DANGEROUS_SCHEMES: &[&str] = &["javascript", "vbscript", "data"];
+/// Attributes holding URLs that are resolved like Markdown links when relative.
+pub const LINK_ATTRS: &[&str] = &["href", "src", "srcset", "poster"];
 
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 const RUN_OPEN: &str = "<marquee>";
 const RUN_CLOSE: &str = "</marquee>";
 
-fn builder() -> &'static ammonia::Builder<'static> {
-    static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    B.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        // The tags are ammonia's default list (text-level and structural HTML), which covers
-        // what GitHub renders: `<kbd>`, `<sup>`, `<sub>`, `<br>`, `<details>`/`<summary>`...
-        b.rm_tags(REMOVED_WITH_CONTENT)
-            .clean_content_tags(REMOVED_WITH_CONTENT.iter().copied().collect())
-            .url_schemes(URL_SCHEMES.iter().copied().collect())
-            .url_relative(ammonia::UrlRelative::PassThrough)
-            .strip_comments(true)
-            // A placeholder inside an attribute value means malformed raw HTML swallowed
-            // generated HTML into a tag: drop the attribute rather than substitute into it.
-            .attribute_filter(|_, _, value: &str| {
-                (!value.contains(OPEN)).then(|| Cow::Owned(value.to_string()))
-            });
-        for (tag, attrs) in EXTRA_ATTRS {
-            b.add_tag_attributes(tag, attrs.iter());
-        }
-        b
+/// Ids of the theme's own elements: a page's ids must not take them (the search box, the main
+/// region and code tabs would stop working). `tab-N-M` ids are generated for code tabs.
+pub const THEME_IDS: &[&str] = &[
+    "main",
+    "menu-toggle",
+    "search-input",
+    "search-results",
+    "search-status",
+    "sidebar",
+    "tracks",
+    "in-this-section",
+];
+
+/// Whether `id` is one the theme uses for its own elements.
+pub fn theme_id(id: &str) -> bool {
+    THEME_IDS.contains(&id)
+        || id.strip_prefix("tab-").is_some_and(|rest| {
+            rest.split('-').count() == 2
+                && rest
+                    .split('-')
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
+/// Tags removed with their content under `policy`.
+fn removed_tags(policy: &Policy) -> Vec<&'static str> {
+    REMOVED_WITH_CONTENT
+        .iter()
+        .copied()
+        .filter(|t| !embed_allowed(policy, t))
+        .collect()
+}
+
+fn embed_allowed(policy: &Policy, tag: &str) -> bool {
+    match tag {
+        "iframe" => !policy.iframe_hosts.is_empty(),
+        "video" => policy.video,
+        "audio" => policy.audio,
+        _ => false,
+    }
+}
+
+/// State the attribute filter reads and fills during one `sanitize` call (ammonia runs the
+/// filter synchronously on the calling thread).
+#[derive(Default)]
+struct FilterState {
+    /// Relative URL as written -> link marker.
+    markers: HashMap<String, String>,
+    /// Anchors that survived: (id as written, id in the output).
+    anchors: Vec<(String, String)>,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<FilterState>> = const { RefCell::new(None) };
+}
+
+/// The sanitizer for one `[html]` policy and its allow-list read back.
+struct Sanitizer {
+    builder: ammonia::Builder<'static>,
+    allowed: Allowed,
+}
+
+/// One sanitizer per distinct `[html]` policy, built once (a process sees one or two).
+fn sanitizer(policy: &Policy) -> &'static Sanitizer {
+    static ALL: OnceLock<Mutex<HashMap<Policy, &'static Sanitizer>>> = OnceLock::new();
+    let mut map = ALL
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    map.entry(policy.clone()).or_insert_with(|| {
+        let builder = new_builder(policy);
+        let allowed = Allowed {
+            tags: builder.clone_tags(),
+            clean_content: removed_tags(policy).into_iter().collect(),
+            generic: builder.clone_generic_attributes(),
+            per_tag: builder.clone_tag_attributes(),
+        };
+        Box::leak(Box::new(Sanitizer { builder, allowed }))
     })
+}
+
+fn new_builder(policy: &Policy) -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    let removed = removed_tags(policy);
+    b.rm_tags(&removed)
+        .clean_content_tags(removed.iter().copied().collect())
+        .add_tags(EXTRA_TAGS)
+        .add_generic_attributes(GENERIC_ATTRS)
+        .url_schemes(URL_SCHEMES.iter().copied().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .strip_comments(true);
+    for (tag, attrs) in EXTRA_ATTRS {
+        b.add_tag_attributes(tag, attrs.iter());
+    }
+    for tag in ["video", "audio"]
+        .into_iter()
+        .filter(|t| embed_allowed(policy, t))
+    {
+        b.add_tags([tag, "track"])
+            .add_tag_attributes(tag, MEDIA_ATTRS)
+            .add_tag_attributes("track", TRACK_ATTRS);
+    }
+    if embed_allowed(policy, "video") {
+        b.add_tag_attributes("video", ["poster"]);
+    }
+    if embed_allowed(policy, "iframe") {
+        b.add_tags(["iframe"])
+            .add_tag_attributes("iframe", IFRAME_ATTRS);
+    }
+    let p = policy.clone();
+    b.attribute_filter(move |tag, attr, value: &str| {
+        if extra_check(&p, tag, attr, value).is_some() {
+            return None;
+        }
+        Some(STATE.with(|s| match s.borrow_mut().as_mut() {
+            Some(state) => rewrite(state, tag, attr, value),
+            None => Cow::Owned(value.to_string()),
+        }))
+    });
+    b
+}
+
+/// Checks ammonia has no switch for; the same function decides what `scan` reports.
+fn extra_check(policy: &Policy, tag: &str, attr: &str, value: &str) -> Option<String> {
+    if value.contains(OPEN) {
+        // A placeholder inside an attribute value means malformed raw HTML swallowed
+        // generated HTML into a tag: drop the attribute rather than substitute into it.
+        return Some(format!(
+            "attribute `{attr}` on `<{tag}>` swallowed the page's own HTML: it was removed"
+        ));
+    }
+    if attr == "srcset" {
+        if let Some(bad) = srcset_urls(value).find(|u| !url_allowed(u)) {
+            return Some(format!(
+                "URL `{}` in `srcset` of `<{tag}>` is not allowed: it was removed",
+                shorten(bad)
+            ));
+        }
+    }
+    if tag == "input" && attr == "type" && !value.eq_ignore_ascii_case("checkbox") {
+        return Some(format!("`<input type=\"{}\">` is not allowed (only task-list checkboxes): the type was removed", shorten(value)));
+    }
+    if tag == "iframe" && attr == "src" && !iframe_host_allowed(policy, value) {
+        return Some(format!(
+            "iframe from `{}` is not allowed: its `src` was removed",
+            shorten(value)
+        ));
+    }
+    None
+}
+
+fn iframe_host_allowed(policy: &Policy, src: &str) -> bool {
+    url::Url::parse(src).is_ok_and(|u| {
+        u.scheme() == "https"
+            && u.host_str().is_some_and(|h| {
+                policy
+                    .iframe_hosts
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(h))
+            })
+    })
+}
+
+/// The URLs of a `srcset` ("a.png 1x, b.png 2x" -> a.png, b.png).
+pub fn srcset_urls(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').filter_map(|c| c.split_whitespace().next())
+}
+
+/// Applies the link markers and records anchors for one kept attribute.
+fn rewrite<'v>(state: &mut FilterState, tag: &str, attr: &str, value: &'v str) -> Cow<'v, str> {
+    if attr == "id" || (attr == "name" && tag == "a") {
+        let real = if theme_id(value) {
+            format!("user-content-{value}")
+        } else {
+            value.to_string()
+        };
+        state.anchors.push((value.to_string(), real.clone()));
+        return Cow::Owned(real);
+    }
+    if !LINK_ATTRS.contains(&attr) {
+        return Cow::Borrowed(value);
+    }
+    if attr == "srcset" {
+        let candidates: Vec<String> = value
+            .split(',')
+            .map(|c| {
+                let c = c.trim();
+                let (url, rest) = c.split_once(char::is_whitespace).unwrap_or((c, ""));
+                let url = state.markers.get(url).map_or(url, String::as_str);
+                [url, rest.trim()].join(" ").trim_end().to_string()
+            })
+            .collect();
+        return Cow::Owned(candidates.join(", "));
+    }
+    match state.markers.get(value) {
+        Some(m) => Cow::Owned(m.clone()),
+        None => Cow::Borrowed(value),
+    }
 }
 
 /// The sanitizer's allow-list, read back from it so `scan` can never disagree with it.
 struct Allowed {
     tags: HashSet<&'static str>,
+    clean_content: HashSet<&'static str>,
     generic: HashSet<&'static str>,
     per_tag: HashMap<&'static str, HashSet<&'static str>>,
-}
-
-fn allowed() -> &'static Allowed {
-    static A: OnceLock<Allowed> = OnceLock::new();
-    A.get_or_init(|| {
-        let b = builder();
-        Allowed {
-            tags: b.clone_tags(),
-            generic: b.clone_generic_attributes(),
-            per_tag: b.clone_tag_attributes(),
-        }
-    })
-}
-
-/// Whether raw HTML may use `tag` with `attr` (both lower case).
-fn attr_allowed(tag: &str, attr: &str) -> bool {
-    let a = allowed();
-    a.generic.contains(attr) || a.per_tag.get(tag).is_some_and(|s| s.contains(attr))
-}
-
-fn tag_allowed(tag: &str) -> bool {
-    allowed().tags.contains(tag)
 }
 
 /// One piece of a rendered body, in order.
@@ -156,8 +369,17 @@ pub fn nesting_depth<'a>(fragments: impl IntoIterator<Item = &'a str>) -> usize 
     max
 }
 
-/// Sanitizes the raw pieces in their context and returns the whole body.
-pub fn sanitize(pieces: &[Piece]) -> String {
+/// What `sanitize` gives back besides the body.
+#[derive(Debug, Default)]
+pub struct Sanitized {
+    pub html: String,
+    /// Raw-HTML anchors that survived: (id as written, id in the output).
+    pub anchors: Vec<(String, String)>,
+}
+
+/// Sanitizes the raw pieces in their context and returns the whole body. `markers` maps each
+/// relative URL found by `scan` to the link marker that replaces it.
+pub fn sanitize(pieces: &[Piece], policy: &Policy, markers: HashMap<String, String>) -> Sanitized {
     let mut input = String::new();
     let mut generated: Vec<&str> = Vec::new();
     for p in pieces {
@@ -177,8 +399,18 @@ pub fn sanitize(pieces: &[Piece]) -> String {
             Piece::RunEnd => input.push_str(RUN_CLOSE),
         }
     }
-    let clean = builder().clean(&input).to_string();
-    substitute(&clean, &generated)
+    STATE.with(|s| {
+        *s.borrow_mut() = Some(FilterState {
+            markers,
+            anchors: Vec::new(),
+        })
+    });
+    let clean = sanitizer(policy).builder.clean(&input).to_string();
+    let state = STATE.with(|s| s.borrow_mut().take()).unwrap_or_default();
+    Sanitized {
+        html: substitute(&clean, &generated),
+        anchors: state.anchors,
+    }
 }
 
 /// Puts each generated piece back where its placeholder ended up.
@@ -211,165 +443,193 @@ pub struct Removed {
     pub message: String,
 }
 
-/// Lists what the sanitizer will remove from one raw fragment (a tag, or an HTML block).
-/// Comments are dropped silently: they are harmless and never shown.
-pub fn scan(html: &str) -> Vec<Removed> {
-    let mut out = Vec::new();
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    while let Some(lt) = html.get(i..).and_then(|r| r.find('<')).map(|p| p + i) {
-        let rest = &html[lt + 1..];
-        if let Some(after) = rest.strip_prefix("!--") {
-            i = after.find("-->").map_or(html.len(), |e| lt + 4 + e + 3);
-            continue;
-        }
-        if rest.starts_with(['!', '?']) {
-            out.push(Removed {
-                offset: lt,
-                message:
-                    "raw HTML declaration or processing instruction is not allowed: it was removed"
-                        .into(),
+/// A relative URL (or `#anchor`) in a kept attribute of a raw fragment, to resolve and check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawUrl {
+    pub offset: usize,
+    pub tag: String,
+    pub url: String,
+}
+
+/// What `scan` finds in one raw fragment.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub removed: Vec<Removed>,
+    pub urls: Vec<RawUrl>,
+}
+
+/// Lists what the sanitizer will remove from one raw fragment (a tag, or an HTML block) and
+/// the relative URLs it keeps. Comments are dropped silently: they are harmless and never shown.
+pub fn scan(html: &str, policy: &Policy) -> Scan {
+    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+    let sink = ScanSink {
+        allowed: &sanitizer(policy).allowed,
+        policy: policy.clone(),
+        html,
+        cursor: RefCell::new(0),
+        skip_until: RefCell::new(None),
+        out: RefCell::new(Scan::default()),
+    };
+    let input = BufferQueue::default();
+    input.push_back(html.into());
+    let tok = Tokenizer::new(sink, TokenizerOpts::default());
+    let _ = tok.feed(&input);
+    tok.end();
+    tok.sink.out.take()
+}
+
+struct ScanSink<'h> {
+    allowed: &'static Allowed,
+    policy: Policy,
+    html: &'h str,
+    /// Where the search for the next tag's text starts.
+    cursor: RefCell<usize>,
+    /// Inside an element removed with its content: nothing in it needs a report of its own.
+    skip_until: RefCell<Option<String>>,
+    out: RefCell<Scan>,
+}
+
+impl ScanSink<'_> {
+    /// Byte offset of `needle` (ASCII, case-insensitive) at or after `from`; `from` itself when
+    /// not found. Tags come in order, so searching on from the previous tag finds each one.
+    fn find(&self, needle: &str, from: usize) -> usize {
+        let from = from.min(self.html.len());
+        let hay = self.html.as_bytes();
+        let n = needle.as_bytes();
+        (from..hay.len().saturating_sub(n.len()) + 1)
+            .find(|&i| hay[i..i + n.len()].eq_ignore_ascii_case(n))
+            .unwrap_or(from)
+    }
+
+    fn start_tag(&self, tag: &html5ever::tokenizer::Tag) {
+        let name = tag.name.to_string();
+        let at = self.find(&format!("<{name}"), *self.cursor.borrow());
+        *self.cursor.borrow_mut() = at + 1;
+        let mut out = self.out.borrow_mut();
+        if self.allowed.clean_content.contains(name.as_str()) {
+            out.removed.push(Removed {
+                offset: at,
+                message: format!(
+                    "raw HTML `<{name}>` is not allowed: it was removed with its content"
+                ),
             });
-            i = rest.find('>').map_or(html.len(), |e| lt + 1 + e + 1);
-            continue;
-        }
-        let closing = rest.starts_with('/');
-        let name_start = lt + 1 + usize::from(closing);
-        let name_len = html[name_start..]
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b':')
-            .count();
-        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
-            i = lt + 1;
-            continue;
-        }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        let (attrs, end) = parse_attrs(html, name_start + name_len);
-        i = end;
-        if !closing {
-            check_tag(&name, &attrs, lt, &mut out);
-        }
-        if !closing && REMOVED_WITH_CONTENT.contains(&name.as_str()) {
-            // Its content goes too: nothing inside needs a report of its own.
-            let close = format!("</{name}");
-            i = html[i..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(html.len(), |p| i + p);
-        }
-    }
-    out
-}
-
-fn check_tag(name: &str, attrs: &[(String, String, usize)], at: usize, out: &mut Vec<Removed>) {
-    if REMOVED_WITH_CONTENT.contains(&name) {
-        out.push(Removed {
-            offset: at,
-            message: format!("raw HTML `<{name}>` is not allowed: it was removed with its content"),
-        });
-        return;
-    }
-    if !tag_allowed(name) {
-        out.push(Removed {
-            offset: at,
-            message: format!(
-                "raw HTML `<{name}>` is not allowed: the tag was removed, its text kept"
-            ),
-        });
-        return;
-    }
-    for (attr, value, offset) in attrs {
-        let message = if attr.starts_with("on") {
-            format!("event handler `{attr}` on `<{name}>` is not allowed: it was removed")
-        } else if !attr_allowed(name, attr) {
-            format!("attribute `{attr}` on `<{name}>` is not allowed: it was removed")
-        } else if is_url_attr(attr) && !url_allowed(&decode_entities(value)) {
-            format!(
-                "URL `{}` in `{attr}` of `<{name}>` is not allowed: it was removed",
-                shorten(value)
-            )
-        } else {
-            continue;
-        };
-        out.push(Removed {
-            offset: *offset,
-            message,
-        });
-    }
-}
-
-fn is_url_attr(attr: &str) -> bool {
-    matches!(
-        attr,
-        "href"
-            | "src"
-            | "cite"
-            | "xlink:href"
-            | "action"
-            | "formaction"
-            | "poster"
-            | "data"
-            | "ping"
-    )
-}
-
-/// Attributes of a tag starting at `from` (just after its name): (name, value, offset), and
-/// the offset just past the tag.
-fn parse_attrs(html: &str, from: usize) -> (Vec<(String, String, usize)>, usize) {
-    let b = html.as_bytes();
-    let mut attrs = Vec::new();
-    let mut i = from;
-    loop {
-        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-            i += 1;
-        }
-        if i >= b.len() {
-            return (attrs, i);
-        }
-        if b[i] == b'>' {
-            return (attrs, i + 1);
-        }
-        let start = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
-            i += 1;
-        }
-        let name = html[start..i].to_ascii_lowercase();
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = String::new();
-        if i < b.len() && b[i] == b'=' {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
+            if !tag.self_closing {
+                *self.skip_until.borrow_mut() = Some(name);
             }
-            let (v, end) = attr_value(html, i);
-            value = v.to_string();
-            i = end;
+            return;
         }
-        if name.is_empty() {
-            // A stray `=` or `/`: step over it, never past the end.
-            i = (i + 1).min(b.len());
-        } else {
-            attrs.push((name, value, start));
+        if !self.allowed.tags.contains(name.as_str()) {
+            out.removed.push(Removed {
+                offset: at,
+                message: format!(
+                    "raw HTML `<{name}>` is not allowed: the tag was removed, its text kept"
+                ),
+            });
+            return;
+        }
+        for a in &tag.attrs {
+            let attr = a.name.local.to_string();
+            let value = a.value.to_string();
+            let offset = self.find(&attr, at);
+            match verdict(self.allowed, &self.policy, &name, &attr, &value) {
+                Some(message) => out.removed.push(Removed { offset, message }),
+                None if LINK_ATTRS.contains(&attr.as_str()) => {
+                    let urls: Vec<&str> = if attr == "srcset" {
+                        srcset_urls(&value).collect()
+                    } else {
+                        vec![value.as_str()]
+                    };
+                    for url in urls
+                        .into_iter()
+                        .filter(|u| !u.is_empty() && scheme(u).is_none() && !u.starts_with("//"))
+                    {
+                        out.urls.push(RawUrl {
+                            offset,
+                            tag: name.clone(),
+                            url: url.to_string(),
+                        });
+                    }
+                }
+                None => {}
+            }
         }
     }
 }
 
-fn attr_value(html: &str, i: usize) -> (&str, usize) {
-    let b = html.as_bytes();
-    match b.get(i) {
-        Some(&q @ (b'"' | b'\'')) => match html[i + 1..].find(q as char) {
-            Some(e) => (&html[i + 1..i + 1 + e], i + 1 + e + 1),
-            None => (&html[i + 1..], html.len()),
-        },
-        _ => {
-            let len = html[i..]
-                .bytes()
-                .take_while(|c| !c.is_ascii_whitespace() && *c != b'>')
-                .count();
-            (&html[i..i + len], i + len)
+impl html5ever::tokenizer::TokenSink for ScanSink<'_> {
+    type Handle = ();
+
+    fn process_token(
+        &self,
+        token: html5ever::tokenizer::Token,
+        _line: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<()> {
+        use html5ever::tokenizer::states::RawKind;
+        use html5ever::tokenizer::{TagKind, Token, TokenSinkResult};
+        let skipping = self.skip_until.borrow().clone();
+        match token {
+            Token::TagToken(t)
+                if t.kind == TagKind::EndTag && skipping.as_deref() == Some(&*t.name) =>
+            {
+                *self.skip_until.borrow_mut() = None;
+            }
+            Token::TagToken(t) if t.kind == TagKind::EndTag => {}
+            Token::TagToken(t) if skipping.is_none() => {
+                self.start_tag(&t);
+                // Switch states as the tree builder would, so what follows reads the same.
+                return match &*t.name {
+                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                        TokenSinkResult::RawData(RawKind::Rawtext)
+                    }
+                    "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+                    "plaintext" => TokenSinkResult::Plaintext,
+                    _ => TokenSinkResult::Continue,
+                };
+            }
+            Token::DoctypeToken(_) if skipping.is_none() => {
+                let at = self.find("<!", *self.cursor.borrow());
+                self.out.borrow_mut().removed.push(Removed {
+                    offset: at,
+                    message: "raw HTML declaration is not allowed: it was removed".into(),
+                });
+            }
+            _ => {}
         }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Why the sanitizer removes attribute `attr` of `<tag>`, or None if it keeps it: ammonia's own
+/// allow-list and URL test, then the checks of its attribute filter.
+fn verdict(a: &Allowed, policy: &Policy, tag: &str, attr: &str, value: &str) -> Option<String> {
+    let listed = a.generic.contains(attr) || a.per_tag.get(tag).is_some_and(|s| s.contains(attr));
+    if !listed {
+        return Some(if attr.starts_with("on") {
+            format!("event handler `{attr}` on `<{tag}>` is not allowed: it was removed")
+        } else {
+            format!("attribute `{attr}` on `<{tag}>` is not allowed: it was removed")
+        });
+    }
+    if ammonia_url_attr(tag, attr) && !ammonia_url_ok(value) {
+        return Some(format!(
+            "URL `{}` in `{attr}` of `<{tag}>` is not allowed: it was removed",
+            shorten(value)
+        ));
+    }
+    extra_check(policy, tag, attr, value)
+}
+
+/// ammonia's `is_url_attr` for the tags it can keep.
+fn ammonia_url_attr(tag: &str, attr: &str) -> bool {
+    attr == "href" || attr == "src" || (tag == "video" && attr == "poster")
+}
+
+/// ammonia's URL test: a parsable URL with an allowed scheme, or a relative one.
+fn ammonia_url_ok(value: &str) -> bool {
+    match url::Url::parse(value) {
+        Ok(u) => URL_SCHEMES.contains(&u.scheme()),
+        Err(e) => e == url::ParseError::RelativeUrlWithoutBase,
     }
 }
 
@@ -453,7 +713,11 @@ mod tests {
     use super::*;
 
     fn raw(pieces: &[Piece]) -> String {
-        sanitize(pieces)
+        sanitize(pieces, &Policy::default(), HashMap::new()).html
+    }
+
+    fn removed(html: &str) -> Vec<Removed> {
+        scan(html, &Policy::default()).removed
     }
 
     #[test]
@@ -523,18 +787,18 @@ mod tests {
 
     #[test]
     fn scan_reports_what_goes() {
-        let r = scan("<b onclick=\"x()\">a</b><script>x</script><a href=\"JaVa&#x53;cript:1\">");
+        let r = removed("<b onclick=\"x()\">a</b><script>x</script><a href=\"JaVa&#x53;cript:1\">");
         let m: Vec<&str> = r.iter().map(|r| r.message.as_str()).collect();
         assert_eq!(m.len(), 3, "{m:?}");
         assert!(m[0].contains("onclick"));
         assert!(m[1].contains("<script>"));
         assert!(m[2].contains("URL"));
         assert!(
-            scan("<kbd>x</kbd><br/><details open><summary>s</summary></details><!-- c -->")
+            removed("<kbd>x</kbd><br/><details open><summary>s</summary></details><!-- c -->")
                 .is_empty()
         );
         assert!(
-            scan("<a href=\"https://x.y\" title=\"t\">a</a><img src=\"a.png\" alt=\"x\">")
+            removed("<a href=\"https://x.y\" title=\"t\">a</a><img src=\"a.png\" alt=\"x\">")
                 .is_empty()
         );
     }
@@ -543,10 +807,10 @@ mod tests {
     /// an empty value at the very end of a block sent the scanner past the end of the text.
     #[test]
     fn fuzz_crash_nameless_attribute_at_end() {
-        assert!(scan("<p\n=\n J6").is_empty());
-        assert!(scan("<p =").is_empty());
-        assert!(scan("<p = ").is_empty());
-        assert!(scan("<a href=").is_empty());
+        assert!(removed("<p\n=\n J6").is_empty());
+        assert!(removed("<p =").is_empty());
+        assert!(removed("<p = ").is_empty());
+        assert!(removed("<a href=").is_empty());
         let p = crate::markdown::parse(
             "t.md",
             "J&6&;\\;p\n<p\n=\n J6",
@@ -589,5 +853,34 @@ mod tests {
         ] {
             assert!(dangerous_url(u).is_none(), "{u:?}");
         }
+    }
+
+    /// Every literal id in the default theme's templates is reserved, so no heading or raw
+    /// HTML can take it (`tab-N-M` ids are generated and matched by pattern).
+    #[test]
+    fn theme_ids_cover_the_default_templates() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut found = Vec::new();
+        for e in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let Ok(text) = std::fs::read_to_string(e.path()) else {
+                continue;
+            };
+            for (i, _) in text.match_indices(" id=\"") {
+                let v = &text[i + 5..];
+                let v = &v[..v.find('"').unwrap_or(0)];
+                if !v.contains('{') {
+                    found.push(v.to_string());
+                }
+            }
+        }
+        assert!(found.len() >= 5, "{found:?}");
+        for id in &found {
+            assert!(theme_id(id), "theme id `{id}` missing from THEME_IDS");
+        }
+        assert!(theme_id("tab-0-0") && theme_id("tab-12-3"));
+        assert!(!theme_id("tab-a-0") && !theme_id("tab-1") && !theme_id("install"));
     }
 }

@@ -17,7 +17,7 @@ use crate::config::{Config, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::MemSink;
-use crate::page::{parse_doc_guarded, ParsedDoc};
+use crate::page::{parse_doc_guarded_with, ParsedDoc};
 use crate::render::{reading_minutes, Renderer};
 use crate::site::{assemble, Site};
 use crate::source::{discover, read_text, SourceFile, Sources};
@@ -497,7 +497,8 @@ impl Engine {
             .par_iter()
             .filter_map(|f| {
                 let (hash, text) = match read_text(f) {
-                    Ok(t) => (hash_of(&t), Ok(t)),
+                    // The `[html]` policy changes what a page parses to.
+                    Ok(t) => (hash_of(&(&t, &base.config.site.html)), Ok(t)),
                     Err(d) => (0, Err(d)),
                 };
                 let same = self
@@ -507,9 +508,10 @@ impl Engine {
                 if same {
                     return None;
                 }
-                let result = text
-                    .map_err(|d| vec![d])
-                    .and_then(|t| parse_doc_guarded(&f.rel, &t, &base.highlighter).map(Arc::new));
+                let result = text.map_err(|d| vec![d]).and_then(|t| {
+                    parse_doc_guarded_with(&f.rel, &t, &base.highlighter, &base.config.site.html)
+                        .map(Arc::new)
+                });
                 Some((f.rel.clone(), Cached { hash, result }))
             })
             .collect();
@@ -546,7 +548,7 @@ fn same_shape(old: &ParsedDoc, new: &ParsedDoc) -> bool {
     old.front == new.front && ids(old) == ids(new) && links(old) == links(new)
 }
 
-fn hash_of(text: &str) -> u64 {
+fn hash_of(text: &impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     text.hash(&mut h);
     // 0 is kept for "could not read"

@@ -105,14 +105,24 @@ fn internal(page_url: &str, link: &str) -> Option<String> {
     Some(out)
 }
 
-/// Every href="..." and src="..." value, entity-decoded.
+/// Every href, src, poster and srcset URL, entity-decoded.
 fn attribute_values(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in [" href=\"", " src=\""] {
+    for attr in [" href=\"", " src=\"", " poster=\"", " srcset=\""] {
         for (i, _) in html.match_indices(attr) {
             let rest = &html[i + attr.len()..];
             if let Some(end) = rest.find('"') {
-                out.push(rest[..end].replace("&amp;", "&").replace("&#x2F;", "/"));
+                let value = rest[..end].replace("&amp;", "&").replace("&#x2F;", "/");
+                if attr == " srcset=\"" {
+                    out.extend(
+                        value
+                            .split(',')
+                            .filter_map(|c| c.split_whitespace().next())
+                            .map(String::from),
+                    );
+                } else {
+                    out.push(value);
+                }
             }
         }
     }
@@ -137,7 +147,9 @@ fn html_pages(public: &Path) -> Vec<String> {
 
 fn has_id(file: &Path, id: &str) -> bool {
     let id = percent_decode(id);
-    std::fs::read_to_string(file).is_ok_and(|h| h.contains(&format!(" id=\"{id}\"")))
+    std::fs::read_to_string(file).is_ok_and(|h| {
+        h.contains(&format!(" id=\"{id}\"")) || h.contains(&format!("<a name=\"{id}\""))
+    })
 }
 
 /// Alias pages only redirect to a page; nothing needs to link to them.

@@ -22,7 +22,7 @@ fn check_reports_each_dangerous_construct_as_an_error() {
         "content/evil.md:13:1: error: raw HTML `<math>`",
         "content/evil.md:15:1: error: raw HTML `<object>`",
         "content/evil.md:15:34: error: raw HTML `<embed>`",
-        "content/evil.md:17:4: error: URL `&#106;avascript:",
+        "content/evil.md:17:4: error: URL `javascript:alert('entity')`",
         "content/evil.md:17:57: error: URL `java\tscript:",
         "content/evil.md:19:6: error: attribute `style`",
         "content/evil.md:19:56: error: event handler `onclick`",
