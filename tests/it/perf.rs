@@ -91,7 +91,7 @@ fn code_blocks_are_highlighted_from_markers() {
     assert_eq!(main.matches("class=\"tab-panel\"").count(), 2);
     let panel = &main[main.find("class=\"tab-panel\"").unwrap()..];
     assert!(panel.starts_with("class=\"tab-panel\" data-tab=\"Python\"><figure"));
-    assert!(main.contains("<figcaption class=\"code-title\">main.go</figcaption>"));
+    assert!(main.contains("<span class=\"code-title\">main.go</span>"));
     assert!(main.contains("<code class=\"linenos\">"));
     assert!(main.contains("<span class=\"line hl\">"));
     assert!(main.contains("class=\"hl-"), "highlighted");
