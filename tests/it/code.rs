@@ -68,7 +68,9 @@ fn tab_groups_form_from_adjacent_blocks() {
     assert!(main.contains("id=\"tab-0-1\" data-tab=\"Python\">"));
     assert!(main.contains("<label class=\"tab-label\" for=\"tab-0-1\">Python</label>"));
     assert!(
-        main.contains("for=\"tab-0-1\">Python</label><div class=\"tab-panel\" data-tab=\"Python\">"),
+        main.contains(
+            "for=\"tab-0-1\">Python</label><div class=\"tab-panel\" data-tab=\"Python\">"
+        ),
         "each panel follows its own label, so CSS shows it for any number of tabs"
     );
 }
@@ -114,7 +116,7 @@ fn stylesheet_has_light_and_dark() {
     let f = fixture("code", "examples");
     f.build_ok(&[]);
     let css = f.read("highlight.css");
-    assert!(css.contains("@media (prefers-color-scheme: dark)"));
+    assert!(css.contains("@media screen and (prefers-color-scheme: dark)"));
     assert!(css.contains(":root:not([data-theme=\"light\"]) .hl-"));
     assert!(css.contains(":root[data-theme=\"dark\"] .hl-"));
     let light_rules = css.split("@media").next().unwrap();
@@ -187,8 +189,11 @@ fn frames_transcripts_tasks_tables_and_headings_are_accessible() {
     // A shell block without prompts is code, with its language label.
     assert!(main.contains("<span class=\"code-lang\">bash</span>"));
     // Scroll containers are keyboard-reachable and named.
-    assert!(main.contains("<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"bash code\""));
-    assert!(main.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">"));
+    assert!(
+        main.contains("<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"bash code\"")
+    );
+    assert!(main
+        .contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">"));
     // Task checkboxes say their state; the heading's name is its text, the anchor after it.
     assert!(main.contains("<input type=\"checkbox\" disabled checked aria-label=\"Done\">"));
     assert!(main.contains("<input type=\"checkbox\" disabled aria-label=\"Not done\">"));
