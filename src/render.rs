@@ -124,6 +124,10 @@ impl NavIndex {
         }
         NavIndex { sections, pages }
     }
+
+    fn has_children(&self, doc: usize) -> bool {
+        !self.sections[doc].is_empty() || !self.pages[doc].is_empty()
+    }
 }
 
 /// What one page's sidebar shows: the tree below the home page, the current page's branch open.
@@ -223,6 +227,11 @@ fn sidebar_list(
             *out += &format!("<details{open}><summary><span class=\"visually-hidden\">Pages in {title}</span></summary>");
             sidebar_list(r, view, c, inner, out);
             out.push_str("</details>");
+        } else if view.index.has_children(c) {
+            // Off the branch of a large site: the theme's script fills the group from the
+            // section's own page when the reader opens it (without JavaScript, the link leads
+            // there).
+            *out += &format!("<details data-load><summary><span class=\"visually-hidden\">Pages in {title}</span></summary></details>");
         }
         out.push_str("</li>\n");
     }

@@ -167,6 +167,21 @@
     });
   }
 
+  // Large sites list only the current branch; a folded group elsewhere is filled from its
+  // section's own page (whose sidebar has that branch open) when the reader first opens it.
+  doc.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!d.open || !d.hasAttribute || !d.hasAttribute("data-load")) return;
+    d.removeAttribute("data-load");
+    var link = d.parentNode.querySelector("a");
+    fetch(link.href).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var same = [].filter.call(page.querySelectorAll("#sidebar a"), function (a) { return a.getAttribute("href") === link.getAttribute("href"); })[0];
+      var list = same && same.parentNode.querySelector("details > ul");
+      if (list) { list.querySelectorAll("[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); }); d.appendChild(doc.importNode(list, true)); }
+    }).catch(function () { d.setAttribute("data-load", ""); });
+  }, true);
+
   // Sidebar titles cut short by an ellipsis show in full on hover.
   if (sidebar) sidebar.addEventListener("mouseover", function (e) {
     var a = e.target.closest("a");
