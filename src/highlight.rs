@@ -3,6 +3,8 @@
 //! Output uses CSS classes (`hl-keyword` ...), never inline styles, so one stylesheet holds a
 //! light and a dark theme. The syntax set loads once, lazily; highlighted blocks are cached by
 //! (syntax, code) so a block is highlighted once per build and once across `serve` rebuilds.
+//! Spans no theme's stylesheet selects are left out (`Highlighter::lighten`); the dark theme
+//! applies on screens only, so pages print in the light one.
 
 use crate::config;
 use std::collections::HashMap;
