@@ -124,6 +124,10 @@ impl NavIndex {
         }
         NavIndex { sections, pages }
     }
+
+    fn has_children(&self, doc: usize) -> bool {
+        !self.sections[doc].is_empty() || !self.pages[doc].is_empty()
+    }
 }
 
 /// What one page's sidebar shows: the tree below the home page, the current page's branch open.
@@ -144,13 +148,17 @@ impl NavView<'_> {
     /// lists them all: without that window the sidebar of a 500-page section is 500 links on
     /// each of its 500 pages, quadratic in output and time (126 KB of sidebar per page at
     /// 10,000 pages).
+    /// On large sites a section off the current branch lists nothing (its link leads to its
+    /// page, which lists its children), so a page's sidebar holds the top-level sections and
+    /// the current branch, not every section of the site: the HTML of a page stays the same
+    /// size whatever the number of sections (it grew by ~100 bytes per section before).
     fn children(&self, section: usize) -> (Vec<usize>, bool) {
         let index = self.index;
-        let pages: &[(usize, usize)] = if self.full || self.branch.contains(&section) {
-            &index.pages[section]
-        } else {
-            &[]
-        };
+        let on_branch = self.full || self.branch.contains(&section);
+        if !on_branch {
+            return (Vec::new(), false);
+        }
+        let pages: &[(usize, usize)] = &index.pages[section];
         let windowed = pages.len() > NAV_MAX_PAGES;
         let pages = if windowed {
             let at = pages.iter().position(|p| p.1 == self.current).unwrap_or(0);
@@ -219,6 +227,11 @@ fn sidebar_list(
             *out += &format!("<details{open}><summary><span class=\"visually-hidden\">Pages in {title}</span></summary>");
             sidebar_list(r, view, c, inner, out);
             out.push_str("</details>");
+        } else if view.index.has_children(c) {
+            // Off the branch of a large site: the theme's script fills the group from the
+            // section's own page when the reader opens it (without JavaScript, the link leads
+            // there).
+            *out += &format!("<details data-load><summary><span class=\"visually-hidden\">Pages in {title}</span></summary></details>");
         }
         out.push_str("</li>\n");
     }

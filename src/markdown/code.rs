@@ -1,5 +1,7 @@
 //! Code blocks: fence attributes, highlighting with line numbers and marked lines, the size
-//! guard, and tab groups (pure HTML/CSS radio tabs that work with JavaScript off).
+//! guard, the frame (header bar with title and language label, keyboard-scrollable `pre`),
+//! shell transcripts (prompts and output marked), and tab groups (pure HTML/CSS radio tabs
+//! that work with JavaScript off).
 
 use crate::diag::{closest, Diagnostic};
 use crate::highlight::{escape_html, plain_lines, Highlighter};
@@ -162,22 +164,60 @@ pub fn parse_ranges(v: &str) -> Option<Vec<(usize, usize)>> {
 }
 
 /// Renders one block. `warn` receives (line offset inside the block, message, help).
+/// The frame: a header bar (title, language label; the theme's Copy button sits there, never
+/// over the code), then a keyboard-scrollable `pre` (tabindex, so wide lines can be read
+/// without a mouse). Shell transcripts get prompts and output lines marked (see `terminal`).
 pub fn render_block(
     h: &Highlighter,
     fi: &FenceInfo,
     code: &str,
     warn: &mut dyn FnMut(usize, String, Option<String>),
 ) -> String {
-    let lines = highlight_lines(h, fi, code, warn);
+    let (lines, kinds): (std::sync::Arc<[String]>, _) = match terminal_lines(code, fi) {
+        Some(t) => {
+            let (lines, kinds) = terminal_html(h, &t);
+            (lines.into(), kinds)
+        }
+        None => {
+            let lines = highlight_lines(h, fi, code, warn);
+            let kinds = vec![""; lines.len()];
+            (lines, kinds)
+        }
+    };
+    let terminal = kinds.iter().any(|k| !k.is_empty());
     let lang_attr = escape_html(&fi.lang);
     let mut html = String::with_capacity(code.len() * 3);
-    html.push_str("<figure class=\"code-block\">");
-    if let Some(title) = &fi.title {
-        html.push_str("<figcaption class=\"code-title\">");
-        html.push_str(&escape_html(title));
+    html.push_str(if terminal {
+        "<figure class=\"code-block terminal\">"
+    } else {
+        "<figure class=\"code-block\">"
+    });
+    let label = if terminal { "Terminal" } else { &lang_attr };
+    if fi.title.is_none() && label.is_empty() {
+        html.push_str("<div class=\"code-head\"></div>");
+    } else {
+        html.push_str("<figcaption class=\"code-head\">");
+        if let Some(title) = &fi.title {
+            html.push_str("<span class=\"code-title\">");
+            html.push_str(&escape_html(title));
+            html.push_str("</span>");
+        }
+        if !label.is_empty() {
+            html.push_str("<span class=\"code-lang\">");
+            html.push_str(label);
+            html.push_str("</span>");
+        }
         html.push_str("</figcaption>");
     }
-    html.push_str("<pre class=\"code\"");
+    let name = match (&fi.title, label.is_empty()) {
+        (Some(t), _) => escape_html(t),
+        (None, false) => format!("{label} code"),
+        (None, true) => "Code".to_string(),
+    };
+    html.push_str(&format!(
+        "<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"{name}\""
+    ));
+
     if !fi.lang.is_empty() {
         html.push_str(" data-lang=\"");
         html.push_str(&lang_attr);
@@ -199,11 +239,9 @@ pub fn render_block(
             .hl_lines
             .iter()
             .any(|(a, b)| (*a..=*b).contains(&(i + 1)));
-        html.push_str(if marked {
-            "<span class=\"line hl\">"
-        } else {
-            "<span class=\"line\">"
-        });
+        html.push_str("<span class=\"line");
+        html.push_str(kinds[i]);
+        html.push_str(if marked { " hl\">" } else { "\">" });
         html.push_str(line);
         html.push_str("</span>");
         if i + 1 < lines.len() {
@@ -212,6 +250,75 @@ pub fn render_block(
     }
     html.push_str("</code></pre></figure>");
     html
+}
+
+/// One line of a shell transcript: a command after its `$ ` prompt, the continuation of a
+/// command ending in `\\`, or the command's output.
+enum Term<'a> {
+    Prompt(&'a str),
+    More(&'a str),
+    Output(&'a str),
+}
+
+/// Fence languages that are always transcripts, and shells whose blocks are transcripts when
+/// their first line starts with a `$ ` prompt.
+const TRANSCRIPT_LANGS: &[&str] = &["console", "shell-session", "sh-session", "terminal"];
+const SHELL_LANGS: &[&str] = &["sh", "bash", "shell", "zsh"];
+
+/// The block's lines as a transcript, or `None` when it is not one.
+fn terminal_lines<'a>(code: &'a str, fi: &FenceInfo) -> Option<Vec<Term<'a>>> {
+    let lang = fi.lang.to_ascii_lowercase();
+    let first = code.lines().find(|l| !l.trim().is_empty())?;
+    let prompted = first.starts_with("$ ") || first == "$";
+    if !(TRANSCRIPT_LANGS.contains(&lang.as_str())
+        || SHELL_LANGS.contains(&lang.as_str()) && prompted)
+    {
+        return None;
+    }
+    let mut more = false;
+    let lines = code.lines().map(|l| {
+        let (term, body) = match l.strip_prefix("$ ").or((l == "$").then_some("")) {
+            Some(cmd) => (Term::Prompt(cmd), cmd),
+            None if more => (Term::More(l), l),
+            None => (Term::Output(l), ""),
+        };
+        more = body.ends_with('\\');
+        term
+    });
+    Some(lines.collect())
+}
+
+/// A transcript's lines and their classes: commands highlighted as shell, prompts in a span
+/// the theme keeps out of copies and selections, output plain.
+fn terminal_html(h: &Highlighter, lines: &[Term]) -> (Vec<String>, Vec<&'static str>) {
+    let commands: Vec<&str> = lines
+        .iter()
+        .filter_map(|t| match t {
+            Term::Prompt(c) | Term::More(c) => Some(*c),
+            Term::Output(_) => None,
+        })
+        .collect();
+    let mut text = commands.join("\n");
+    text.push('\n');
+    let hl: Vec<String> = match h.find("bash") {
+        Some(s) if text.len() <= h.settings.max_block_bytes => h.highlight(s, &text).to_vec(),
+        _ => commands.iter().map(|c| escape_html(c)).collect(),
+    };
+    let mut hl = hl.into_iter();
+    lines
+        .iter()
+        .map(|t| match t {
+            Term::Prompt(_) => (
+                format!(
+                    "<span class=\"prompt\">$ </span>{}",
+                    hl.next().unwrap_or_default()
+                ),
+                " cmd",
+            ),
+            Term::More(_) => (hl.next().unwrap_or_default(), " cmd"),
+            Term::Output(l) => (escape_html(l), " out"),
+        })
+        .unzip()
 }
 
 fn highlight_lines(
@@ -288,19 +395,17 @@ pub struct Tab {
 
 /// A group of consecutive tabbed blocks. `group` numbers groups within the page.
 pub fn render_tabs(group: usize, tabs: &[Tab]) -> String {
+    // Each radio is followed by its label and its panel, so the theme shows a panel with one
+    // sibling selector (`:checked + label + .tab-panel`) whatever the number of tabs; CSS
+    // `order` lines the labels up above the panels.
     let mut html = String::from("<div class=\"tabs\">");
     for (k, tab) in tabs.iter().enumerate() {
         let label = escape_html(&tab.label);
         html.push_str(&format!(
             "<input class=\"tab-radio\" type=\"radio\" name=\"tabs-{group}\" id=\"tab-{group}-{k}\" data-tab=\"{label}\"{}>\
-             <label class=\"tab-label\" for=\"tab-{group}-{k}\">{label}</label>",
+             <label class=\"tab-label\" for=\"tab-{group}-{k}\">{label}</label>\
+             <div class=\"tab-panel\" data-tab=\"{label}\">",
             if k == 0 { " checked" } else { "" }
-        ));
-    }
-    for tab in tabs {
-        html.push_str(&format!(
-            "<div class=\"tab-panel\" data-tab=\"{}\">",
-            escape_html(&tab.label)
         ));
         html.push_str(&tab.html);
         html.push_str("</div>");

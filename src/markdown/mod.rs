@@ -622,9 +622,21 @@ impl<'a> Parse<'a, '_> {
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 self.events.push(Event::Html("</div>\n".into()))
             }
+            // A task's checkbox is named by its state, which is all it shows.
+            Event::TaskListMarker(done) => self.events.push(Event::Html(
+                if *done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                }
+                .into(),
+            )),
+            // Wide tables scroll in their own frame, reachable from the keyboard.
             Event::Start(Tag::Table(_)) => {
-                self.events
-                    .push(Event::Html("<div class=\"table-wrap\">".into()));
+                self.events.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">"
+                        .into(),
+                ));
                 self.events.push(event.clone());
             }
             Event::End(TagEnd::Table) => {
@@ -801,8 +813,12 @@ impl<'a> Parse<'a, '_> {
             format!(" class=\"{}\"", escape_html(&classes.join(" ")))
         };
         let id_attr = escape_html(&id);
-        self.events[at] = Event::Html(format!("<h{n} id=\"{id_attr}\"{class}>").into());
-        self.events.push(Event::Html(format!(" <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{n}>\n").into()));
+        // The anchor link sits after the heading, not inside it, so the heading's accessible
+        // name is its text alone.
+        self.events[at] =
+            Event::Html(format!("<div class=\"heading\"><h{n} id=\"{id_attr}\"{class}>").into());
+        let name = escape_html(text.trim());
+        self.events.push(Event::Html(format!("</h{n}><a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section: {name}\">#</a></div>\n").into()));
         self.out.text.push(' ');
         self.out.headings.push(Heading {
             level: n,

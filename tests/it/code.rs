@@ -9,7 +9,7 @@ fn fence_attributes() {
     let run = f.build_ok(&[]);
     let html = f.read("attributes/index.html");
     let main = main_element(&html);
-    assert!(main.contains("<figcaption class=\"code-title\">app.py</figcaption>"));
+    assert!(main.contains("<figcaption class=\"code-head\"><span class=\"code-title\">app.py</span><span class=\"code-lang\">python</span></figcaption>"));
     assert!(main.contains("<code class=\"linenos\">"));
     assert_eq!(
         main.matches("<span class=\"line hl\">").count(),
@@ -67,6 +67,12 @@ fn tab_groups_form_from_adjacent_blocks() {
     );
     assert!(main.contains("id=\"tab-0-1\" data-tab=\"Python\">"));
     assert!(main.contains("<label class=\"tab-label\" for=\"tab-0-1\">Python</label>"));
+    assert!(
+        main.contains(
+            "for=\"tab-0-1\">Python</label><div class=\"tab-panel\" data-tab=\"Python\">"
+        ),
+        "each panel follows its own label, so CSS shows it for any number of tabs"
+    );
 }
 
 #[test]
@@ -110,7 +116,7 @@ fn stylesheet_has_light_and_dark() {
     let f = fixture("code", "examples");
     f.build_ok(&[]);
     let css = f.read("highlight.css");
-    assert!(css.contains("@media (prefers-color-scheme: dark)"));
+    assert!(css.contains("@media screen and (prefers-color-scheme: dark)"));
     assert!(css.contains(":root:not([data-theme=\"light\"]) .hl-"));
     assert!(css.contains(":root[data-theme=\"dark\"] .hl-"));
     let light_rules = css.split("@media").next().unwrap();
@@ -206,4 +212,28 @@ fn missing_checkers_are_named_and_strict_fails() {
         "{}",
         strict.stderr
     );
+}
+
+#[test]
+fn frames_transcripts_tasks_tables_and_headings_are_accessible() {
+    let f = fixture("code", "examples");
+    f.build_ok(&[]);
+    let main = main_element(&f.read("components/index.html")).to_string();
+    // A transcript: prompts in their own span, continuation lines commands, output apart.
+    assert!(main.contains("<figure class=\"code-block terminal\"><figcaption class=\"code-head\"><span class=\"code-lang\">Terminal</span></figcaption>"));
+    assert_eq!(main.matches("<span class=\"prompt\">$ </span>").count(), 2);
+    assert_eq!(main.matches("<span class=\"line cmd\">").count(), 3);
+    assert!(main.contains("<span class=\"line out\">built</span>"));
+    // A shell block without prompts is code, with its language label.
+    assert!(main.contains("<span class=\"code-lang\">bash</span>"));
+    // Scroll containers are keyboard-reachable and named.
+    assert!(
+        main.contains("<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"bash code\"")
+    );
+    assert!(main
+        .contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">"));
+    // Task checkboxes say their state; the heading's name is its text, the anchor after it.
+    assert!(main.contains("<input type=\"checkbox\" disabled checked aria-label=\"Done\">"));
+    assert!(main.contains("<input type=\"checkbox\" disabled aria-label=\"Not done\">"));
+    assert!(main.contains("<div class=\"heading\"><h2 id=\"setup-steps\">Setup steps</h2><a class=\"anchor\" href=\"#setup-steps\" aria-label=\"Link to this section: Setup steps\">#</a></div>"));
 }

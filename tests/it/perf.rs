@@ -91,7 +91,7 @@ fn code_blocks_are_highlighted_from_markers() {
     assert_eq!(main.matches("class=\"tab-panel\"").count(), 2);
     let panel = &main[main.find("class=\"tab-panel\"").unwrap()..];
     assert!(panel.starts_with("class=\"tab-panel\" data-tab=\"Python\"><figure"));
-    assert!(main.contains("<figcaption class=\"code-title\">main.go</figcaption>"));
+    assert!(main.contains("<span class=\"code-title\">main.go</span>"));
     assert!(main.contains("<code class=\"linenos\">"));
     assert!(main.contains("<span class=\"line hl\">"));
     assert!(main.contains("class=\"hl-"), "highlighted");
@@ -121,4 +121,47 @@ fn output_is_the_same_with_the_highlight_cache_off() {
         .unwrap();
     assert!(run.status.success());
     assert!(cached == read_tree(&out), "outputs differ");
+}
+
+#[test]
+fn a_large_site_lists_top_sections_and_the_current_branch_only() {
+    // Past FULL_NAV_LIMIT documents a page's sidebar holds the top-level sections and its own
+    // branch: sections elsewhere are links without their subsections or pages, so a page's
+    // HTML does not grow with the number of sections.
+    let f = fixture("perf", "large-section");
+    for t in 0..20 {
+        f.write(
+            &format!("content/t{t:02}/_index.md"),
+            &format!("---\ntitle: Top {t:02}\ndescription: Top.\nweight: {t}\n---\n"),
+        );
+        f.write(
+            &format!("content/t{t:02}/sub/_index.md"),
+            &format!("---\ntitle: Sub {t:02}\ndescription: Sub.\n---\n"),
+        );
+        for k in 0..50 {
+            f.write(
+                &format!("content/t{t:02}/p{k:02}.md"),
+                &format!("---\ntitle: Page {t:02}-{k:02}\ndescription: Page.\n---\n\nText.\n"),
+            );
+        }
+    }
+    f.build_ok(&[]);
+    let page = f.read("t05/p10/index.html");
+    let nav = sidebar(&page);
+    assert!(
+        (0..20).all(|t| nav.contains(&format!("href=\"/t{t:02}/\""))),
+        "every top-level section"
+    );
+    assert!(
+        nav.contains("href=\"/t05/sub/\"")
+            && nav.contains("href=\"/t05/p10/\" aria-current=\"page\"")
+    );
+    assert!(
+        !nav.contains("href=\"/t06/sub/\""),
+        "no subsection off the branch"
+    );
+    assert!(
+        !nav.contains("href=\"/t06/p00/\""),
+        "no page off the branch"
+    );
 }

@@ -31,22 +31,25 @@
     return s;
   }
 
-  // Light and dark: the inline script in <head> applied a stored choice before first paint.
-  var toggle = doc.querySelector(".theme-toggle");
-  function isDark() {
-    var t = root.getAttribute("data-theme");
-    return t ? t === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+  // Theme: follow the system (nothing stored), light, or dark; the button cycles through the
+  // three and names the current one. The inline script in <head> applied a stored choice
+  // before first paint.
+  var toggle = doc.querySelector(".theme-toggle"), THEMES = ["system", "light", "dark"];
+  var THEME_NAMES = { system: "follow the system", light: "light", dark: "dark" };
+  function currentTheme() { return root.getAttribute("data-theme") || "system"; }
+  function syncToggle() {
+    var t = currentTheme(), next = THEMES[(THEMES.indexOf(t) + 1) % 3];
+    toggle.querySelector(".visually-hidden").textContent = "Theme: " + THEME_NAMES[t];
+    toggle.title = "Theme: " + THEME_NAMES[t] + " (switch to " + THEME_NAMES[next] + ")";
   }
-  function syncToggle() { if (toggle) toggle.setAttribute("aria-pressed", String(isDark())); }
   if (toggle) {
     syncToggle();
     toggle.addEventListener("click", function () {
-      var next = isDark() ? "light" : "dark";
-      root.setAttribute("data-theme", next);
+      var next = THEMES[(THEMES.indexOf(currentTheme()) + 1) % 3];
+      if (next === "system") root.removeAttribute("data-theme"); else root.setAttribute("data-theme", next);
       store("backlot-theme", next);
       syncToggle();
     });
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", syncToggle);
   }
 
   // Tabs: choosing a label selects it in every group on the page; the most recent choices are
@@ -84,7 +87,8 @@
   });
   applyTabPrefs();
 
-  // Copy buttons on every code block.
+  // Copy buttons on every code block, in the frame's header bar. A shell transcript copies
+  // its commands only: no prompts, no output.
   var COPY = ["M9 9h11v11H9z", "M5 15H4V4h11v1"];
   doc.querySelectorAll("figure.code-block").forEach(function (fig) {
     var code = fig.querySelector("pre code");
@@ -95,7 +99,7 @@
     btn.appendChild(svg(COPY));
     btn.appendChild(label);
     btn.addEventListener("click", function () {
-      copyText(code.textContent).then(function () {
+      copyText(codeText(fig, code)).then(function () {
         label.textContent = "Copied";
         btn.classList.add("copied");
         setTimeout(function () { label.textContent = "Copy"; btn.classList.remove("copied"); }, 1800);
@@ -103,6 +107,13 @@
     });
     fig.appendChild(btn);
   });
+  function codeText(fig, code) {
+    if (!fig.classList.contains("terminal")) return code.textContent;
+    return [].map.call(code.querySelectorAll(".line.cmd"), function (line) {
+      var prompt = line.querySelector(".prompt");
+      return line.textContent.slice(prompt ? prompt.textContent.length : 0);
+    }).join("\n");
+  }
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
     return new Promise(function (resolve, reject) {
@@ -155,6 +166,31 @@
       if (menu.checked && !sidebar.contains(e.target) && !e.target.closest(".menu-button, .menu-toggle")) setMenu(false);
     });
   }
+
+  // Large sites list only the current branch; a folded group elsewhere is filled from its
+  // section's own page (whose sidebar has that branch open) when the reader first opens it.
+  doc.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!d.open || !d.hasAttribute || !d.hasAttribute("data-load")) return;
+    d.removeAttribute("data-load");
+    var link = d.parentNode.querySelector("a");
+    fetch(link.href).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var same = [].filter.call(page.querySelectorAll("#sidebar a"), function (a) { return a.getAttribute("href") === link.getAttribute("href"); })[0];
+      var list = same && same.parentNode.querySelector("details > ul");
+      if (list) { list.querySelectorAll("[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); }); d.appendChild(doc.importNode(list, true)); }
+    }).catch(function () { d.setAttribute("data-load", ""); });
+  }, true);
+
+  // Sidebar titles cut short by an ellipsis show in full on hover.
+  if (sidebar) sidebar.addEventListener("mouseover", function (e) {
+    var a = e.target.closest("a");
+    if (a && !a.title && a.scrollWidth > a.clientWidth) a.title = a.textContent;
+  });
+  // The 404 page's search button opens the search box in the header.
+  doc.querySelectorAll(".search-open").forEach(function (b) {
+    b.addEventListener("click", function () { var i = doc.getElementById("search-input"); if (i) i.focus(); });
+  });
 
   search();
 
