@@ -1235,11 +1235,12 @@ mod tests {
             ]
         );
         assert!(
-            p.html.contains("<h2 id=\"mine\" class=\"wide\">Custom <a"),
+            p.html
+                .contains("<h2 id=\"mine\" class=\"wide\">Custom</h2>"),
             "{}",
             p.html
         );
-        assert!(p.html.contains(">Using {foo} <a"), "{}", p.html);
+        assert!(p.html.contains(">Using {foo}</h2>"), "{}", p.html);
         assert!(p.anchors.contains(&("main".into(), "main-1".into())));
     }
 

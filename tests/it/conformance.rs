@@ -97,9 +97,11 @@ fn render(md: &str, h: &Highlighter) -> String {
 /// The documented normalisation: heading ids and anchor links, the table wrapper, void-tag
 /// spelling, quote escaping and newlines between tags.
 fn normalise(html: &str) -> String {
-    let mut s = html.to_string();
-    while let Some(start) = s.find(" <a class=\"anchor\" href=\"#") {
-        let end = s[start..].find("</a>").map_or(s.len(), |e| start + e + 4);
+    let mut s = html.replace("<div class=\"heading\">", "");
+    while let Some(start) = s.find("<a class=\"anchor\" href=\"#") {
+        let end = s[start..]
+            .find("</a></div>")
+            .map_or(s.len(), |e| start + e + 10);
         s.replace_range(start..end, "");
     }
     for n in 1..=6 {
@@ -110,7 +112,12 @@ fn normalise(html: &str) -> String {
         }
     }
     s = s
-        .replace("<div class=\"table-wrap\">", "")
+        .replace(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">",
+            "",
+        )
+        .replace(" aria-label=\"Done\"", "")
+        .replace(" aria-label=\"Not done\"", "")
         .replace("</table>\n</div>", "</table>")
         .replace("</table></div>", "</table>")
         .replace(" rel=\"noopener noreferrer\"", "")

@@ -41,7 +41,7 @@ fn repository_docs_build_with_zero_diagnostics() {
         "<source srcset=\"/repo/guide/images/diagram-dark.png\" media=",
         "href=\"/repo/guide/usage/#options\"",
         "<kbd>Ctrl</kbd>",
-        "<input disabled=\"\" type=\"checkbox\" checked=\"\"",
+        "<input type=\"checkbox\" disabled checked aria-label=\"Done\">",
     ] {
         assert!(install.contains(want), "{want}");
     }
