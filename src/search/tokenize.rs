@@ -12,6 +12,8 @@
 //! 3. A compound token for technical names: the chunk without leading symbols (but keeping a
 //!    `.` directly before a word character) and trailing `.` and `/`, if it still contains a
 //!    symbol and is 2 to 20 characters long: `c#`, `c++`, `.net`, `n+1`, `http/2`, `node.js`.
+//!    A compound with `/` is followed by the compounds of its `/`-separated parts (`c#/.net`
+//!    gives `c#/.net`, `c#`, `.net`).
 //! 4. Words: the chunk split on the symbols, then into runs of unsegmented scripts (Han,
 //!    Hiragana, Katakana, Thai, Lao, Khmer, Myanmar; fixed code point ranges) and other
 //!    characters. Other runs of 2 to 40 characters are words; an unsegmented run gives its
@@ -96,6 +98,9 @@ fn chunk_tokens<'c>(chunk: &'c str, emit: &mut impl FnMut(&'c str)) {
     }
     if let Some(c) = compound(chunk) {
         emit(c);
+        if c.contains('/') {
+            c.split('/').filter_map(compound).for_each(&mut *emit);
+        }
     }
 }
 
