@@ -103,9 +103,11 @@ impl Hits {
         self.title + self.heading.min(3) * 5 + body + 5 * u32::from(self.description > 0)
     }
 
-    /// (weight, section) packed into one number for the postings in memory.
+    /// (weight, section) packed into one number for the postings in memory. A term of the
+    /// title points at the top of the page.
     fn packed(&self) -> u32 {
-        self.weight() << 16 | self.best.min(0xffff)
+        let section = if self.title > 0 { 0 } else { self.best };
+        self.weight() << 16 | section.min(0xffff)
     }
 }
 

@@ -11,6 +11,7 @@
 })(this, function () {
   "use strict";
   var WORD = /[\p{L}\p{M}\p{N}]/u, CHUNKS = /[\p{L}\p{M}\p{N}#+./]+/gu, SYMBOL = /[#+./]/;
+  var SUFFIXES = ["ing", "ed", "es", "s", "ers", "er", "ly", "ment"];
   var STOP = " a an and are as at be by can do does for from how i in is it of on or the to vs what when where which who why with you your ";
 
   // --- The tokenizer contract (src/search/tokenize.rs has the same steps) ---
@@ -122,8 +123,16 @@
           Object.keys(s.t).forEach(function (t) { if (t !== stem && t.indexOf(stem) === 0) add(t, 0.7); });
           Object.keys(s.w).forEach(function (w) { if (w.indexOf(word) === 0 && s.w[w] !== stem) add(s.w[w], 0.7); });
         });
+        // A word the site never uses: try it without an English suffix (tested -> test).
+        if (!found[stem] && /^[a-z]{4,}$/.test(word)) {
+          SUFFIXES.forEach(function (suf) {
+            var b = word.slice(0, -suf.length);
+            if (word.slice(-suf.length) !== suf || b.length < 3) return;
+            [b, b + "e"].forEach(function (c) { if (base.w[c] || base.t[c]) add(base.w[c] || c, 0.9); });
+          });
+        }
         var suggest = [], max = typos(word);
-        if (!found[stem] && max) {
+        if (!Object.keys(found).length && max) {
           // Stems that are not words themselves are matched but never suggested.
           var stems = {}, best = max + 1;
           Object.keys(base.w).forEach(function (w) { stems[base.w[w]] = true; });
@@ -185,7 +194,8 @@
         hits.sort(function (a, b) { return b.count - a.count || b.score - a.score || a.doc - b.doc; });
         var terms = [], suggest = [];
         per.forEach(function (t) { terms = terms.concat(t.terms); });
-        if (mode !== "and") {
+        var typo = per.some(function (t) { return t.suggest.length; });
+        if (mode !== "and" || typo) {
           suggest = per.map(function (t) { return t.suggest[0] || t.word; });
           if (suggest.join(" ") === words.join(" ")) suggest = [];
         }
