@@ -6,6 +6,9 @@
 //   node bench/search/relevance.mjs SITE_DIR [--queries tests/search/queries.json]
 //        [--base /backlot/] [--min 0.9] [--pagefind] [--verbose]
 //
+// --base defaults to the base path the site's home page states. --pagefind needs the npm
+// package (`npm install pagefind`, where node resolves it from bench/search/).
+//
 // SITE_DIR is a build's output folder. A query's rank is the position (1..10) of the first
 // result whose URL is one of the expected ones (an expected URL with #anchor must match the
 // heading the result opens at); no such result in the first 10 counts 0.
@@ -20,7 +23,10 @@ const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[
 const site = resolve(args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--q") && !args[i - 1]?.match(/^--(base|min|queries)$/)) || "public");
 const here = new URL("../../", import.meta.url).pathname;
 const set = JSON.parse(readFileSync(opt("--queries", join(here, "tests/search/queries.json")), "utf8"));
-const base = opt("--base", "/");
+// The site's base path, as the pages state it (<html data-base>), unless given.
+const home = join(site, "index.html");
+const stated = existsSync(home) && /data-base="([^"]*)"/.exec(readFileSync(home, "utf8"));
+const base = opt("--base", stated ? stated[1] : "/");
 const verbose = args.includes("--verbose");
 const require = createRequire(import.meta.url);
 const search = require(join(here, "themes/default/static/search.js"));

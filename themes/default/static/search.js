@@ -111,6 +111,16 @@
   Engine.prototype.term = function (word) {
     var self = this;
     return this.shard(this.shardOf(word)).then(function (base) {
+      var known = function (c) { return c.length >= 3 && (base.w[c] || base.t[c]); };
+      // A word the site never uses: look it up without an English suffix (tested -> test).
+      if (!known(word) && /^[a-z]{4,}$/.test(word)) {
+        for (var i = 0; i < SUFFIXES.length; i++) {
+          var suf = SUFFIXES[i], b = word.slice(0, -suf.length);
+          if (word.slice(-suf.length) !== suf) continue;
+          if (known(b)) return self.term(b);
+          if (known(b + "e")) return self.term(b + "e");
+        }
+      }
       var stem = base.w[word] || word, unseg = unsegmented(word.codePointAt(0));
       var prefixed = word.length >= 3 || SYMBOL.test(word) || unseg;
       var more = [self.shardOf(stem)].concat(prefixed ? self.longer(stem) : []);
@@ -123,14 +133,6 @@
           Object.keys(s.t).forEach(function (t) { if (t !== stem && t.indexOf(stem) === 0) add(t, 0.7); });
           Object.keys(s.w).forEach(function (w) { if (w.indexOf(word) === 0 && s.w[w] !== stem) add(s.w[w], 0.7); });
         });
-        // A word the site never uses: try it without an English suffix (tested -> test).
-        if (!found[stem] && /^[a-z]{4,}$/.test(word)) {
-          SUFFIXES.forEach(function (suf) {
-            var b = word.slice(0, -suf.length);
-            if (word.slice(-suf.length) !== suf || b.length < 3) return;
-            [b, b + "e"].forEach(function (c) { if (base.w[c] || base.t[c]) add(base.w[c] || c, 0.9); });
-          });
-        }
         var suggest = [], max = typos(word);
         if (!Object.keys(found).length && max) {
           // Stems that are not words themselves are matched but never suggested.
