@@ -278,15 +278,15 @@ fn invert(entries: &[Entry]) -> Index {
 impl Run {
     /// A page's hits for one token, filed under the token's stem (computed once per run).
     fn add(&mut self, stemmer: &rust_stemmers::Stemmer, doc: u32, token: Cow<str>, h: &Hits) {
-        if !self.stems.contains_key(token.as_ref()) {
-            let stem = tokenize::stem(stemmer, &token);
-            let differs = (stem != token).then(|| stem.into_owned());
-            self.stems.insert(token.to_string(), differs);
-        }
-        let term = match &self.stems[token.as_ref()] {
-            Some(stem) => stem.as_str(),
-            None => token.as_ref(),
+        let stem = match self.stems.get(token.as_ref()) {
+            Some(stem) => stem,
+            None => {
+                let stem = tokenize::stem(stemmer, &token);
+                let differs = (stem != token).then(|| stem.into_owned());
+                self.stems.entry(token.to_string()).or_insert(differs)
+            }
         };
+        let term = stem.as_deref().unwrap_or(token.as_ref());
         let list = postings(&mut self.postings, Cow::Borrowed(term));
         match list.last_mut() {
             Some((d, prev)) if *d == doc => prev.merge(h),

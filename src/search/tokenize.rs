@@ -84,6 +84,13 @@ pub(crate) fn tokens<'a>(text: &'a str, emit: &mut impl FnMut(Cow<'a, str>)) {
         if chunk.is_empty() {
             continue;
         }
+        // Most chunks are one lower-case ASCII word: no symbol, nothing to fold or split.
+        if chunk.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            if (MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&chunk.len()) {
+                emit(Cow::Borrowed(chunk));
+            }
+            continue;
+        }
         match normalize(chunk) {
             Cow::Borrowed(n) => chunk_tokens(n, &mut |t: &str| emit(Cow::Borrowed(t))),
             Cow::Owned(n) => chunk_tokens(&n, &mut |t: &str| emit(Cow::Owned(t.to_string()))),
