@@ -85,7 +85,10 @@ pub(crate) fn tokens<'a>(text: &'a str, emit: &mut impl FnMut(Cow<'a, str>)) {
             continue;
         }
         // Most chunks are one lower-case ASCII word: no symbol, nothing to fold or split.
-        if chunk.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        if chunk
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
             if (MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&chunk.len()) {
                 emit(Cow::Borrowed(chunk));
             }

@@ -213,7 +213,11 @@ fn search_index_is_chunked_with_fragments() {
     // The posting's section is one of the page's, each [id, heading, start of its text].
     let section = postings[2].as_u64().unwrap() as usize;
     assert!(frag["h"][section][2].as_str().unwrap().contains("alpacas"));
-    assert!(frag["h"].as_array().unwrap().iter().any(|h| h[0] == "daily-work"));
+    assert!(frag["h"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h[0] == "daily-work"));
     let go = shard_of("go")["t"]["go"].clone();
     assert!(go[1].as_u64().unwrap() >= 20, "a title match weighs most");
     assert_eq!(go[2], 0, "a title match opens at the top of the page");
