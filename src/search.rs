@@ -62,7 +62,7 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
 /// How a term occurs on a page, and the section where it occurs most.
 #[derive(Default, Clone, Copy)]
 struct Hits {
-    /// 0, or the title's weight: 20 + 20 / tokens in the title (a short title matches better).
+    /// 0, or the title's weight: 30 + 30 / tokens in the title (a short title matches better).
     title: u32,
     heading: u32,
     body: u32,
@@ -96,11 +96,11 @@ impl Hits {
         }
     }
 
-    /// The posting's weight, under 100 so it takes two digits: title over heading over body,
-    /// body counts on a log scale (integer, so every platform computes the same).
+    /// The posting's weight: title over headings over body text, whose count is on a log
+    /// scale (in integers, so every platform computes the same).
     fn weight(&self) -> u32 {
         let body = (u32::BITS - self.body.leading_zeros()).min(7) * 4;
-        self.title + self.heading.min(3) * 5 + body + 5 * u32::from(self.description > 0)
+        self.title + self.heading.min(2) * 11 + body + 5 * u32::from(self.description > 0)
     }
 
     /// (weight, section) packed into one number for the postings in memory. A term of the
@@ -330,7 +330,7 @@ fn hits<'a>(e: &Entry<'a>) -> HashMap<Cow<'a, str>, Hits> {
     let mut hits: HashMap<Cow<'a, str>, Hits> = HashMap::default();
     let mut title = Vec::new();
     tokenize::tokens(e.title, &mut |t| title.push(t));
-    let title_weight = 20 + 20 / title.len().max(1) as u32;
+    let title_weight = 30 + 30 / title.len().max(1) as u32;
     for t in title {
         hits.entry(t).or_default().title = title_weight;
     }
@@ -528,20 +528,23 @@ mod tests {
 
     #[test]
     fn title_beats_heading_beats_body() {
-        let title = Hits {
-            title: 25,
+        let hits = |title, heading, body| Hits {
+            title,
+            heading,
+            body,
             ..Hits::default()
         };
-        let heading = Hits {
-            heading: 1,
-            ..Hits::default()
-        };
-        let body = Hits {
-            body: 5000,
-            ..Hits::default()
-        };
-        assert!(title.weight() > heading.weight() + body.weight() / 2);
-        assert!(body.weight() < 30 && title.weight() + 15 + 28 + 5 < 100);
+        // The shortest and longest titles' weights; a heading also counts once in the body.
+        let (short, long) = (hits(60, 0, 0), hits(31, 0, 0));
+        let heading = hits(0, 1, 1);
+        let body = |n| hits(0, 0, n).weight();
+        assert!(long.weight() > hits(0, 2, 2).weight());
+        assert!(short.weight() > long.weight());
+        assert!(
+            heading.weight() > body(7),
+            "one heading outweighs a few mentions"
+        );
+        assert!(body(1000) > body(10) && body(10) > body(1));
     }
 
     #[test]
@@ -558,7 +561,7 @@ mod tests {
         // "career" is in the title and the body: one posting, the title's weight.
         assert_eq!(
             shard_with(&a, "career")["t"]["career"],
-            serde_json::json!([0, 34, 0])
+            serde_json::json!([0, 49, 0])
         );
     }
 
