@@ -254,7 +254,20 @@
     input.setAttribute("data-ready", "1");
     var base = doc.documentElement.getAttribute("data-base") || "/";
     var status = panel.querySelector(".search-status"), list = panel.querySelector(".search-list");
-    var more = panel.querySelector(".search-more"), suggestBox = panel.querySelector(".search-suggest");
+    // A theme whose markup predates these parts gets them added.
+    var more = panel.querySelector(".search-more") || part("search-more", "Show more results");
+    var suggestBox = panel.querySelector(".search-suggest") || part("search-suggest");
+    function part(cls, button) {
+      var p = doc.createElement("p");
+      p.className = cls;
+      p.hidden = true;
+      if (button) {
+        var b = p.appendChild(doc.createElement("button"));
+        b.type = "button";
+        b.textContent = button;
+      }
+      return panel.appendChild(p);
+    }
     var cache = {}, seq = 0, timer = 0, PAGE = 10, current = null, shown = 0, active = -1;
     var engine = new Engine(function (path) {
       if (!cache[path]) {
