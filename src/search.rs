@@ -1,20 +1,25 @@
 //! The client-side search index, written at build time: a small manifest, an inverted index
-//! split into shards by term prefix, and a fragment per page (title, section, text for
-//! snippets), several pages' fragments to a file. The browser loads the manifest when the
-//! search box is first used, then only the shards a query's terms fall into and the fragment
-//! files of the results it shows, so a 10,000-page site never means one large download. The
-//! format is read by the theme's `theme.js`.
+//! split into shards by term prefix, and a fragment per page (title, section, the start of
+//! each section's text for snippets), several pages' fragments to a file. The browser loads
+//! the manifest when the search box is first used, then only the shards a query's terms fall
+//! into and the fragment files of the results it shows, so a 10,000-page site never means one
+//! large download. The format is read by the theme's `search.js`; both split text with the
+//! contract in `tokenize`.
 //!
 //! Files, under `search/`:
-//! - `index.json`: `{"v": version, "keys": [shard prefix...], "f": [first doc of each fragment
-//!   file...]}`; shard `i` is `s<i>.json`, fragment file `i` is `f<i>.json`. A term lives in
-//!   the shard whose key is its longest listed prefix.
-//! - `s<i>.json`: `{term: [doc, score, doc delta, score, ...]}`, docs ascending.
+//! - `index.json`: `{"v": version, "n": pages, "keys": [shard prefix...], "f": [first doc of
+//!   each fragment file...]}`; shard `i` is `s<i>.json`, fragment file `i` is `f<i>.json`. A
+//!   key (term or word) lives in the shard whose key is its longest listed prefix.
+//! - `s<i>.json`: `{"t": {term: [doc, weight, section, doc delta, weight, section, ...]},
+//!   "w": {word: stem}}`: postings by term, docs ascending; a term is the Snowball stem of a
+//!   word (other tokens are their own term), and `w` maps each word whose stem differs, so
+//!   the browser finds a query word's term without a stemmer of its own.
 //! - `f<i>.json`: `[fragment of doc f[i], of doc f[i] + 1, ...]`, each fragment
-//!   `{"t": title, "u": url, "s": section, "p": description, "b": body text,
-//!   "h": [[heading id, UTF-16 offset in b], ...]}`.
+//!   `{"t": title, "u": url, "s": section title, "p": description, "h": [[heading id, heading
+//!   text, start of the text], ...]}`; `h[0]` is the text before the first heading (id "").
 //!
-//! A score puts any title match above any heading match above body text (see `score`).
+//! A posting's weight puts a title match above heading matches above body text (see
+//! `Hits::weight`); its section is where the term occurs most, so a result opens there.
 
 use crate::config::Config;
 use crate::site::Site;
@@ -24,18 +29,18 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// Shards grow until about this many bytes, then split on the next character of their terms.
+mod tokenize;
+
+/// Shards grow until about this many bytes, then split on the next character of their keys.
 const SHARD_BYTES: usize = 24 * 1024;
-/// Longest shard key: terms sharing a longer prefix stay together whatever the size.
+/// Longest shard key: keys sharing a longer prefix stay together whatever the size.
 const MAX_KEY_CHARS: usize = 5;
-/// Body text kept per page for snippets (the whole text is still indexed).
-const FRAGMENT_CHARS: usize = 20_000;
+/// Text kept per section for snippets (the whole text is still indexed).
+const SECTION_CHARS: usize = 320;
 /// Fragments are grouped into files of at least about this many bytes (a few pages each). One
 /// file per page made the index a third of a large site's files, and creating files is most
 /// of the cost of writing them; a result shown now costs at most this much more download.
-const FRAGMENT_FILE_BYTES: usize = 24 * 1024;
-const MIN_TERM_CHARS: usize = 2;
-const MAX_TERM_CHARS: usize = 40;
+const FRAGMENT_FILE_BYTES: usize = 8 * 1024;
 
 /// What one page contributes to the index.
 pub struct Entry<'a> {
@@ -47,23 +52,63 @@ pub struct Entry<'a> {
     pub text: &'a str,
 }
 
-/// Splits text into index terms exactly as the browser does: lower case, runs of letters and
-/// digits, 2 to 40 characters.
+/// Splits text into tokens exactly as the browser does (the contract in `tokenize`).
 pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
-    words(text).map(Cow::into_owned)
+    let mut out = Vec::new();
+    tokenize::tokens(text, &mut |t| out.push(t.into_owned()));
+    out.into_iter()
 }
 
-/// How often a term occurs in each field of a page.
+/// How a term occurs on a page, and the section where it occurs most.
 #[derive(Default, Clone, Copy)]
 struct Hits {
+    /// 0, or the title's weight: 30 + 30 / tokens in the title (a short title matches better).
     title: u32,
     heading: u32,
     body: u32,
+    description: u32,
+    /// Section with the most occurrences so far (a heading's own words count 100 each).
+    best: u32,
+    best_n: u32,
+    cur: u32,
+    cur_n: u32,
 }
 
-/// A title match outweighs any number of heading matches, which outweigh any body count.
-fn score(h: Hits) -> u32 {
-    u32::from(h.title > 0) * 1_000_000 + h.heading.min(9) * 1000 + h.body.min(999)
+impl Hits {
+    fn note(&mut self, section: u32, n: u32) {
+        if self.cur != section {
+            (self.cur, self.cur_n) = (section, 0);
+        }
+        self.cur_n += n;
+        if self.cur_n > self.best_n {
+            (self.best, self.best_n) = (section, self.cur_n);
+        }
+    }
+
+    /// Two words with one stem on the same page.
+    fn merge(&mut self, o: &Hits) {
+        self.title = self.title.max(o.title);
+        self.heading += o.heading;
+        self.body += o.body;
+        self.description += o.description;
+        if o.best_n > self.best_n {
+            (self.best, self.best_n) = (o.best, o.best_n);
+        }
+    }
+
+    /// The posting's weight: title over headings over body text, whose count is on a log
+    /// scale (in integers, so every platform computes the same).
+    fn weight(&self) -> u32 {
+        let body = (u32::BITS - self.body.leading_zeros()).min(7) * 4;
+        self.title + self.heading.min(2) * 11 + body + 5 * u32::from(self.description > 0)
+    }
+
+    /// (weight, section) packed into one number for the postings in memory. A term of the
+    /// title points at the top of the page.
+    fn packed(&self) -> u32 {
+        let section = if self.title > 0 { 0 } else { self.best };
+        self.weight() << 16 | section.min(0xffff)
+    }
 }
 
 /// The entries of a site, in reading order (the order fixes the document numbers).
@@ -110,18 +155,18 @@ pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
 /// JSON at 10,000 pages) in memory.
 pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
     use crate::pipeline::timed;
-    let postings = timed("search: invert", || invert(entries));
-    let shards = timed("search: shard", || shard(&postings));
+    let index = timed("search: invert", || invert(entries));
+    let shards = timed("search: shard", || shard(&index));
     let mut hash = Fnv::default();
     let shard_files: Vec<u64> = timed("search: write shards", || {
         shards
             .par_iter()
             .enumerate()
-            .map(|(i, (_, terms))| {
+            .map(|(i, (_, keys))| {
                 emit_hashed(
                     emit,
                     format!("search/s{i}.json"),
-                    inert(shard_json(terms, &postings)),
+                    inert(shard_json(keys, &index)),
                 )
             })
             .collect()
@@ -144,7 +189,12 @@ pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
         hash.write(&part.to_le_bytes());
     }
     let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
-    let manifest = serde_json::json!({"v": format!("{:016x}", hash.0), "keys": keys, "f": starts});
+    let manifest = serde_json::json!({
+        "v": format!("{:016x}", hash.0),
+        "n": entries.len(),
+        "keys": keys,
+        "f": starts,
+    });
     emit(
         "search/index.json".into(),
         manifest.to_string().into_bytes(),
@@ -169,113 +219,173 @@ fn inert(json: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// term -> [(doc, score)], docs ascending. Runs of pages are inverted in parallel, each into
-/// its own small map, and the maps merged in page order: merging per run rather than per page
-/// keeps the serial part to each run's distinct terms.
-fn invert(entries: &[Entry]) -> BTreeMap<String, Vec<(u32, u32)>> {
+/// The inverted index: term (a stem or other token) -> [(doc, packed weight and section)],
+/// docs ascending; and word -> stem for the words whose stem differs.
+#[derive(Default)]
+struct Index {
+    postings: BTreeMap<String, Vec<(u32, u32)>>,
+    stems: BTreeMap<String, String>,
+}
+
+/// One run of pages inverted: postings with their hits still apart (merged per stem), and the
+/// stems the run computed.
+#[derive(Default)]
+struct Run {
+    postings: HashMap<String, Vec<(u32, Hits)>>,
+    stems: HashMap<String, Option<String>>,
+}
+
+/// Runs of pages are inverted in parallel, each into its own small map, and the maps merged
+/// in page order: merging per run rather than per page keeps the serial part to each run's
+/// distinct terms.
+fn invert(entries: &[Entry]) -> Index {
     // In chunks: every page's terms at once were most of a 10,000-page build's peak memory
     // (about 200 MB); a chunk at a time keeps little more than the index itself.
     const CHUNK: usize = 512;
     const RUN: usize = 64;
     let mut index: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
+    let mut stems = BTreeMap::new();
     for (c, chunk) in entries.chunks(CHUNK).enumerate() {
-        let runs: Vec<HashMap<String, Vec<(u32, u32)>>> = chunk
+        let runs: Vec<Run> = chunk
             .par_chunks(RUN)
             .enumerate()
             .map(|(r, run)| {
-                let mut local: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
+                let stemmer = tokenize::stemmer();
+                let mut local = Run::default();
                 for (i, e) in run.iter().enumerate() {
                     let doc = (c * CHUNK + r * RUN + i) as u32;
                     for (t, h) in hits(e) {
-                        postings(&mut local, t).push((doc, score(h)));
+                        local.add(&stemmer, doc, t, &h);
                     }
                 }
                 local
             })
             .collect();
         for run in runs {
-            for (t, mut list) in run {
-                postings(&mut index, Cow::Owned(t)).append(&mut list);
+            for (t, list) in run.postings {
+                let packed = list.iter().map(|(d, h)| (*d, h.packed()));
+                postings(&mut index, Cow::Owned(t)).extend(packed);
             }
+            stems.extend(run.stems.into_iter().filter_map(|(w, s)| Some((w, s?))));
         }
     }
-    index.into_iter().collect()
+    Index {
+        postings: index.into_iter().collect(),
+        stems,
+    }
+}
+
+impl Run {
+    /// A page's hits for one token, filed under the token's stem (computed once per run).
+    fn add(&mut self, stemmer: &rust_stemmers::Stemmer, doc: u32, token: Cow<str>, h: &Hits) {
+        let stem = match self.stems.get(token.as_ref()) {
+            Some(stem) => stem,
+            None => {
+                let stem = tokenize::stem(stemmer, &token);
+                let differs = (stem != token).then(|| stem.into_owned());
+                self.stems.entry(token.to_string()).or_insert(differs)
+            }
+        };
+        let term = stem.as_deref().unwrap_or(token.as_ref());
+        let list = postings(&mut self.postings, Cow::Borrowed(term));
+        match list.last_mut() {
+            Some((d, prev)) if *d == doc => prev.merge(h),
+            _ => list.push((doc, *h)),
+        }
+    }
 }
 
 /// A term's postings, allocating its key only the first time it is seen.
-fn postings<'m>(
-    map: &'m mut HashMap<String, Vec<(u32, u32)>>,
-    term: Cow<str>,
-) -> &'m mut Vec<(u32, u32)> {
+fn postings<'m, T>(map: &'m mut HashMap<String, Vec<T>>, term: Cow<str>) -> &'m mut Vec<T> {
     if !map.contains_key(term.as_ref()) {
         return map.entry(term.into_owned()).or_default();
     }
     map.get_mut(term.as_ref()).expect("checked above")
 }
 
+/// A page's body text cut at its headings: (heading id, heading text, text from the heading
+/// to the next), the first with no heading (the text before the first heading). Headings are
+/// found in order in the text; one that cannot be found joins the section before it.
+fn sections<'a>(e: &Entry<'a>) -> Vec<(&'a str, &'a str, &'a str)> {
+    let text = e.text;
+    let mut cuts = vec![("", "", 0)];
+    let mut from = 0;
+    for (id, heading) in &e.headings {
+        let heading = heading.trim();
+        if let Some(pos) = text[from..].find(heading).filter(|_| !heading.is_empty()) {
+            from += pos;
+            cuts.push((id, heading, from));
+        }
+    }
+    (0..cuts.len())
+        .map(|i| {
+            let end = cuts.get(i + 1).map_or(text.len(), |c| c.2);
+            (cuts[i].0, cuts[i].1, &text[cuts[i].2..end])
+        })
+        .collect()
+}
+
 fn hits<'a>(e: &Entry<'a>) -> HashMap<Cow<'a, str>, Hits> {
     // Keyed by `Cow`: most words are borrowed from the page, so counting allocates little.
     let mut hits: HashMap<Cow<'a, str>, Hits> = HashMap::default();
-    for t in words(e.title) {
-        hits.entry(t).or_default().title += 1;
+    let mut title = Vec::new();
+    tokenize::tokens(e.title, &mut |t| title.push(t));
+    let title_weight = 30 + 30 / title.len().max(1) as u32;
+    for t in title {
+        hits.entry(t).or_default().title = title_weight;
     }
-    for (_, h) in &e.headings {
-        for t in words(h) {
-            hits.entry(t).or_default().heading += 1;
-        }
+    for (s, (_, heading, text)) in sections(e).into_iter().enumerate() {
+        let s = s as u32;
+        tokenize::tokens(heading, &mut |t| {
+            let h = hits.entry(t).or_default();
+            h.heading += 1;
+            h.note(s, 100);
+        });
+        tokenize::tokens(text, &mut |t| {
+            let h = hits.entry(t).or_default();
+            h.body += 1;
+            h.note(s, 1);
+        });
     }
-    for t in words(e.text).chain(words(e.description)) {
-        hits.entry(t).or_default().body += 1;
-    }
+    tokenize::tokens(e.description, &mut |t| {
+        hits.entry(t).or_default().description += 1;
+    });
     hits
 }
 
-/// `terms`, borrowing the words that are lower case already (most of them).
-fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    // ASCII first: the Unicode tables are only consulted for other characters.
-    text.split(|c: char| {
-        !(c.is_ascii_alphanumeric() || (!c.is_ascii() && (c.is_alphabetic() || c.is_numeric())))
-    })
-    .filter(|w| (MIN_TERM_CHARS..=MAX_TERM_CHARS).contains(&w.chars().count()))
-    .map(|w| {
-        if w.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        {
-            Cow::Borrowed(w)
-        } else {
-            Cow::Owned(w.to_lowercase())
-        }
-    })
-}
-
-/// Groups terms into shards keyed by prefix (one character at first), splitting a shard on a
-/// longer prefix while it is larger than `SHARD_BYTES`. Returns (key, terms) sorted by key.
-fn shard(postings: &BTreeMap<String, Vec<(u32, u32)>>) -> Vec<(String, Vec<&str>)> {
-    let all: Vec<&str> = postings.keys().map(String::as_str).collect();
+/// Groups keys (terms and words of the stem map) into shards keyed by prefix (one character
+/// at first), splitting a shard on a longer prefix while it is larger than `SHARD_BYTES`.
+/// Returns (key, keys in the shard) sorted by key.
+fn shard(index: &Index) -> Vec<(String, Vec<&str>)> {
+    let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
+    for (t, list) in &index.postings {
+        *sizes.entry(t).or_default() += t.len() + 4 + list.len() * 9;
+    }
+    for (w, s) in &index.stems {
+        *sizes.entry(w).or_default() += w.len() + s.len() + 6;
+    }
+    let all: Vec<&str> = sizes.keys().copied().collect();
     let mut out = Vec::new();
-    split(&all, 1, postings, &mut out);
+    split(&all, 1, &sizes, &mut out);
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
 fn split<'a>(
-    terms: &[&'a str],
+    keys: &[&'a str],
     key_chars: usize,
-    postings: &BTreeMap<String, Vec<(u32, u32)>>,
+    sizes: &BTreeMap<&str, usize>,
     out: &mut Vec<(String, Vec<&'a str>)>,
 ) {
     let mut groups: BTreeMap<String, Vec<&'a str>> = BTreeMap::new();
-    for t in terms {
+    for t in keys {
         groups
             .entry(t.chars().take(key_chars).collect())
             .or_default()
             .push(t);
     }
     for (key, group) in groups {
-        let size: usize = group
-            .iter()
-            .map(|t| t.len() + 4 + postings[*t].len() * 8)
-            .sum();
+        let size: usize = group.iter().map(|t| sizes[*t]).sum();
         if size <= SHARD_BYTES || key_chars >= MAX_KEY_CHARS {
             out.push((key, group));
             continue;
@@ -286,23 +396,31 @@ fn split<'a>(
         if !short.is_empty() {
             out.push((key, short));
         }
-        split(&long, key_chars + 1, postings, out);
+        split(&long, key_chars + 1, sizes, out);
     }
 }
 
-fn shard_json(terms: &[&str], postings: &BTreeMap<String, Vec<(u32, u32)>>) -> Vec<u8> {
-    let mut map = serde_json::Map::new();
-    for t in terms {
-        let mut flat = Vec::with_capacity(postings[*t].len() * 2);
-        let mut prev = 0;
-        for &(doc, score) in &postings[*t] {
-            flat.push(doc - prev);
-            flat.push(score);
-            prev = doc;
+/// A shard: `{"t": {term: [doc delta, weight, section, ...]}, "w": {word: stem}}`.
+fn shard_json(keys: &[&str], index: &Index) -> Vec<u8> {
+    let mut terms = serde_json::Map::new();
+    let mut words = serde_json::Map::new();
+    for k in keys {
+        if let Some(list) = index.postings.get(*k) {
+            let mut flat = Vec::with_capacity(list.len() * 3);
+            let mut prev = 0;
+            for &(doc, packed) in list {
+                flat.extend([doc - prev, packed >> 16, packed & 0xffff]);
+                prev = doc;
+            }
+            terms.insert(k.to_string(), flat.into());
         }
-        map.insert(t.to_string(), flat.into());
+        if let Some(stem) = index.stems.get(*k) {
+            words.insert(k.to_string(), stem.as_str().into());
+        }
     }
-    serde_json::Value::Object(map).to_string().into_bytes()
+    serde_json::json!({"t": terms, "w": words})
+        .to_string()
+        .into_bytes()
 }
 
 #[derive(Serialize)]
@@ -311,30 +429,24 @@ struct Fragment<'a> {
     u: &'a str,
     s: &'a str,
     p: &'a str,
-    b: &'a str,
-    h: Vec<(&'a str, usize)>,
+    h: Vec<(&'a str, &'a str, &'a str)>,
 }
 
-/// A page's fragment: what a result shows, and where each heading starts in the text so a
-/// result can link to the heading above its match.
+/// A page's fragment: what a result shows. Its sections are those the postings point at,
+/// each (heading id, heading text, the start of its text for the snippet).
 fn fragment<'a>(e: &'a Entry) -> Fragment<'a> {
-    let body = truncate_chars(e.text.trim(), FRAGMENT_CHARS);
-    let mut h = Vec::new();
-    let (mut from, mut utf16) = (0, 0);
-    for (id, text) in &e.headings {
-        if let Some(pos) = body[from..].find(text.trim()) {
-            // Counted from the previous heading on: from the start each time was quadratic.
-            utf16 += body[from..from + pos].encode_utf16().count();
-            from += pos;
-            h.push((*id, utf16));
-        }
-    }
+    let h = sections(e)
+        .into_iter()
+        .map(|(id, heading, text)| {
+            let text = text.trim_start().strip_prefix(heading).unwrap_or(text);
+            (id, heading, truncate_chars(text.trim(), SECTION_CHARS))
+        })
+        .collect();
     Fragment {
         t: e.title,
         u: &e.url,
         s: e.section,
         p: e.description,
-        b: body,
         h,
     }
 }
@@ -355,7 +467,7 @@ fn fragment_files(entries: &[Entry]) -> Vec<usize> {
             size = 0;
         }
         size += e.title.len() + e.url.len() + e.section.len() + e.description.len();
-        size += e.text.len().min(FRAGMENT_CHARS) + e.headings.len() * 16;
+        size += e.text.len().min((e.headings.len() + 1) * SECTION_CHARS) + e.headings.len() * 40;
     }
     starts
 }
@@ -393,45 +505,106 @@ mod tests {
         }
     }
 
+    fn json(files: &[(String, Vec<u8>)], path: &str) -> serde_json::Value {
+        let f = files.iter().find(|f| f.0 == path).expect(path);
+        serde_json::from_slice(&f.1).unwrap()
+    }
+
+    /// The shard holding `key` (in `t` or `w`).
+    fn shard_with(files: &[(String, Vec<u8>)], key: &str) -> serde_json::Value {
+        files
+            .iter()
+            .filter(|f| f.0.starts_with("search/s"))
+            .map(|f| serde_json::from_slice::<serde_json::Value>(&f.1).unwrap())
+            .find(|s| !s["t"][key].is_null() || !s["w"][key].is_null())
+            .expect(key)
+    }
+
     #[test]
-    fn terms_are_lowercase_words() {
-        let t: Vec<String> = terms("Go's net/http: ÉTÉ a 42 x").collect();
-        assert_eq!(t, ["go", "net", "http", "été", "42"]);
+    fn terms_follow_the_contract() {
+        let t: Vec<String> = terms("Go's net/http: ÉTÉ a 42 C#").collect();
+        assert_eq!(t, ["go", "net", "http", "net/http", "ete", "42", "c#"]);
     }
 
     #[test]
     fn title_beats_heading_beats_body() {
-        let title = score(Hits {
-            title: 1,
-            heading: 0,
-            body: 0,
-        });
-        let heading = score(Hits {
-            title: 0,
-            heading: 1,
-            body: 0,
-        });
-        let body = score(Hits {
-            title: 0,
-            heading: 0,
-            body: 5000,
-        });
-        assert!(title > heading * 9 && heading > body);
+        let hits = |title, heading, body| Hits {
+            title,
+            heading,
+            body,
+            ..Hits::default()
+        };
+        // The shortest and longest titles' weights; a heading also counts once in the body.
+        let (short, long) = (hits(60, 0, 0), hits(31, 0, 0));
+        let heading = hits(0, 1, 1);
+        let body = |n| hits(0, 0, n).weight();
+        assert!(long.weight() > hits(0, 2, 2).weight());
+        assert!(short.weight() > long.weight());
+        assert!(
+            heading.weight() > body(7),
+            "one heading outweighs a few mentions"
+        );
+        assert!(body(1000) > body(10) && body(10) > body(1));
     }
 
     #[test]
-    fn shards_split_by_prefix_and_cover_every_term() {
+    fn words_are_indexed_by_stem_with_a_word_map() {
+        let e = [
+            entry("Career changers", vec![], "Changing careers is common."),
+            entry("Other", vec![], "Nothing changes here."),
+        ];
+        let a = files(&e);
+        let s = shard_with(&a, "chang");
+        assert_eq!(s["t"]["chang"], serde_json::json!([0, 4, 0, 1, 4, 0]));
+        assert_eq!(shard_with(&a, "changing")["w"]["changing"], "chang");
+        assert_eq!(shard_with(&a, "careers")["w"]["careers"], "career");
+        // "career" is in the title and the body: one posting, the title's weight.
+        assert_eq!(
+            shard_with(&a, "career")["t"]["career"],
+            serde_json::json!([0, 49, 0])
+        );
+    }
+
+    #[test]
+    fn postings_point_at_the_section_with_most_matches() {
+        let text =
+            "Intro about tables. Indexes Indexes speed reads of tables. Locks Locks block writers.";
+        let e = [entry(
+            "Database",
+            vec![("indexes", "Indexes"), ("locks", "Locks")],
+            text,
+        )];
+        let a = files(&e);
+        let postings = |t: &str| shard_with(&a, t)["t"][t].clone();
+        assert_eq!(postings("index")[2], 1, "the heading's section");
+        assert_eq!(postings("lock")[2], 2);
+        assert_eq!(postings("tabl")[2], 0, "first section wins a tie");
+        let f = json(&a, "search/f0.json");
+        assert_eq!(
+            f[0]["h"][1],
+            serde_json::json!(["indexes", "Indexes", "Indexes speed reads of tables."])
+        );
+        assert_eq!(f[0]["h"][0][2], "Intro about tables.");
+    }
+
+    #[test]
+    fn shards_split_by_prefix_and_cover_every_key() {
         let text: String = (0..4000).map(|i| format!("ca{i} ")).collect();
         let e = [
             entry("Cache", vec![], &text),
-            entry("Other", vec![], "cat ca"),
+            entry("Other", vec![], "cat ca caching"),
         ];
-        let postings = invert(&e);
-        let shards = shard(&postings);
+        let index = invert(&e);
+        let shards = shard(&index);
         assert!(shards.len() > 2, "the large `ca` shard is split");
         let mut seen: Vec<&str> = shards.iter().flat_map(|s| s.1.clone()).collect();
         seen.sort();
-        assert_eq!(seen.len(), postings.len());
+        seen.dedup();
+        let mut keys: Vec<&str> = index.postings.keys().map(String::as_str).collect();
+        keys.extend(index.stems.keys().map(String::as_str));
+        keys.sort();
+        keys.dedup();
+        assert_eq!(seen, keys);
         for (key, terms) in &shards {
             assert!(terms.iter().all(|t| t.starts_with(key.as_str())), "{key}");
         }
@@ -443,7 +616,7 @@ mod tests {
     }
 
     #[test]
-    fn files_are_deterministic_with_fragments() {
+    fn files_are_deterministic() {
         let e = [
             entry(
                 "Indexes",
@@ -454,42 +627,28 @@ mod tests {
         ];
         let a = files(&e);
         assert_eq!(a, files(&e));
-        let index = a.iter().find(|f| f.0 == "search/index.json").unwrap();
-        let manifest: serde_json::Value = serde_json::from_slice(&index.1).unwrap();
+        let manifest = json(&a, "search/index.json");
         assert_eq!(manifest["keys"][0], "a");
+        assert_eq!(manifest["n"], 2);
         assert_eq!(
             manifest["f"],
             serde_json::json!([0]),
             "two small pages, one file"
         );
-        let f0 = a.iter().find(|f| f.0 == "search/f0.json").unwrap();
-        let frags: serde_json::Value = serde_json::from_slice(&f0.1).unwrap();
-        assert_eq!(frags[0]["h"][0], serde_json::json!(["b-tree", 7]));
+        let frags = json(&a, "search/f0.json");
         assert_eq!(frags[1]["t"], "Caching");
-        let shard = a
-            .iter()
-            .find(|f| String::from_utf8_lossy(&f.1).contains("\"indexes\""));
-        let s: serde_json::Value = serde_json::from_slice(&shard.unwrap().1).unwrap();
-        assert_eq!(s["indexes"], serde_json::json!([0, 1_000_001, 1, 1]));
     }
 
     #[test]
     fn fragments_are_grouped_in_order() {
-        let text = "word ".repeat(2000); // 10 KB: three pages fill a file
-        let titles: Vec<String> = (0..7).map(|i| format!("Page{i}")).collect();
+        let text = "word ".repeat(2000);
+        let titles: Vec<String> = (0..60).map(|i| format!("Page{i}")).collect();
         let e: Vec<Entry> = titles.iter().map(|t| entry(t, vec![], &text)).collect();
         let a = files(&e);
-        let index = a.iter().find(|f| f.0 == "search/index.json").unwrap();
-        let manifest: serde_json::Value = serde_json::from_slice(&index.1).unwrap();
-        assert_eq!(manifest["f"], serde_json::json!([0, 3, 6]));
-        let f1 = a.iter().find(|f| f.0 == "search/f1.json").unwrap();
-        let frags: serde_json::Value = serde_json::from_slice(&f1.1).unwrap();
-        let t: Vec<&str> = frags
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["t"].as_str().unwrap())
-            .collect();
-        assert_eq!(t, ["Page3", "Page4", "Page5"]);
+        let manifest = json(&a, "search/index.json");
+        let f = manifest["f"].as_array().unwrap();
+        assert!(f.len() > 1 && f.len() < 60, "{f:?}");
+        let f1 = json(&a, "search/f1.json");
+        assert_eq!(f1[0]["t"], format!("Page{}", f[1]));
     }
 }

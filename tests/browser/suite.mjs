@@ -125,8 +125,32 @@ async function browserTests(base) {
     assert(titles[0] === "Tabbed examples fixture", `first result: ${titles[0]}`);
     assert(await page.locator(".search-list mark").first().textContent() === "quokka", "the match is marked");
     await page.keyboard.press("ArrowDown");
-    assert(await page.evaluate(() => document.activeElement.closest(".search-list") !== null), "arrow moves into results");
+    const active = await page.evaluate(() => {
+      const input = document.activeElement, id = input.getAttribute("aria-activedescendant");
+      return { focus: input.id, id, selected: id && document.getElementById(id).getAttribute("aria-selected") };
+    });
+    assert(active.focus === "search-input" && active.id === "sr-0" && active.selected === "true", `arrow selects the first option: ${JSON.stringify(active)}`);
     await Promise.all([page.waitForURL(/browser-test\/tabs-one\//), page.keyboard.press("Enter")]);
+  });
+
+  await test("search is a combobox: Ctrl-K opens, Escape closes in one press, ?q= is shareable", async () => {
+    await page.goto(url());
+    await page.keyboard.press("Control+k");
+    assert(await page.evaluate(() => document.activeElement.id) === "search-input", "Ctrl-K focuses the box");
+    await page.keyboard.type("quokka");
+    await page.locator(".search-list a").first().waitFor({ timeout: 5000 });
+    const roles = await page.evaluate(() => {
+      const input = document.getElementById("search-input"), list = document.getElementById(input.getAttribute("aria-controls"));
+      return [input.getAttribute("role"), input.getAttribute("aria-expanded"), list.getAttribute("role"),
+        list.querySelector("a").getAttribute("role"), new URL(location.href).searchParams.get("q")];
+    });
+    assert(JSON.stringify(roles) === JSON.stringify(["combobox", "true", "listbox", "option", "quokka"]), `roles: ${roles}`);
+    await page.keyboard.press("Escape");
+    const closed = await page.evaluate(() => [document.getElementById("search-results").hidden, document.getElementById("search-input").getAttribute("aria-expanded"), document.activeElement.id]);
+    assert(JSON.stringify(closed) === JSON.stringify([true, "false", "search-input"]), `one Escape closes: ${closed}`);
+    await page.goto(url("?q=quokka"));
+    await page.locator(".search-list a").first().waitFor({ timeout: 5000 });
+    assert(await page.locator("#search-input").inputValue() === "quokka", "?q= fills the box and shows results");
   });
 
   await test("search ranks title above heading above body", async () => {

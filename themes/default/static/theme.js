@@ -1,5 +1,6 @@
 // backlot default theme. Everything here enhances pages that already work without JavaScript:
-// theme toggle, tab syncing, copy buttons, the table of contents' current heading, and search.
+// theme toggle, tab syncing, copy buttons, the table of contents' current heading, and the
+// search box's loader and shortcuts (search itself is in search.js).
 // Page text and queries are only ever inserted as text (textContent), never as HTML.
 (function () {
   "use strict";
@@ -192,153 +193,31 @@
     b.addEventListener("click", function () { var i = doc.getElementById("search-input"); if (i) i.focus(); });
   });
 
-  search();
-
-  // Search: the manifest loads on first use, then only the shards a query needs and the
-  // fragment files of the results shown (see src/search.rs for the format).
-  function search() {
-    var input = doc.getElementById("search-input");
-    var panel = doc.getElementById("search-results");
-    if (!input || !panel) return;
-    var status = panel.querySelector(".search-status"), list = panel.querySelector(".search-list");
-    var cache = {}, manifest = null, seq = 0, timer = 0, MAX = 10;
-    function get(path) {
-      if (!cache[path]) {
-        var url = base + "search/" + path + (manifest ? "?v=" + manifest.v : "");
-        cache[path] = fetch(url).then(function (r) {
-          if (!r.ok) throw new Error(r.status + " " + url);
-          return r.json();
-        });
-        cache[path].catch(function () { delete cache[path]; });
-      }
-      return cache[path];
-    }
-    function loadManifest() {
-      return get("index.json").then(function (m) { manifest = m; return m; });
-    }
-    function terms(q) {
-      return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t.length >= 2 && t.length <= 40; });
-    }
-    // Shards holding terms that start with `t`: keys that are a prefix of t, or that t prefixes.
-    function shardsFor(t) {
-      var out = [];
-      manifest.keys.forEach(function (k, i) { if (t.indexOf(k) === 0 || k.indexOf(t) === 0) out.push(i); });
-      return out;
-    }
-    function scoreTerm(t) {
-      return Promise.all(shardsFor(t).map(function (i) { return get("s" + i + ".json"); })).then(function (shards) {
-        var scores = {};
-        shards.forEach(function (shard) {
-          Object.keys(shard).forEach(function (term) {
-            if (term.indexOf(t) !== 0) return;
-            var p = shard[term], d = 0, exact = term === t ? 1 : 0.5;
-            for (var i = 0; i < p.length; i += 2) {
-              d += p[i];
-              scores[d] = Math.max(scores[d] || 0, p[i + 1] * exact);
-            }
-          });
-        });
-        return scores;
-      });
-    }
-    // A page's fragment: fragment file i holds docs manifest.f[i] up to the next file's first.
-    function fragment(d) {
-      var f = manifest.f, lo = 0, hi = f.length - 1;
-      d = +d;
-      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (f[mid] <= d) lo = mid; else hi = mid - 1; }
-      return get("f" + lo + ".json").then(function (list) { return list[d - f[lo]]; });
-    }
-    function run(q) {
-      var id = ++seq, ts = terms(q);
-      if (!ts.length) { close(); return; }
-      loadManifest().then(function () {
-        return Promise.all(ts.map(scoreTerm));
-      }).then(function (per) {
-        if (id !== seq) return null;
-        var total = {};
-        Object.keys(per[0]).forEach(function (d) {
-          var s = 0;
-          for (var i = 0; i < per.length; i++) { if (!(d in per[i])) return; s += per[i][d]; }
-          total[d] = s;
-        });
-        var ranked = Object.keys(total).sort(function (a, b) { return total[b] - total[a] || a - b; });
-        return Promise.all(ranked.slice(0, MAX).map(fragment))
-          .then(function (frags) { if (id === seq) show(frags, ts, ranked.length); });
-      }).catch(function () {
-        if (id === seq) { open(); list.textContent = ""; status.textContent = "Search is unavailable right now."; }
-      });
-    }
-    function show(frags, ts, count) {
-      list.textContent = "";
-      status.textContent = count ? count + (count === 1 ? " result" : " results") + (count > MAX ? ", showing the best " + MAX : "")
-        : "No results for “" + input.value.trim() + "”";
-      frags.forEach(function (f) {
-        var li = el("li"), a = el("a"), hit = snippet(f, ts);
-        a.href = f.u + (hit.anchor ? "#" + hit.anchor : "");
-        a.appendChild(el("span", "sr-title", f.t));
-        if (f.s) a.appendChild(el("span", "sr-section", f.s));
-        a.appendChild(hit.node);
-        li.appendChild(a);
-        list.appendChild(li);
-      });
-      open();
-    }
-    // A stretch of the text around the first match, the query terms marked; and the id of the
-    // heading above it, so the result opens at the right place.
-    function snippet(f, ts) {
-      var text = f.b || "", lower = text.toLowerCase(), at = -1;
-      ts.forEach(function (t) { var i = lower.indexOf(t); if (i >= 0 && (at < 0 || i < at)) at = i; });
-      var anchor = null;
-      if (at < 0) { text = f.p || text; at = 0; } else {
-        (f.h || []).forEach(function (h) { if (h[1] <= at) anchor = h[0]; });
-      }
-      var start = Math.max(0, text.lastIndexOf(" ", Math.max(0, at - 60)) + 1);
-      if (at < 60) start = 0;
-      var end = text.indexOf(" ", Math.min(text.length, at + 140));
-      if (end < 0) end = text.length;
-      var part = (start > 0 ? "… " : "") + text.slice(start, end) + (end < text.length ? " …" : "");
-      return { node: mark(part, ts), anchor: anchor };
-    }
-    function mark(text, ts) {
-      var node = el("span", "sr-snippet"), lower = text.toLowerCase(), i = 0;
-      while (i < text.length) {
-        var next = -1, len = 0;
-        ts.forEach(function (t) {
-          var j = lower.indexOf(t, i);
-          if (j >= 0 && (next < 0 || j < next || (j === next && t.length > len))) { next = j; len = t.length; }
-        });
-        if (next < 0) break;
-        node.appendChild(doc.createTextNode(text.slice(i, next)));
-        node.appendChild(el("mark", null, text.slice(next, next + len)));
-        i = next + len;
-      }
-      node.appendChild(doc.createTextNode(text.slice(i)));
-      return node;
-    }
-    function open() { panel.hidden = false; }
-    function close() { panel.hidden = true; }
-    function links() { return [].slice.call(list.querySelectorAll("a")); }
-    input.addEventListener("focus", function () { loadManifest().catch(function () {}); if (input.value.trim() && list.firstChild) open(); });
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { run(input.value); }, 80);
-    });
-    input.addEventListener("keydown", function (e) {
-      var ls = links();
-      if (e.key === "ArrowDown" && ls.length) { e.preventDefault(); open(); ls[0].focus(); }
-      else if (e.key === "Enter" && ls.length) { e.preventDefault(); ls[0].click(); }
-      else if (e.key === "Escape") { if (panel.hidden) input.blur(); close(); }
-    });
-    panel.addEventListener("keydown", function (e) {
-      var ls = links(), i = ls.indexOf(doc.activeElement);
-      if (e.key === "ArrowDown") { e.preventDefault(); if (i < ls.length - 1) ls[i + 1].focus(); }
-      else if (e.key === "ArrowUp") { e.preventDefault(); if (i > 0) ls[i - 1].focus(); else input.focus(); }
-      else if (e.key === "Escape") { close(); input.focus(); }
-    });
-    doc.addEventListener("click", function (e) { if (!input.parentNode.contains(e.target)) close(); });
+  // Search: search.js (the index's query side and the results combobox) loads the first
+  // time the box is used, so pages that never search do not download it. Ctrl/Cmd-K and `/`
+  // focus the box; a page opened with ?q= shows that query's results.
+  var input = doc.getElementById("search-input");
+  if (input) {
+    var loading = false;
+    var load = function () {
+      if (loading) return;
+      loading = true;
+      var s = el("script");
+      s.src = base + "search.js";
+      doc.head.appendChild(s);
+    };
+    input.addEventListener("focus", load);
+    input.addEventListener("input", load);
     doc.addEventListener("keydown", function (e) {
       var t = e.target, typing = /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable;
-      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); }
+      var slash = e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey;
+      if (slash || (e.key.toLowerCase() === "k" && (e.ctrlKey || e.metaKey) && !e.altKey)) {
+        e.preventDefault();
+        input.focus();
+        input.select();
+      }
     });
+    var q = /[?&]q=/.test(location.search) && new URLSearchParams(location.search).get("q");
+    if (q) { input.value = q; load(); }
   }
 })();
