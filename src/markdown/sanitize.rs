@@ -116,11 +116,13 @@ const RUN_OPEN: &str = "<marquee>";
 const RUN_CLOSE: &str = "</marquee>";
 
 /// Ids of the theme's own elements: a page's ids must not take them (the search box, the main
-/// region and code tabs would stop working). `tab-N-M` ids are generated for code tabs.
+/// region and code tabs would stop working). `tab-N-M` ids are generated for code tabs, and
+/// `sr-N` by search.js for the results it lists.
 pub const THEME_IDS: &[&str] = &[
     "main",
     "menu-toggle",
     "search-input",
+    "search-list",
     "search-results",
     "search-status",
     "sidebar",
@@ -137,6 +139,9 @@ pub fn theme_id(id: &str) -> bool {
                     .split('-')
                     .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         })
+        || id
+            .strip_prefix("sr-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Tags removed with their content under `policy`.
