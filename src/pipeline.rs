@@ -173,11 +173,12 @@ pub fn build_with(
     if diags.has_errors() {
         return (None, diags.sorted());
     }
-    let staging = match Staging::begin(&loaded.config.output_dir) {
+    let config = &loaded.config;
+    let staging = match Staging::begin(&config.output_dir, config.output_confined_to()) {
         Ok(s) => s,
         Err(e) => {
             diags.push(Diagnostic::error(
-                &loaded.config.site.output_dir,
+                config.output_shown(),
                 1,
                 1,
                 format!("cannot prepare the output folder: {e}"),
@@ -198,7 +199,7 @@ pub fn build_with(
     }
     if let Err(e) = staging.commit() {
         diags.push(Diagnostic::error(
-            &loaded.config.site.output_dir,
+            config.output_shown(),
             1,
             1,
             format!("cannot replace the output folder: {e}"),

@@ -316,7 +316,7 @@ impl<'a> Renderer<'a> {
         for (path, bytes) in extra {
             if let Err(e) = sink.write(&path, &bytes) {
                 diags.push(Diagnostic::error(
-                    self.config.site.output_dir.as_str(),
+                    self.config.output_shown(),
                     1,
                     1,
                     format!("cannot write {path}: {e}"),

@@ -258,6 +258,7 @@ fn write_search(engine: &Engine) -> std::io::Result<()> {
     let Some(config) = engine.config() else {
         return Ok(());
     };
+    crate::output::ensure_confined(config.output_confined_to(), &config.output_dir)?;
     let dir = config.output_dir.join("search");
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
@@ -276,7 +277,7 @@ fn write_all(engine: &Engine) -> std::io::Result<()> {
     let Some(config) = engine.config() else {
         return Ok(());
     };
-    let staging = Staging::begin(&config.output_dir)?;
+    let staging = Staging::begin(&config.output_dir, config.output_confined_to())?;
     let sink = DirSink {
         dir: staging.dir.clone(),
     };
@@ -291,6 +292,7 @@ fn write_changes(engine: &Engine, changed: &[String]) -> std::io::Result<()> {
     let Some(config) = engine.config() else {
         return Ok(());
     };
+    crate::output::ensure_confined(config.output_confined_to(), &config.output_dir)?;
     let snapshot = engine.snapshot();
     let sink = DirSink {
         dir: config.output_dir.clone(),

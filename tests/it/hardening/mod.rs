@@ -6,6 +6,7 @@ mod confinement;
 mod determinism;
 mod escaping;
 mod faults;
+mod output_root;
 mod pathological;
 mod props;
 mod raw_html;
