@@ -133,7 +133,10 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
     report(&first);
     if !first.failed() {
         if let Err(e) = sync_output(&engine, None, true) {
-            eprintln!("error: cannot write the output folder: {e}");
+            eprintln!(
+                "error: cannot write the output folder: {}",
+                crate::diag::terminal_safe(&e.to_string(), true)
+            );
         }
     }
     let (tx, rx) = channel();
@@ -161,7 +164,10 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
             let done = sync_output(&engine, changed, outcome.search_changed);
             match done {
                 Ok(()) => written_once = true,
-                Err(e) => eprintln!("error: cannot update the output folder: {e}"),
+                Err(e) => eprintln!(
+                    "error: cannot update the output folder: {}",
+                    crate::diag::terminal_safe(&e.to_string(), true)
+                ),
             }
         }
         if plan.rescan {

@@ -10,3 +10,4 @@ mod output_root;
 mod pathological;
 mod props;
 mod raw_html;
+mod terminal;
