@@ -25,7 +25,7 @@ pub struct Renderer<'a> {
     pub highlighter: &'a Highlighter,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -35,7 +35,26 @@ pub struct SiteView<'a> {
     pub home_url: String,
     pub repository: Option<&'a crate::config::Repository>,
     pub extra: &'a toml::Table,
+    /// Every tag: only filled in for templates that read `site.tags` (see `for_template`).
     pub tags: Vec<LinkView>,
+    /// Whether the site has tags, for themes that only link to the tags index: reading
+    /// `site.tags` on every page would make a build quadratic in the number of tags.
+    pub has_tags: bool,
+}
+
+impl SiteView<'_> {
+    /// The view `template` gets: without the tag list unless the template (or anything it
+    /// pulls in) reads `site.tags`, so each page's context stays small.
+    fn for_template<'v>(&'v self, theme: &Theme, template: &str) -> std::borrow::Cow<'v, Self> {
+        if theme.uses(template, crate::theme::SITE_TAGS) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        std::borrow::Cow::Owned(SiteView {
+            tags: Vec::new(),
+            home_url: self.home_url.clone(),
+            ..*self
+        })
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -346,6 +365,7 @@ impl<'a> Renderer<'a> {
                     url: self.tag_url(&t.slug),
                 })
                 .collect(),
+            has_tags: !self.site.tags.is_empty(),
         }
     }
 
@@ -385,7 +405,7 @@ impl<'a> Renderer<'a> {
                 .with_help("use one of the theme's templates (page.html, section.html) or add it to themes/<theme>/templates/"));
         }
         let mut ctx = tera::Context::new();
-        ctx.insert("site", site_view);
+        ctx.insert("site", &site_view.for_template(self.theme, template));
         ctx.insert("page", &page);
         self.insert_shared(&mut ctx, template, nav_index, i);
         let html = self.theme.render(template, &ctx, &doc.source)?;
@@ -643,7 +663,7 @@ impl<'a> Renderer<'a> {
         let nav_index = NavIndex::new(self.site);
         let mut render = |template: &str, path: String, extra: &dyn Fn(&mut tera::Context)| {
             let mut ctx = tera::Context::new();
-            ctx.insert("site", site_view);
+            ctx.insert("site", &site_view.for_template(self.theme, template));
             self.insert_shared(&mut ctx, template, &nav_index, self.site.home);
             extra(&mut ctx);
             match self.theme.render(template, &ctx, &path) {

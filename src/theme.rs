@@ -137,6 +137,22 @@ impl Theme {
     }
 }
 
+/// The pseudo-name `uses` knows a template by when it may read the full `site.tags` list:
+/// it mentions `site.tags`, or uses `site` other than through an attribute (`set s = site`,
+/// `site["tags"]`, `site | json_encode`), which could reach the list too.
+pub const SITE_TAGS: &str = "site.tags";
+
+fn may_read_site_tags(tag: &str) -> bool {
+    tag.match_indices("site").any(|(i, _)| {
+        let before = tag[..i].chars().next_back();
+        let word_start = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let rest = &tag[i + 4..];
+        let after = rest.chars().next();
+        let word_end = !after.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        word_start && word_end && (!rest.starts_with('.') || rest[1..].starts_with("tags"))
+    })
+}
+
 /// The names mentioned in the tags of `template` and of every template it pulls in.
 fn mentioned(template: &str, sources: &HashMap<String, (String, String)>) -> HashSet<String> {
     let mut names = HashSet::new();
@@ -152,6 +168,9 @@ fn mentioned(template: &str, sources: &HashMap<String, (String, String)>) -> Has
                 todo.extend(quoted(tag).map(str::to_string));
             }
             names.extend(words.into_iter().map(str::to_string));
+            if may_read_site_tags(tag) {
+                names.insert(SITE_TAGS.to_string());
+            }
         }
     }
     names

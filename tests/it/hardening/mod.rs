@@ -9,5 +9,6 @@ mod faults;
 mod output_root;
 mod pathological;
 mod props;
+mod tags;
 mod raw_html;
 mod terminal;
