@@ -14,6 +14,7 @@ pub mod links;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod owners;
 pub mod page;
 pub mod pipeline;
 pub mod render;

@@ -72,13 +72,15 @@ pub fn load(
     });
     site.last_commit = last_commit.join().unwrap_or_default();
     let theme = timed("theme", || Theme::load(&config, diags))?;
-    Some(Loaded {
+    let loaded = Loaded {
         config,
         highlighter,
         site,
         theme,
         data,
-    })
+    };
+    crate::owners::check(&loaded.renderer(), diags);
+    Some(loaded)
 }
 
 /// Parses every Markdown file in parallel, each guarded against panics.

@@ -88,12 +88,18 @@ fn assert_linear(name: &str, make: fn(&Path, usize), small: usize) {
     for _ in 0..3 {
         let (t1, t2) = (render_time(a.path()), render_time(b.path()));
         ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-4);
-        println!("{name}: {small} -> {t1:?}, {} -> {t2:?}, ratio {ratio:.2}", small * 2);
+        println!(
+            "{name}: {small} -> {t1:?}, {} -> {t2:?}, ratio {ratio:.2}",
+            small * 2
+        );
         if ratio < 2.6 {
             break;
         }
     }
-    assert!(ratio < 2.6, "{name}: time ratio {ratio:.2} when the input doubles");
+    assert!(
+        ratio < 2.6,
+        "{name}: time ratio {ratio:.2} when the input doubles"
+    );
 }
 
 #[test]
