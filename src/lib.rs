@@ -24,4 +24,5 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod template_graph;
 pub mod theme;

@@ -78,6 +78,12 @@ impl Theme {
                 static_files.insert(name.to_string(), bytes);
             }
         }
+        // Tera would overflow the stack on these: refuse them before it sees them.
+        let cycles = crate::template_graph::check(&sources);
+        if !cycles.is_empty() {
+            diags.extend(cycles);
+            return None;
+        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaper also turns `/` into `&#x2F;`, which mangles every URL for no gain.
@@ -293,12 +299,10 @@ fn template_error(
         .as_deref()
         .and_then(|n| sources.get(n).map(|s| (n, s)))
     {
-        Some((_, (shown, src))) => {
-            let (line, col) = arrow_position(&text)
-                .or_else(|| guess_line(&text, src))
-                .unwrap_or((1, 1));
-            (shown.clone(), line, col)
-        }
+        Some((name, (shown, _))) => arrow_position(&text)
+            .map(|(line, col)| (shown.clone(), line, col))
+            .or_else(|| guess_place(&text, name, sources))
+            .unwrap_or((shown.clone(), 1, 1)),
         None => (named.unwrap_or_else(|| "templates".into()), 1, 1),
     };
     let message = match rendering {
@@ -325,16 +329,23 @@ fn arrow_position(text: &str) -> Option<(usize, usize)> {
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
 
-/// Runtime errors name a variable or function but no line: find the first tag that uses it.
-fn guess_line(text: &str, src: &str) -> Option<(usize, usize)> {
-    let name = text.split('`').nth(1)?;
-    // The longest prefix of `a.b.c` that appears in a tag: `page.x.y` before plain `page`.
-    let parts: Vec<&str> = name.split(['.', '[', '(']).collect();
+/// Runtime errors name a variable or function but no line, nor which template of an
+/// `extends` chain failed: find the first tag that uses it in `name` or a template it pulls in.
+/// The longest prefix of `a.b.c` that appears wins: `page.x.y` before plain `page`.
+fn guess_place(
+    text: &str,
+    name: &str,
+    sources: &HashMap<String, (String, String)>,
+) -> Option<(String, usize, usize)> {
+    let var = text.split('`').nth(1)?;
+    let parts: Vec<&str> = var.split(['.', '[', '(']).collect();
+    let templates = crate::template_graph::pulled_in(name, sources);
     (1..=parts.len()).rev().find_map(|n| {
         let word = parts[..n].join(".");
-        src.lines().enumerate().find_map(|(i, l)| {
-            let col = l.find(&word)?;
-            (!word.is_empty() && (l.contains("{{") || l.contains("{%"))).then_some((i + 1, col + 1))
+        templates.iter().find_map(|t| {
+            let (shown, src) = &sources[*t];
+            let (line, col) = crate::template_graph::find_use(src, &word)?;
+            Some((shown.clone(), line, col))
         })
     })
 }

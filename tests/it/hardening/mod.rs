@@ -12,4 +12,5 @@ mod pathological;
 mod props;
 mod raw_html;
 mod tags;
+mod templates;
 mod terminal;
