@@ -102,11 +102,11 @@ const CACHE_BUDGET_BYTES: usize = 16 << 20;
 /// The deepest scope that gets a `<span>` of its own. Every line reopens the spans of the
 /// scopes still open, so without a cap a block nested N deep costs N spans per line (a page
 /// of `[[[[…` grew ~77x into HTML). Deeper tokens take the colour of their deepest emitted
-/// ancestor. Real grammars on real code stay below (the Field Guide peaks at 11).
-const MAX_SPAN_DEPTH: usize = 16;
+/// ancestor. Real grammars on real code stay below (the Field Guide peaks at 17, in PHP).
+const MAX_SPAN_DEPTH: usize = 32;
 
 /// Highlighted HTML may be this many times the code's size (plus `SLACK_BYTES`) before the
-/// block is shown as plain text instead: even 16 spans reopened on every line of a block of
+/// block is shown as plain text instead: even 32 spans reopened on every line of a block of
 /// one-character lines is hundreds of times its size. Real code stays under ~45x.
 const MAX_GROWTH: usize = 64;
 const SLACK_BYTES: usize = 64 << 10;
