@@ -33,7 +33,10 @@ fn site(templates: &[(&str, &str)]) -> tempfile::TempDir {
     t
 }
 
-const CASES: &[(&str, &[(&str, &str)], &str)] = &[
+/// (case, templates written, expected error).
+type Case = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+
+const CASES: &[Case] = &[
     (
         "self include",
         &[("page.html", "<p>\n{% include \"page.html\" %}</p>")],
