@@ -3,6 +3,8 @@
 //! Output uses CSS classes (`hl-keyword` ...), never inline styles, so one stylesheet holds a
 //! light and a dark theme. The syntax set loads once, lazily; highlighted blocks are cached by
 //! (syntax, code) so a block is highlighted once per build and once across `serve` rebuilds.
+//! Growth is bounded: spans nest at most `MAX_SPAN_DEPTH` deep, and a block whose HTML would
+//! exceed `MAX_GROWTH` times its size is shown as plain text.
 
 use crate::config;
 use std::collections::HashMap;

@@ -1,6 +1,8 @@
 //! Outputs to disk: everything is written into a staging folder beside the output folder and
 //! swapped in only when the whole build succeeded, so a failed build leaves the last good site
-//! byte-identical. Leftovers of an interrupted build are cleaned up by the next one.
+//! byte-identical. Leftovers of an interrupted build are cleaned up by the next one. An output
+//! folder from site.toml stays inside the site: no symlink may lie on the way to it, checked
+//! when the build starts and again right before the swap (and before `build --watch` writes).
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -1,6 +1,7 @@
 //! The theme: Tera templates and static files from themes/<name>/, over the default theme
 //! compiled into the binary (a file of the same path in the site's theme folder replaces the
-//! compiled one). Template errors name the template file and line.
+//! compiled one). Template errors name the template file and line; cycles are refused before
+//! Tera sees the templates (template_graph.rs).
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};

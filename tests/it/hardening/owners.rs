@@ -2,7 +2,7 @@
 //! section or a tag that would write where something else writes fails `build`, `check` and
 //! the preview, naming both owners, and the last good site stays.
 
-use super::harness::{backlot, page, text, write, SITE_TOML};
+use super::harness::{assert_refused, backlot, page, text, write, SITE_TOML};
 use backlot::config::Overrides;
 use backlot::serve::incremental::Engine;
 use backlot::serve::watcher::Plan;
@@ -30,16 +30,7 @@ fn assert_clash(extra: &[(&str, &str)], expected: &str) {
     backlot(t.path(), &["build"]).ok();
     let before = super::harness::tree(&t.path().join("public"));
     write(t.path(), extra);
-    for cmd in ["build", "check"] {
-        let run = backlot(t.path(), &[cmd]);
-        assert_eq!(run.code, 1, "{extra:?}: {}", run.stderr);
-        assert!(
-            run.stderr.contains(expected),
-            "{cmd} {extra:?}:\n{}",
-            run.stderr
-        );
-        assert!(run.stderr.contains("  help: "), "{}", run.stderr);
-    }
+    assert_refused(t.path(), expected);
     assert_eq!(before, super::harness::tree(&t.path().join("public")));
 }
 
