@@ -360,6 +360,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn site_tags_readers_are_found_conservatively() {
+        for tag in [
+            " if site.tags ",
+            " for t in site.tags ",
+            " set s = site ",
+            " site | json_encode ",
+            " site[\"tags\"] ",
+        ] {
+            assert!(may_read_site_tags(tag), "{tag}");
+        }
+        for tag in [
+            " site.title ",
+            " site.has_tags ",
+            " page.tags ",
+            " website ",
+            " page.site ",
+        ] {
+            assert!(!may_read_site_tags(tag), "{tag}");
+        }
+    }
+
+    #[test]
     fn templates_mention_what_they_and_their_parts_read() {
         let src = |t: &str| ("t".to_string(), t.to_string());
         let sources: HashMap<String, (String, String)> = [
