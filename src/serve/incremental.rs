@@ -311,8 +311,10 @@ impl Engine {
                 highlighter: &base.highlighter,
             };
             // The same owner map as `build`: a clash fails the rebuild, the last good
-            // snapshot stays in front of the browser.
-            crate::owners::check(&r, &mut diags);
+            // snapshot stays in front of the browser. A patched site kept every output path.
+            if touched.is_none() {
+                crate::owners::check(&r, &mut diags);
+            }
             if diags.has_errors() {
                 outcome.diags = diags.sorted();
                 return outcome;
