@@ -223,6 +223,9 @@ pub struct Config {
     /// The path part of base_url, always starting and ending with '/', e.g. "/repo/".
     pub base_path: String,
     pub drafts: bool,
+    /// True when the output folder came from site.toml's `output_dir`: then it must stay
+    /// inside the site with no symlink on the way (see `output::symlink_on_the_way`).
+    pub output_confined: bool,
 }
 
 impl Config {
@@ -277,6 +280,7 @@ impl Config {
             Some(o) => o.clone(),
             None => {
                 check_site_relative("output_dir", &site.output_dir)?;
+                check_no_symlink(root, &site.output_dir)?;
                 root.join(&site.output_dir)
             }
         };
@@ -289,7 +293,22 @@ impl Config {
             base_url,
             base_path,
             drafts: overrides.drafts,
+            output_confined: overrides.output.is_none(),
         })
+    }
+
+    /// The site root when the output folder must stay inside it (it came from site.toml).
+    pub fn output_confined_to(&self) -> Option<&Path> {
+        self.output_confined.then_some(self.root.as_path())
+    }
+
+    /// The output folder as the maintainer named it: site.toml's `output_dir`, or `--output`.
+    pub fn output_shown(&self) -> String {
+        if self.output_confined {
+            self.site.output_dir.clone()
+        } else {
+            self.output_dir.display().to_string()
+        }
     }
 
     /// A root-relative URL for a site path ("stacks/go/" -> "/repo/stacks/go/").
@@ -338,6 +357,24 @@ fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {
         )),
         None => Ok(()),
     }
+}
+
+/// A committed symlink on the way to `output_dir` (say `out -> ~/.config` with
+/// `output_dir = "out/git"`) would make the build write outside the site: refused.
+fn check_no_symlink(root: &Path, output_dir: &str) -> Result<(), Diagnostic> {
+    let Some(link) = crate::output::symlink_on_the_way(root, Path::new(output_dir)) else {
+        return Ok(());
+    };
+    let shown = link.display();
+    Err(Diagnostic::error(
+        CONFIG_FILE,
+        1,
+        1,
+        format!("output_dir `{output_dir}` is not allowed: `{shown}` is a symlink, so the build could write outside the site"),
+    )
+    .with_help(format!(
+        "replace the symlink `{shown}` with a real folder or choose another output_dir; pass --output to write anywhere else"
+    )))
 }
 
 /// A theme is a folder name under themes/, never a path.

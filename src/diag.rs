@@ -85,16 +85,47 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Paths and messages quote input text (file names, front-matter keys, template
+        // names): never let it drive the maintainer's terminal.
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            self.path, self.line, self.col, kind, self.message
+            terminal_safe(&self.path, false),
+            self.line,
+            self.col,
+            kind,
+            terminal_safe(&self.message, true)
         )?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", terminal_safe(help, true))?;
         }
         Ok(())
     }
+}
+
+/// `text` with every control character (C0, DEL, C1: terminal escape sequences start with
+/// them) and every bidirectional override (which reorders what a terminal shows) written as
+/// `\u{1b}`. Newlines and tabs stay when `lines` is set (messages may have several lines).
+pub fn terminal_safe(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| terminal_unsafe(c) && !(lines && matches!(c, '\n' | '\t'));
+    if !text.contains(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// Whether a terminal could act on `c` instead of showing it.
+pub fn terminal_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A collected list of diagnostics.
@@ -234,6 +265,23 @@ mod tests {
         assert_eq!(plural(1, "error"), "1 error");
         assert_eq!(plural(0, "warning"), "0 warnings");
         assert_eq!(plural(2, "page"), "2 pages");
+    }
+
+    #[test]
+    fn terminal_sequences_are_escaped() {
+        let d = Diagnostic::error(
+            "content/a\u{1b}]0;pwned\u{7}.md",
+            1,
+            1,
+            "key `\u{1b}[2J`\nnext",
+        )
+        .with_help("\u{9b}31m \u{202e}txt");
+        assert_eq!(
+            d.to_string(),
+            "content/a\\u{1b}]0;pwned\\u{7}.md:1:1: error: key `\\u{1b}[2J`\nnext\n  help: \\u{9b}31m \\u{202e}txt"
+        );
+        assert_eq!(terminal_safe("plain\ttext", true), "plain\ttext");
+        assert_eq!(terminal_safe("a\nb", false), "a\\u{a}b");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! (syntax, code) so a block is highlighted once per build and once across `serve` rebuilds.
 //! Spans no theme's stylesheet selects are left out (`Highlighter::lighten`); the dark theme
 //! applies on screens only, so pages print in the light one.
+//! Growth is bounded: spans nest at most `MAX_SPAN_DEPTH` deep, and a block whose HTML would
+//! exceed `MAX_GROWTH` times its size is shown as plain text.
 
 use crate::config;
 use std::collections::HashMap;
@@ -12,8 +14,10 @@ use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use syntect::highlighting::Theme;
-use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::html::ClassStyle;
+use syntect::parsing::{
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet,
+};
 use syntect::util::LinesWithEndings;
 
 pub const CLASS_PREFIX: &str = "hl-";
@@ -98,6 +102,18 @@ const ALIASES: &[(&str, &str)] = &[
 
 /// The most highlighted HTML the cache holds; later blocks are highlighted but not kept.
 const CACHE_BUDGET_BYTES: usize = 16 << 20;
+
+/// The deepest scope that gets a `<span>` of its own. Every line reopens the spans of the
+/// scopes still open, so without a cap a block nested N deep costs N spans per line (a page
+/// of `[[[[…` grew ~77x into HTML). Deeper tokens take the colour of their deepest emitted
+/// ancestor. Real grammars on real code stay below (the Field Guide peaks at 17, in PHP).
+const MAX_SPAN_DEPTH: usize = 32;
+
+/// Highlighted HTML may be this many times the code's size (plus `SLACK_BYTES`) before the
+/// block is shown as plain text instead: even 32 spans reopened on every line of a block of
+/// one-character lines is hundreds of times its size. Real code stays under ~45x.
+const MAX_GROWTH: usize = 64;
+const SLACK_BYTES: usize = 64 << 10;
 
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
@@ -211,31 +227,31 @@ impl Highlighter {
         let mut state = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
         let mut out = Vec::new();
+        let budget = code.len() * MAX_GROWTH + SLACK_BYTES;
+        let mut total = 0;
         for line in LinesWithEndings::from(code) {
             let mut html = String::with_capacity(line.len() * 2);
-            for scope in stack.as_slice() {
+            for scope in stack.as_slice().iter().take(MAX_SPAN_DEPTH) {
                 open_span(&mut html, *scope);
             }
-            let parsed = state.parse_line(line, ss).ok().and_then(|ops| {
-                line_tokens_to_classed_spans(
-                    line.trim_end_matches('\n'),
-                    &clip(&ops, line),
-                    STYLE,
-                    &mut stack,
-                )
+            let text = line.trim_end_matches('\n');
+            let parsed = state
+                .parse_line(line, ss)
                 .ok()
-            });
-            match parsed {
-                Some((spans, _)) => html.push_str(&spans),
-                None => {
-                    // A grammar error: show the rest of the block as plain text.
-                    return plain_lines(code);
-                }
+                .and_then(|ops| classed_spans(text, &clip(&ops, line), &mut stack, &mut html).ok());
+            if parsed.is_none() {
+                // A grammar error: show the rest of the block as plain text.
+                return plain_lines(code);
             }
-            for _ in 0..stack.len() {
+            for _ in 0..stack.len().min(MAX_SPAN_DEPTH) {
                 html.push_str("</span>");
             }
-            out.push(self.lighten(&html));
+            let html = self.lighten(&html);
+            total += html.len();
+            if total > budget {
+                return plain_lines(code);
+            }
+            out.push(html);
         }
         out
     }
@@ -290,6 +306,40 @@ fn clip<'a>(
     ops.iter()
         .map(|(i, op)| ((*i).min(len), op.clone()))
         .collect()
+}
+
+/// One line's tokens as `<span class="…">` elements appended to `html`, as syntect's
+/// `line_tokens_to_classed_spans` writes them (same classes, same escaping, empty spans
+/// dropped) except that scopes deeper than `MAX_SPAN_DEPTH` get no span.
+fn classed_spans(
+    line: &str,
+    ops: &[(usize, ScopeStackOp)],
+    stack: &mut ScopeStack,
+    html: &mut String,
+) -> Result<(), syntect::parsing::ScopeError> {
+    let mut done = 0;
+    // Where the last span opened, while nothing has been written inside it.
+    let mut empty_since: Option<usize> = None;
+    for (i, op) in ops {
+        if *i > done {
+            empty_since = None;
+            html.push_str(&escape_html(&line[done..*i]));
+            done = *i;
+        }
+        stack.apply_with_hook(op, |basic, now| match basic {
+            BasicScopeStackOp::Push(scope) if now.len() <= MAX_SPAN_DEPTH => {
+                empty_since = Some(html.len());
+                open_span(html, scope);
+            }
+            BasicScopeStackOp::Pop if now.len() < MAX_SPAN_DEPTH => match empty_since.take() {
+                Some(start) => html.truncate(start),
+                None => html.push_str("</span>"),
+            },
+            _ => {}
+        })?;
+    }
+    html.push_str(&escape_html(&line[done..]));
+    Ok(())
 }
 
 /// Lines of escaped text, for blocks that are not highlighted.
@@ -533,6 +583,22 @@ mod tests {
             assert!(h.find(lang).is_some(), "{lang} is not highlighted");
         }
         assert!(h.find("klingon").is_none());
+    }
+
+    /// Deep nesting on one line, or one level per line, stays a small multiple of its size.
+    #[test]
+    fn nested_blocks_stay_small() {
+        let h = h();
+        let json = h.find("json").unwrap();
+        let one_line = format!("{}1{}\n", "[".repeat(20_000), "]".repeat(20_000));
+        let per_line = format!("{}1\n{}", "[\n".repeat(5_000), "]\n".repeat(5_000));
+        for code in [one_line, per_line] {
+            let html: usize = h.highlight(json, &code).iter().map(|l| l.len() + 1).sum();
+            assert!(html <= 4 * code.len(), "{} bytes -> {html}", code.len());
+        }
+        // Shallow code keeps its spans.
+        let small = h.highlight(json, "[[1, 2], {\"a\": [3]}]\n");
+        assert!(small[0].matches("<span").count() > 8, "{small:?}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Outputs to disk: everything is written into a staging folder beside the output folder and
 //! swapped in only when the whole build succeeded, so a failed build leaves the last good site
-//! byte-identical. Leftovers of an interrupted build are cleaned up by the next one.
+//! byte-identical. Leftovers of an interrupted build are cleaned up by the next one. An output
+//! folder from site.toml stays inside the site: no symlink may lie on the way to it, checked
+//! when the build starts and again right before the swap (and before `build --watch` writes).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -74,11 +76,49 @@ impl Sink for NullSink {
     }
 }
 
+/// The first component of `rel` (a relative folder inside `root`, shown relative to it) that
+/// exists and is a symlink. Components that do not exist yet are fine: the build creates them
+/// as real folders.
+pub fn symlink_on_the_way(root: &Path, rel: &Path) -> Option<PathBuf> {
+    let mut so_far = PathBuf::new();
+    for c in rel.components() {
+        so_far.push(c);
+        match root.join(&so_far).symlink_metadata() {
+            Ok(m) if m.file_type().is_symlink() => return Some(so_far),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// Fails when a symlink appeared on the way from `root` to `output` (checked again right
+/// before every write to narrow the race with another process).
+pub fn ensure_confined(root: Option<&Path>, output: &Path) -> std::io::Result<()> {
+    let Some(root) = root else { return Ok(()) };
+    let rel = output.strip_prefix(root).unwrap_or(output);
+    // Every component, the output folder itself included: the staging and old folders sit
+    // beside it, in its (checked) parent.
+    match symlink_on_the_way(root, rel) {
+        Some(link) => Err(error(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "refusing to write {}: {} is a symlink, so the output would leave the site",
+                output.display(),
+                link.display()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The staging folder for one build of `output`.
 pub struct Staging {
     pub dir: PathBuf,
     output: PathBuf,
     old: PathBuf,
+    /// The site root when the output must stay inside it.
+    confined_to: Option<PathBuf>,
 }
 
 /// Written into every output folder, and required in any non-empty folder a build replaces:
@@ -90,7 +130,10 @@ fn error(kind: std::io::ErrorKind, msg: String) -> std::io::Error {
 }
 
 impl Staging {
-    pub fn begin(output: &Path) -> std::io::Result<Staging> {
+    /// `confined_to`: the site root when the output came from site.toml (no symlink may lie on
+    /// the way to it); None for a folder given on the command line.
+    pub fn begin(output: &Path, confined_to: Option<&Path>) -> std::io::Result<Staging> {
+        ensure_confined(confined_to, output)?;
         let name = output
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -104,6 +147,7 @@ impl Staging {
             dir: parent.join(format!(".{name}.backlot-staging")),
             old: parent.join(format!(".{name}.backlot-old")),
             output: output.to_path_buf(),
+            confined_to: confined_to.map(Path::to_path_buf),
         };
         staging.recover()?;
         staging.check_replaceable()?;
@@ -161,6 +205,10 @@ impl Staging {
     /// renameat2(RENAME_EXCHANGE); elsewhere, or where the filesystem refuses it, two renames
     /// whose middle state `recover` repairs. Either way a killed build leaves a complete site.
     pub fn commit(self) -> std::io::Result<()> {
+        if let Err(e) = ensure_confined(self.confined_to.as_deref(), &self.output) {
+            self.abort();
+            return Err(e);
+        }
         if self.output.symlink_metadata().is_err() {
             return std::fs::rename(&self.dir, &self.output);
         }
@@ -240,7 +288,7 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let out = t.path().join("public");
         site(&out, "old");
-        let s = Staging::begin(&out).unwrap();
+        let s = Staging::begin(&out, None).unwrap();
         site(&s.dir, "new");
         s.commit().unwrap();
         assert_eq!(index(&out), "new");
@@ -258,7 +306,7 @@ mod tests {
         // The fallback swap's middle state: old site moved aside, staging half written.
         site(&t.path().join(".public.backlot-old"), "old");
         site(&t.path().join(".public.backlot-staging"), "half");
-        let s = Staging::begin(&out).unwrap();
+        let s = Staging::begin(&out, None).unwrap();
         assert_eq!(index(&out), "old");
         assert!(!t.path().join(".public.backlot-old").exists());
         assert_eq!(
@@ -277,7 +325,7 @@ mod tests {
         site(&out, "new");
         site(&t.path().join(".public.backlot-staging"), "old");
         site(&t.path().join(".public.backlot-old"), "older");
-        let s = Staging::begin(&out).unwrap();
+        let s = Staging::begin(&out, None).unwrap();
         assert_eq!(index(&out), "new");
         assert!(!t.path().join(".public.backlot-old").exists());
         s.abort();
@@ -290,13 +338,31 @@ mod tests {
         let out = t.path().join("home");
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("notes.txt"), "precious").unwrap();
-        let e = Staging::begin(&out).err().unwrap();
+        let e = Staging::begin(&out, None).err().unwrap();
         assert!(e.to_string().contains("refusing to replace"), "{e}");
         std::fs::write(t.path().join("file"), "x").unwrap();
-        assert!(Staging::begin(&t.path().join("file")).is_err());
+        assert!(Staging::begin(&t.path().join("file"), None).is_err());
         assert_eq!(
             std::fs::read_to_string(out.join("notes.txt")).unwrap(),
             "precious"
         );
+    }
+
+    #[test]
+    fn a_symlink_planted_during_the_build_stops_the_swap() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("site");
+        let home = t.path().join("home");
+        std::fs::create_dir_all(root.join("out")).unwrap();
+        std::fs::create_dir_all(&home).unwrap();
+        let out = root.join("out/git");
+        let s = Staging::begin(&out, Some(&root)).unwrap();
+        site(&s.dir, "new");
+        // Another process swaps `out` for a symlink while the site renders.
+        std::fs::rename(root.join("out"), root.join("moved")).unwrap();
+        std::os::unix::fs::symlink(&home, root.join("out")).unwrap();
+        let e = s.commit().err().unwrap();
+        assert!(e.to_string().contains("out is a symlink"), "{e}");
+        assert_eq!(std::fs::read_dir(&home).unwrap().count(), 0);
     }
 }

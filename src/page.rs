@@ -14,6 +14,9 @@ pub struct ParsedDoc {
     /// File line of each front matter field that later stages may complain about.
     pub template_line: usize,
     pub front_line: usize,
+    /// Lines of the `aliases` and `tags` fields, for the output owner map (owners.rs).
+    pub aliases_line: usize,
+    pub tags_line: usize,
 }
 
 pub fn parse_doc(
@@ -39,6 +42,8 @@ pub fn parse_doc(
     Ok(ParsedDoc {
         template_line: frontmatter::field_line(&split, "template"),
         front_line: split.front_line,
+        aliases_line: frontmatter::field_line(&split, "aliases"),
+        tags_line: frontmatter::field_line(&split, "tags"),
         front,
         md,
     })

@@ -76,13 +76,15 @@ pub fn load(
     });
     site.last_commit = last_commit.join().unwrap_or_default();
     let theme = timed("theme", || Theme::load(&config, diags))?;
-    Some(Loaded {
+    let loaded = Loaded {
         config,
         highlighter,
         site,
         theme,
         data,
-    })
+    };
+    crate::owners::check(&loaded.renderer(), diags);
+    Some(loaded)
 }
 
 /// Parses every Markdown file in parallel, each guarded against panics.
@@ -178,11 +180,12 @@ pub fn build_with(
     if diags.has_errors() {
         return (None, diags.sorted());
     }
-    let staging = match Staging::begin(&loaded.config.output_dir) {
+    let config = &loaded.config;
+    let staging = match Staging::begin(&config.output_dir, config.output_confined_to()) {
         Ok(s) => s,
         Err(e) => {
             diags.push(Diagnostic::error(
-                &loaded.config.site.output_dir,
+                config.output_shown(),
                 1,
                 1,
                 format!("cannot prepare the output folder: {e}"),
@@ -203,7 +206,7 @@ pub fn build_with(
     }
     if let Err(e) = staging.commit() {
         diags.push(Diagnostic::error(
-            &loaded.config.site.output_dir,
+            config.output_shown(),
             1,
             1,
             format!("cannot replace the output folder: {e}"),

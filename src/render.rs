@@ -25,7 +25,7 @@ pub struct Renderer<'a> {
     pub highlighter: &'a Highlighter,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -35,7 +35,26 @@ pub struct SiteView<'a> {
     pub home_url: String,
     pub repository: Option<&'a crate::config::Repository>,
     pub extra: &'a toml::Table,
+    /// Every tag: only filled in for templates that read `site.tags` (see `for_template`).
     pub tags: Vec<LinkView>,
+    /// Whether the site has tags, for themes that only link to the tags index: reading
+    /// `site.tags` on every page would make a build quadratic in the number of tags.
+    pub has_tags: bool,
+}
+
+impl SiteView<'_> {
+    /// The view `template` gets: without the tag list unless the template (or anything it
+    /// pulls in) reads `site.tags`, so each page's context stays small.
+    fn for_template<'v>(&'v self, theme: &Theme, template: &str) -> std::borrow::Cow<'v, Self> {
+        if theme.uses(template, crate::theme::SITE_TAGS) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        std::borrow::Cow::Owned(SiteView {
+            tags: Vec::new(),
+            home_url: self.home_url.clone(),
+            ..*self
+        })
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -329,7 +348,7 @@ impl<'a> Renderer<'a> {
         for (path, bytes) in extra {
             if let Err(e) = sink.write(&path, &bytes) {
                 diags.push(Diagnostic::error(
-                    self.config.site.output_dir.as_str(),
+                    self.config.output_shown(),
                     1,
                     1,
                     format!("cannot write {path}: {e}"),
@@ -359,6 +378,7 @@ impl<'a> Renderer<'a> {
                     url: self.tag_url(&t.slug),
                 })
                 .collect(),
+            has_tags: !self.site.tags.is_empty(),
         }
     }
 
@@ -398,7 +418,7 @@ impl<'a> Renderer<'a> {
                 .with_help("use one of the theme's templates (page.html, section.html) or add it to themes/<theme>/templates/"));
         }
         let mut ctx = tera::Context::new();
-        ctx.insert("site", site_view);
+        ctx.insert("site", &site_view.for_template(self.theme, template));
         ctx.insert("page", &page);
         self.insert_shared(&mut ctx, template, nav_index, i);
         let html = self.theme.render(template, &ctx, &doc.source)?;
@@ -656,7 +676,7 @@ impl<'a> Renderer<'a> {
         let nav_index = NavIndex::new(self.site);
         let mut render = |template: &str, path: String, extra: &dyn Fn(&mut tera::Context)| {
             let mut ctx = tera::Context::new();
-            ctx.insert("site", site_view);
+            ctx.insert("site", &site_view.for_template(self.theme, template));
             self.insert_shared(&mut ctx, template, &nav_index, self.site.home);
             extra(&mut ctx);
             match self.theme.render(template, &ctx, &path) {
@@ -675,7 +695,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         for (t, view) in self.site.tags.iter().zip(&tags) {
-            render("tag.html", format!("tags/{}/index.html", t.slug), &|ctx| {
+            render("tag.html", tag_output(&t.slug), &|ctx| {
                 ctx.insert("tag", view)
             });
         }
@@ -686,13 +706,8 @@ impl<'a> Renderer<'a> {
         }
         render("404.html", "404.html".into(), &|_| {});
         for (alias, target) in &self.site.aliases {
-            let path = if alias.ends_with(".html") {
-                alias.clone()
-            } else {
-                format!("{alias}index.html")
-            };
             out.push((
-                path,
+                alias_output(alias),
                 redirect_page(&self.config.site.language, &self.url(*target)).into_bytes(),
             ));
         }
@@ -776,31 +791,34 @@ impl<'a> Renderer<'a> {
     }
 
     /// static/, content assets and the theme's static files, copied as they are.
-    pub fn copy_files(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
-        let mut files: Vec<(String, Result<Vec<u8>, String>, String)> = Vec::new();
+    /// What `copy_files` copies: (output path, where from, source shown in diagnostics). Theme
+    /// static files, the site's static/ folder, and the files beside the pages in content/.
+    pub(crate) fn copy_list(&self) -> Vec<(String, CopyFrom<'a>, String)> {
+        let mut files = Vec::new();
         for (name, bytes) in &self.theme.static_files {
             files.push((
                 name.clone(),
-                Ok(bytes.clone()),
+                CopyFrom::Bytes(bytes),
                 format!("themes/{}/static/{name}", self.config.site.theme),
             ));
         }
         for f in &self.site.static_files {
-            files.push((
-                f.rel.trim_start_matches("static/").to_string(),
-                std::fs::read(&f.abs).map_err(|e| e.to_string()),
-                f.rel.clone(),
-            ));
+            let path = f.rel.trim_start_matches("static/").to_string();
+            files.push((path, CopyFrom::File(&f.abs), f.rel.clone()));
         }
         for (f, path) in &self.site.assets {
-            files.push((
-                path.clone(),
-                std::fs::read(&f.abs).map_err(|e| e.to_string()),
-                f.rel.clone(),
-            ));
+            files.push((path.clone(), CopyFrom::File(&f.abs), f.rel.clone()));
         }
+        files
+    }
+
+    pub fn copy_files(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let mut n = 0;
-        for (path, bytes, source) in files {
+        for (path, from, source) in self.copy_list() {
+            let bytes = match from {
+                CopyFrom::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+                CopyFrom::File(abs) => std::fs::read(abs).map(std::borrow::Cow::Owned),
+            };
             match bytes
                 .map_err(|e| e.to_string())
                 .and_then(|b| sink.write(&path, &b).map_err(|e| e.to_string()))
@@ -816,6 +834,43 @@ impl<'a> Renderer<'a> {
         }
         n
     }
+}
+
+/// Where a copied file's bytes come from.
+pub(crate) enum CopyFrom<'a> {
+    Bytes(&'a [u8]),
+    File(&'a std::path::Path),
+}
+
+/// The output file of a tag's page.
+pub(crate) fn tag_output(slug: &str) -> String {
+    format!("tags/{slug}/index.html")
+}
+
+/// The output file of an alias (a site path from `alias_path`).
+pub(crate) fn alias_output(alias: &str) -> String {
+    if alias.ends_with(".html") {
+        alias.to_string()
+    } else {
+        format!("{alias}index.html")
+    }
+}
+
+/// The files `extra_files` writes whatever the content (besides tag pages and aliases).
+pub(crate) fn generated_outputs(config: &Config) -> Vec<&'static str> {
+    let mut files = vec![
+        "404.html",
+        "sitemap.xml",
+        "llms.txt",
+        "atom.xml",
+        "robots.txt",
+        ".nojekyll",
+        "highlight.css",
+    ];
+    if config.site.cname.is_some() {
+        files.push("CNAME");
+    }
+    files
 }
 
 fn redirect_page(lang: &str, url: &str) -> String {

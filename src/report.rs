@@ -59,11 +59,15 @@ pub fn github(diags: &Diagnostics, prefix: &str) -> String {
     out
 }
 
-/// Escaping for a workflow command's message, as GitHub's toolkit does it.
+/// Escaping for a workflow command's message, as GitHub's toolkit does it; other control
+/// characters (which the toolkit has no escape for) are written out as `\u{1b}` so the log
+/// and a local terminal never receive them raw.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::diag::terminal_safe(&escaped, true).into_owned()
 }
 
 /// Escaping for a workflow command's `key=value` properties.
@@ -90,7 +94,25 @@ pub fn json(command: &str, summary: Option<&Summary>, diags: &Diagnostics) -> St
         "summary": summary,
         "diagnostics": diags.0,
     });
-    serde_json::to_string_pretty(&value).expect("diagnostics serialize")
+    let text = serde_json::to_string_pretty(&value).expect("diagnostics serialize");
+    json_terminal_safe(&text)
+}
+
+/// serde_json escapes only U+0000..U+001F; DEL, the C1 controls (U+009B starts an escape
+/// sequence on some terminals) and bidi overrides get a `\uXXXX` escape too: the same JSON
+/// value, safe to print. Outside strings the pretty output has only newlines and spaces.
+fn json_terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n'
+            && crate::diag::terminal_safe(c.encode_utf8(&mut [0; 4]), false) != c.to_string()
+        {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -105,6 +127,16 @@ mod tests {
         assert_eq!(
             out,
             "::error file=docs/content/a%2Cb.md,line=3,col=7,title=backlot%3A content/a%2Cb.md::50%25 broken%0Areally%0Ahelp: fix: it\n"
+        );
+    }
+
+    #[test]
+    fn annotations_carry_no_raw_control_characters() {
+        let d = Diagnostic::error("content/\u{1b}[31mred.md", 1, 1, "bad\u{7}\r\nx");
+        let out = github(&Diagnostics(vec![d]), "");
+        assert_eq!(
+            out,
+            "::error file=content/\\u{1b}[31mred.md,line=1,col=1,title=backlot%3A content/\\u{1b}[31mred.md::bad\\u{7}%0D%0Ax\n"
         );
     }
 

@@ -207,6 +207,8 @@ fn implicit_home(config: &Config) -> Doc {
         md: Default::default(),
         template_line: 1,
         front_line: 1,
+        aliases_line: 1,
+        tags_line: 1,
     };
     Doc {
         source: "content/_index.md".into(),

@@ -1,6 +1,7 @@
 //! The theme: Tera templates and static files from themes/<name>/, over the default theme
 //! compiled into the binary (a file of the same path in the site's theme folder replaces the
-//! compiled one). Template errors name the template file and line.
+//! compiled one). Template errors name the template file and line; cycles are refused before
+//! Tera sees the templates (template_graph.rs).
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -78,6 +79,12 @@ impl Theme {
                 static_files.insert(name.to_string(), bytes);
             }
         }
+        // Tera would overflow the stack on these: refuse them before it sees them.
+        let cycles = crate::template_graph::check(&sources);
+        if !cycles.is_empty() {
+            diags.extend(cycles);
+            return None;
+        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaper also turns `/` into `&#x2F;`, which mangles every URL for no gain.
@@ -137,6 +144,22 @@ impl Theme {
     }
 }
 
+/// The pseudo-name `uses` knows a template by when it may read the full `site.tags` list:
+/// it mentions `site.tags`, or uses `site` other than through an attribute (`set s = site`,
+/// `site["tags"]`, `site | json_encode`), which could reach the list too.
+pub const SITE_TAGS: &str = "site.tags";
+
+fn may_read_site_tags(tag: &str) -> bool {
+    tag.match_indices("site").any(|(i, _)| {
+        let before = tag[..i].chars().next_back();
+        let word_start = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let rest = &tag[i + 4..];
+        let after = rest.chars().next();
+        let word_end = !after.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        word_start && word_end && (!rest.starts_with('.') || rest[1..].starts_with("tags"))
+    })
+}
+
 /// The names mentioned in the tags of `template` and of every template it pulls in.
 fn mentioned(template: &str, sources: &HashMap<String, (String, String)>) -> HashSet<String> {
     let mut names = HashSet::new();
@@ -152,6 +175,9 @@ fn mentioned(template: &str, sources: &HashMap<String, (String, String)>) -> Has
                 todo.extend(quoted(tag).map(str::to_string));
             }
             names.extend(words.into_iter().map(str::to_string));
+            if may_read_site_tags(tag) {
+                names.insert(SITE_TAGS.to_string());
+            }
         }
     }
     names
@@ -274,12 +300,10 @@ fn template_error(
         .as_deref()
         .and_then(|n| sources.get(n).map(|s| (n, s)))
     {
-        Some((_, (shown, src))) => {
-            let (line, col) = arrow_position(&text)
-                .or_else(|| guess_line(&text, src))
-                .unwrap_or((1, 1));
-            (shown.clone(), line, col)
-        }
+        Some((name, (shown, _))) => arrow_position(&text)
+            .map(|(line, col)| (shown.clone(), line, col))
+            .or_else(|| guess_place(&text, name, sources))
+            .unwrap_or((shown.clone(), 1, 1)),
         None => (named.unwrap_or_else(|| "templates".into()), 1, 1),
     };
     let message = match rendering {
@@ -306,16 +330,23 @@ fn arrow_position(text: &str) -> Option<(usize, usize)> {
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
 
-/// Runtime errors name a variable or function but no line: find the first tag that uses it.
-fn guess_line(text: &str, src: &str) -> Option<(usize, usize)> {
-    let name = text.split('`').nth(1)?;
-    // The longest prefix of `a.b.c` that appears in a tag: `page.x.y` before plain `page`.
-    let parts: Vec<&str> = name.split(['.', '[', '(']).collect();
+/// Runtime errors name a variable or function but no line, nor which template of an
+/// `extends` chain failed: find the first tag that uses it in `name` or a template it pulls in.
+/// The longest prefix of `a.b.c` that appears wins: `page.x.y` before plain `page`.
+fn guess_place(
+    text: &str,
+    name: &str,
+    sources: &HashMap<String, (String, String)>,
+) -> Option<(String, usize, usize)> {
+    let var = text.split('`').nth(1)?;
+    let parts: Vec<&str> = var.split(['.', '[', '(']).collect();
+    let templates = crate::template_graph::pulled_in(name, sources);
     (1..=parts.len()).rev().find_map(|n| {
         let word = parts[..n].join(".");
-        src.lines().enumerate().find_map(|(i, l)| {
-            let col = l.find(&word)?;
-            (!word.is_empty() && (l.contains("{{") || l.contains("{%"))).then_some((i + 1, col + 1))
+        templates.iter().find_map(|t| {
+            let (shown, src) = &sources[*t];
+            let (line, col) = crate::template_graph::find_use(src, &word)?;
+            Some((shown.clone(), line, col))
         })
     })
 }
@@ -327,6 +358,28 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_tags_readers_are_found_conservatively() {
+        for tag in [
+            " if site.tags ",
+            " for t in site.tags ",
+            " set s = site ",
+            " site | json_encode ",
+            " site[\"tags\"] ",
+        ] {
+            assert!(may_read_site_tags(tag), "{tag}");
+        }
+        for tag in [
+            " site.title ",
+            " site.has_tags ",
+            " page.tags ",
+            " website ",
+            " page.site ",
+        ] {
+            assert!(!may_read_site_tags(tag), "{tag}");
+        }
+    }
 
     #[test]
     fn templates_mention_what_they_and_their_parts_read() {

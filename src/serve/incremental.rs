@@ -310,6 +310,15 @@ impl Engine {
                 data: &base.data,
                 highlighter: &base.highlighter,
             };
+            // The same owner map as `build`: a clash fails the rebuild, the last good
+            // snapshot stays in front of the browser. A patched site kept every output path.
+            if touched.is_none() {
+                crate::owners::check(&r, &mut diags);
+            }
+            if diags.has_errors() {
+                outcome.diags = diags.sorted();
+                return outcome;
+            }
             let copies = plan.statics || plan.theme_static || plan.templates || plan.rescan;
             let job = Job {
                 cache: &self.cache,

@@ -199,7 +199,10 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
     report(&first);
     if !first.failed() {
         if let Err(e) = sync_output(&engine, None, true) {
-            eprintln!("error: cannot write the output folder: {e}");
+            eprintln!(
+                "error: cannot write the output folder: {}",
+                crate::diag::terminal_safe(&e.to_string(), true)
+            );
         }
     }
     let (tx, rx) = channel();
@@ -227,7 +230,10 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
             let done = sync_output(&engine, changed, outcome.search_changed);
             match done {
                 Ok(()) => written_once = true,
-                Err(e) => eprintln!("error: cannot update the output folder: {e}"),
+                Err(e) => eprintln!(
+                    "error: cannot update the output folder: {}",
+                    crate::diag::terminal_safe(&e.to_string(), true)
+                ),
             }
         }
         if plan.rescan {
@@ -324,6 +330,7 @@ fn write_search(engine: &Engine) -> std::io::Result<()> {
     let Some(config) = engine.config() else {
         return Ok(());
     };
+    crate::output::ensure_confined(config.output_confined_to(), &config.output_dir)?;
     let dir = config.output_dir.join("search");
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
@@ -342,7 +349,7 @@ fn write_all(engine: &Engine) -> std::io::Result<()> {
     let Some(config) = engine.config() else {
         return Ok(());
     };
-    let staging = Staging::begin(&config.output_dir)?;
+    let staging = Staging::begin(&config.output_dir, config.output_confined_to())?;
     let sink = DirSink {
         dir: staging.dir.clone(),
     };
@@ -357,6 +364,7 @@ fn write_changes(engine: &Engine, changed: &[String]) -> std::io::Result<()> {
     let Some(config) = engine.config() else {
         return Ok(());
     };
+    crate::output::ensure_confined(config.output_confined_to(), &config.output_dir)?;
     let snapshot = engine.snapshot();
     let sink = DirSink {
         dir: config.output_dir.clone(),

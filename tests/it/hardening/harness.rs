@@ -80,3 +80,17 @@ pub use crate::harness::read_tree as tree;
 pub fn text(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
+
+/// `build` and `check` of `dir` both exit 1 with `expected` on stderr and a `help:` line.
+pub fn assert_refused(dir: &Path, expected: &str) {
+    for cmd in ["build", "check"] {
+        let run = backlot(dir, &[cmd]);
+        assert_eq!(run.code, 1, "{cmd}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{cmd}: expected {expected}\n{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("  help: "), "{}", run.stderr);
+    }
+}
