@@ -9,7 +9,7 @@ use crate::output::{DirSink, NullSink, Sink, Staging};
 use crate::page::{parse_doc_guarded, ParsedDoc};
 use crate::render::Renderer;
 use crate::site::{assemble, Kind, Site};
-use crate::source::{discover, read_text, SourceFile};
+use crate::source::{discover, read_page, SourceFile};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -91,7 +91,7 @@ pub fn parse_all(
     let results: Vec<Parsed> = files
         .par_iter()
         .map(|f| {
-            let text = read_text(f).map_err(|d| vec![d])?;
+            let text = read_page(f).map_err(|d| vec![d])?;
             let doc = parse_doc_guarded(&f.rel, &text, h)?;
             Ok((f.clone(), Arc::new(doc)))
         })

@@ -20,7 +20,7 @@ use crate::output::MemSink;
 use crate::page::{parse_doc_guarded, ParsedDoc};
 use crate::render::{reading_minutes, Renderer};
 use crate::site::{assemble, Site};
-use crate::source::{discover, read_text, SourceFile, Sources};
+use crate::source::{discover, read_page, SourceFile, Sources};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
@@ -496,7 +496,7 @@ impl Engine {
         let fresh: Vec<(String, Cached)> = stale
             .par_iter()
             .filter_map(|f| {
-                let (hash, text) = match read_text(f) {
+                let (hash, text) = match read_page(f) {
                     Ok(t) => (hash_of(&t), Ok(t)),
                     Err(d) => (0, Err(d)),
                 };
