@@ -225,7 +225,7 @@ fn error_line(text: &str, _path: &str) -> Option<usize> {
 /// must offer every one of them.
 pub fn check_required_tabs(site: &Site, config: &Config, diags: &mut Diagnostics) {
     for (section, labels) in &config.site.tabs.required {
-        let prefix = format!("content/{}/", section.trim_matches('/'));
+        let prefix = format!("{}/{}/", config.content_dir(), section.trim_matches('/'));
         for doc in site.docs.iter().filter(|d| d.source.starts_with(&prefix)) {
             let mut groups: BTreeMap<usize, Vec<&CodeBlock>> = BTreeMap::new();
             for b in &doc.parsed.md.code_blocks {

@@ -22,11 +22,11 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The day (YYYY-MM-DD, UTC) of the last commit touching each file under `content/`, keyed by
+/// The day (YYYY-MM-DD, UTC) of the last commit touching each file under the content folder, keyed by
 /// the path relative to the site root. One `git log` pass for the whole site, newest commit
 /// first, so the first time a path is seen is its last change. Commit dates make the result a
 /// function of the checkout, never of file modification times.
-pub fn last_updated(root: &Path) -> HashMap<String, String> {
+pub fn last_updated(root: &Path, content: &str) -> HashMap<String, String> {
     match git(
         root,
         &[
@@ -35,7 +35,7 @@ pub fn last_updated(root: &Path) -> HashMap<String, String> {
             "--name-only",
             "--format=%x01%ct",
             "--",
-            "content",
+            content,
         ],
     ) {
         Ok(log) => parse_log(&log),

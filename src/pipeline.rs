@@ -59,10 +59,10 @@ pub fn load(
         .map_err(|d| diags.push(d))
         .ok()?;
     // The one `git log` pass for "Last updated" runs while the pages parse.
-    let git_root = config.root.clone();
-    let last_commit = std::thread::spawn(move || crate::git::last_updated(&git_root));
+    let (git_root, content) = (config.root.clone(), config.content_dir().to_string());
+    let last_commit = std::thread::spawn(move || crate::git::last_updated(&git_root, &content));
     let highlighter = Highlighter::new(&config.site.highlight);
-    let sources = timed("discover", || discover(&config.root, diags));
+    let sources = timed("discover", || discover(&config.root, config.content_dir(), diags));
     let parsed = timed("parse", || {
         parse_all(&sources.markdown, &highlighter, diags)
     });

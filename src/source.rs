@@ -1,4 +1,5 @@
-//! Discovery: walk content/, data/ and static/ into sorted lists of source files (no parsing).
+//! Discovery: walk the content folder (content/ or site.toml's `content_dir`), data/ and static/
+//! into sorted lists of source files (no parsing).
 //!
 //! Dotfiles and editor scratch files are skipped; a symlink whose target lies outside the site
 //! root is an error naming it, so nothing outside the root is ever read into the output.
@@ -35,10 +36,10 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-pub fn discover(root: &Path, diags: &mut Diagnostics) -> Sources {
+pub fn discover(root: &Path, content: &str, diags: &mut Diagnostics) -> Sources {
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut sources = Sources::default();
-    for file in walk(root, &canon_root, "content", diags) {
+    for file in walk(root, &canon_root, content, diags) {
         if file.rel.ends_with(".md") {
             sources.markdown.push(file);
         } else {

@@ -446,7 +446,11 @@ impl Engine {
         if full || plan.templates || plan.theme_static || plan.data || base.theme.is_none() {
             let mut d = Diagnostics::default();
             base.theme = Theme::load(&base.config, &mut d);
-            let sources = discover(&base.config.root, &mut Diagnostics::default());
+            let sources = discover(
+                &base.config.root,
+                base.config.content_dir(),
+                &mut Diagnostics::default(),
+            );
             base.data = crate::data::load(&sources.data, &mut d);
             base.diags = d.0;
             if full || plan.templates || plan.data {
@@ -468,7 +472,8 @@ impl Engine {
             || !plan.content.iter().all(known);
         if structural {
             let mut d = Diagnostics::default();
-            self.sources = discover(&self.root, &mut d);
+            let content = self.base.as_ref().map_or("content", |b| b.config.content_dir());
+            self.sources = discover(&self.root, content, &mut d);
             self.discover_diags = d.0;
         }
         structural

@@ -77,7 +77,8 @@ pub fn start(opts: &Options) -> Result<Running, String> {
         pinger.ping();
     });
     let (tx, rx) = channel();
-    let mut watch = Watch::start(&opts.root, tx, opts.poll)
+    let content = scope_of(&engine, &opts.root).content;
+    let mut watch = Watch::start(&opts.root, &content, tx, opts.poll)
         .map_err(|e| format!("cannot watch the site: {e}"))?;
     let (root, loop_shared) = (opts.root.clone(), shared.clone());
     std::thread::spawn(move || loop {
@@ -91,7 +92,7 @@ pub fn start(opts: &Options) -> Result<Running, String> {
         let outcome = timed(&mut engine, &plan);
         publish(&loop_shared, &engine, &outcome, false);
         if plan.rescan {
-            let _ = watch.watch_all();
+            let _ = watch.watch_all(&scope_of(&engine, &root).content);
         }
     });
     Ok(Running {
@@ -137,7 +138,8 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
         }
     }
     let (tx, rx) = channel();
-    let mut watch = match Watch::start(root, tx, false) {
+    let content = scope_of(&engine, root).content;
+    let mut watch = match Watch::start(root, &content, tx, false) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch the site: {e}");
@@ -165,15 +167,15 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
             }
         }
         if plan.rescan {
-            let _ = watch.watch_all();
+            let _ = watch.watch_all(&scope_of(&engine, root).content);
         }
     }
 }
 
 fn scope_of(engine: &Engine, root: &Path) -> Scope {
     match engine.config() {
-        Some(c) => Scope::new(root, &c.site.theme, &c.output_dir),
-        None => Scope::new(root, "default", &root.join("public")),
+        Some(c) => Scope::new(root, &c.site.theme, &c.output_dir, c.content_dir()),
+        None => Scope::new(root, "default", &root.join("public"), "content"),
     }
 }
 

@@ -265,7 +265,7 @@ fn apply(root: &Path, op: &Op) -> Vec<String> {
 fn plan_for(paths: &[String]) -> Plan {
     let mut plan = Plan::default();
     for p in paths {
-        plan.add(classify(p, "default", "public"), p);
+        plan.add(classify(p, "default", "public", "content"), p);
     }
     plan
 }
