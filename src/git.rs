@@ -1,6 +1,7 @@
 //! Git history, read once per command: the date of the last commit that touched each content file
 //! ("Last updated"), the files changed since a revision (`check --changed-since`), and where the
-//! site sits inside its repository (for annotation paths). Outside a git checkout, or without
+//! site sits inside its repository (for annotation paths), and the remote and branch that
+//! `backlot init` writes into site.toml. Outside a git checkout, or without
 //! git installed, every answer is simply empty: a build never depends on git.
 
 use std::collections::{BTreeSet, HashMap};
@@ -103,6 +104,24 @@ fn parse_name_status(out: &str) -> BTreeSet<String> {
 
 /// The site root's path inside its repository ("" at the top, "docs/" below it), so paths
 /// relative to the site can be given relative to the repository.
+/// The URL of the remote `origin`, if any.
+pub fn origin_url(root: &Path) -> Option<String> {
+    git(root, &["remote", "get-url", "origin"])
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// The branch `origin` points at by default, else the branch checked out.
+pub fn default_branch(root: &Path) -> Option<String> {
+    let remote_head = git(root, &["symbolic-ref", "--short", "refs/remotes/origin/HEAD"])
+        .ok()
+        .and_then(|s| s.trim().strip_prefix("origin/").map(str::to_string));
+    remote_head
+        .or_else(|| git(root, &["symbolic-ref", "--short", "HEAD"]).ok().map(|s| s.trim().to_string()))
+        .filter(|s| !s.is_empty())
+}
+
 pub fn repo_prefix(root: &Path) -> String {
     git(root, &["rev-parse", "--show-prefix"])
         .map(|s| s.trim().to_string())
