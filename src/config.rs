@@ -418,7 +418,11 @@ mod tests {
             root.join("content/x"),
             root.join("static/../content"),
         ] {
-            assert!(check_output(&root, &bad, "content").is_err(), "{}", bad.display());
+            assert!(
+                check_output(&root, &bad, "content").is_err(),
+                "{}",
+                bad.display()
+            );
         }
         assert!(check_output(&root, &root.join("docs/out"), "docs").is_err());
         assert!(check_output(&root, &root.join("public"), "docs").is_ok());

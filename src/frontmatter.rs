@@ -255,6 +255,14 @@ const KEPT: &[&str] = &[
     "next",
 ];
 
+fn strict_error(path: &str, k: &ForeignKey) -> Diagnostic {
+    let help = key_help(&k.key).unwrap_or_else(|| {
+        "this site sets [front_matter] unknown_keys = \"error\"; put custom data under `extra:`"
+            .into()
+    });
+    Diagnostic::error(path, k.line, 1, format!("unknown field `{}`", k.key)).with_help(help)
+}
+
 /// The "did you mean" help for an unknown front matter key.
 pub fn key_help(key: &str) -> Option<String> {
     closest(key, OWN.iter().copied()).map(|c| format!("did you mean `{c}`?"))
@@ -273,20 +281,27 @@ fn kind_of(key: &str) -> ForeignKind {
 }
 
 /// Parses the front matter of a split file; every problem of the file is returned at once.
-pub fn parse(path: &str, s: &Split) -> Result<FrontMatter, Vec<Diagnostic>> {
+/// With `strict` (`[front_matter] unknown_keys = "error"`), any key that is not backlot's own is
+/// an error too.
+pub fn parse(path: &str, s: &Split, strict: bool) -> Result<FrontMatter, Vec<Diagnostic>> {
     check_limits(path, s).map_err(|d| vec![d])?;
     let mut map = to_map(path, s).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     for (key, value) in &map {
-        if let Some((what, c)) = control_char(key).map(|c| ("its name", c)).or_else(|| {
-            control_in(value).map(|c| ("its value", c))
-        }) {
+        if let Some((what, c)) = control_char(key)
+            .map(|c| ("its name", c))
+            .or_else(|| control_in(value).map(|c| ("its value", c)))
+        {
             errors.push(
                 Diagnostic::error(
                     path,
                     field_line(s, key),
                     1,
-                    format!("front matter key `{}`: {what} contains the control character U+{:04X}", key.escape_debug(), c as u32),
+                    format!(
+                        "front matter key `{}`: {what} contains the control character U+{:04X}",
+                        key.escape_debug(),
+                        c as u32
+                    ),
                 )
                 .with_help("remove the character; control characters break the feed and the HTML"),
             );
@@ -314,7 +329,11 @@ pub fn parse(path: &str, s: &Split) -> Result<FrontMatter, Vec<Diagnostic>> {
         foreign: Vec::new(),
     };
     fields.take_foreign(&mut fm, map);
+    if strict {
+        errors.extend(fm.foreign.iter().map(|k| strict_error(path, k)));
+    }
     check_values(path, s, &fm, &mut errors);
+    errors.sort_by_key(|d| (d.line, d.col));
     if errors.is_empty() {
         Ok(fm)
     } else {
@@ -343,7 +362,9 @@ fn check_limits(path: &str, s: &Split) -> Result<(), Diagnostic> {
             col,
             format!("front matter is nested more than {MAX_FRONT_DEPTH} levels deep"),
         )
-        .with_help("flatten the structure; front matter values are rarely more than a few levels deep")),
+        .with_help(
+            "flatten the structure; front matter values are rarely more than a few levels deep",
+        )),
         None => Ok(()),
     }
 }
@@ -400,9 +421,8 @@ fn to_map(path: &str, s: &Split) -> Result<Map<String, Value>, Diagnostic> {
             Diagnostic::error(path, line + s.front_line - 1, col, message)
         })?,
         Format::Toml => {
-            let table: toml::Table = toml::from_str(s.front).map_err(|e| {
-                crate::config::toml_diagnostic(path, s.front, s.front_line, &e)
-            })?;
+            let table: toml::Table = toml::from_str(s.front)
+                .map_err(|e| crate::config::toml_diagnostic(path, s.front, s.front_line, &e))?;
             serde_json::to_value(table).unwrap_or(Value::Null)
         }
     };
@@ -504,8 +524,9 @@ fn check_values(path: &str, s: &Split, fm: &FrontMatter, errors: &mut Vec<Diagno
     let at = |field: &str| field_line(s, field);
     if fm.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
         errors.push(
-            Diagnostic::error(path, at("title"), 1, "`title` is empty")
-                .with_help("write the page's title, or remove the field to use the first `#` heading"),
+            Diagnostic::error(path, at("title"), 1, "`title` is empty").with_help(
+                "write the page's title, or remove the field to use the first `#` heading",
+            ),
         );
     }
     if let Some(slug) = &fm.slug {
@@ -522,13 +543,10 @@ fn check_values(path: &str, s: &Split, fm: &FrontMatter, errors: &mut Vec<Diagno
                 .or_else(|| find_field(s, "redirect_from"))
                 .map_or(s.front_line, |p| p.0);
             errors.push(
-                Diagnostic::error(
-                    path,
-                    line,
-                    1,
-                    format!("invalid alias `{alias}`: {why}"),
-                )
-                .with_help("an alias is an old URL path on this site, such as `old/section/page/`"),
+                Diagnostic::error(path, line, 1, format!("invalid alias `{alias}`: {why}"))
+                    .with_help(
+                        "an alias is an old URL path on this site, such as `old/section/page/`",
+                    ),
             );
         }
     }
@@ -536,7 +554,8 @@ fn check_values(path: &str, s: &Split, fm: &FrontMatter, errors: &mut Vec<Diagno
 
 /// A control character (other than tab and newline) in a string.
 fn control_char(s: &str) -> Option<char> {
-    s.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n'))
+    s.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n'))
 }
 
 /// The first control character in any string of a value.
@@ -563,17 +582,18 @@ fn field_pos(s: &Split, field: &str) -> (usize, usize) {
 
 /// The file (line, column) of `field`'s value, if the field is set at the top level.
 fn find_field(s: &Split, field: &str) -> Option<(usize, usize)> {
-    s.front
-        .lines()
-        .enumerate()
-        .find_map(|(i, l)| {
-            let indent = l.len() - l.trim_start().len();
-            let rest = l.trim_start().strip_prefix(field)?;
-            let after = rest.trim_start().strip_prefix([':', '='])?;
-            let value_at = l.len() - after.trim_start().len();
-            let col = if after.trim().is_empty() { indent } else { value_at };
-            Some((i + s.front_line, l[..col].chars().count() + 1))
-        })
+    s.front.lines().enumerate().find_map(|(i, l)| {
+        let indent = l.len() - l.trim_start().len();
+        let rest = l.trim_start().strip_prefix(field)?;
+        let after = rest.trim_start().strip_prefix([':', '='])?;
+        let value_at = l.len() - after.trim_start().len();
+        let col = if after.trim().is_empty() {
+            indent
+        } else {
+            value_at
+        };
+        Some((i + s.front_line, l[..col].chars().count() + 1))
+    })
 }
 
 /// serde_yaml appends " at line X column Y" to messages; the diagnostic says that already.
@@ -636,7 +656,7 @@ mod tests {
     #[test]
     fn every_field_error_is_reported() {
         let s = split_ok("---\ntitle: [1]\nweight: heavy\ndate: soon\ntags: 3\n---\n");
-        let e = parse("a.md", &s).unwrap_err();
+        let e = parse("a.md", &s, false).unwrap_err();
         let lines: Vec<usize> = e.iter().map(|d| d.line).collect();
         assert_eq!(lines, [2, 3, 4, 5], "{e:?}");
         assert_eq!(e[2].col, 7);
@@ -647,7 +667,7 @@ mod tests {
         let s = split_ok(
             "---\nlayout: post\nnav_order: 3\nredirect_from: /old/\nauthor: Ann\ntitel: x\n---\n",
         );
-        let fm = parse("a.md", &s).unwrap();
+        let fm = parse("a.md", &s, false).unwrap();
         assert_eq!(fm.weight, Some(3));
         assert_eq!(fm.aliases, ["/old/"]);
         assert_eq!(fm.extra["author"], "Ann");
@@ -668,18 +688,22 @@ mod tests {
             ]
         );
         assert_eq!(key_help("titel").as_deref(), Some("did you mean `title`?"));
+        let e = parse("a.md", &s, true).unwrap_err();
+        assert_eq!(e.len(), 5, "strict: every foreign key is an error");
+        assert_eq!(e[4].help.as_deref(), Some("did you mean `title`?"));
     }
 
     #[test]
     fn own_field_wins_over_mapped() {
         let s = split_ok("---\nweight: 1\nsidebar_position: 9\n---\n");
-        assert_eq!(parse("a.md", &s).unwrap().weight, Some(1));
+        assert_eq!(parse("a.md", &s, false).unwrap().weight, Some(1));
     }
 
     #[test]
     fn control_characters_are_refused_with_their_line() {
-        let s = split_ok("---\ntitle: ok\ndescription: \"bad \\u0001 here\"\ntags: [\"a\\0\"]\n---\n");
-        let e = parse("a.md", &s).unwrap_err();
+        let s =
+            split_ok("---\ntitle: ok\ndescription: \"bad \\u0001 here\"\ntags: [\"a\\0\"]\n---\n");
+        let e = parse("a.md", &s, false).unwrap_err();
         assert_eq!(e.len(), 2, "{e:?}");
         assert_eq!((e[0].line, e[1].line), (3, 4));
         assert!(e[0].message.contains("U+0001"), "{}", e[0].message);
@@ -687,39 +711,49 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused_before_parsing() {
-        let deep = format!("---\nx: {}\n---\n", "[".repeat(100_000));
-        let e = parse("a.md", &split_ok(&deep)).unwrap_err();
-        assert!(e[0].message.contains("nested more than"), "{}", e[0].message);
+        let deep = format!("---\nx: {}\n---\n", "[".repeat(50_000));
+        let e = parse("a.md", &split_ok(&deep), false).unwrap_err();
+        assert!(
+            e[0].message.contains("nested more than"),
+            "{}",
+            e[0].message
+        );
         assert_eq!(e[0].line, 2);
         let mut block = String::from("---\n");
         for i in 0..40 {
             block += &format!("{}k{i}:\n", "  ".repeat(i));
         }
         block += "---\n";
-        assert!(parse("a.md", &split_ok(&block)).is_err());
+        assert!(parse("a.md", &split_ok(&block), false).is_err());
         let dashes = format!("---\nx:\n{}1\n---\n", "- ".repeat(40));
-        assert!(parse("a.md", &split_ok(&dashes)).is_err());
+        assert!(parse("a.md", &split_ok(&dashes), false).is_err());
         let ok = "---\nextra:\n  a:\n    b: [1, {c: \"[[[[\"}]\n---\n";
-        assert!(parse("a.md", &split_ok(ok)).is_ok());
+        assert!(parse("a.md", &split_ok(ok), false).is_ok());
     }
 
     #[test]
     fn oversized_front_matter_is_refused() {
-        let big = format!("---\ndescription: \"{}\"\n---\n", "a".repeat(MAX_FRONT_BYTES));
-        let e = parse("a.md", &split_ok(&big)).unwrap_err();
+        let big = format!(
+            "---\ndescription: \"{}\"\n---\n",
+            "a".repeat(MAX_FRONT_BYTES)
+        );
+        let e = parse("a.md", &split_ok(&big), false).unwrap_err();
         assert!(e[0].message.contains("the limit is"), "{}", e[0].message);
     }
 
     #[test]
     fn dates_in_both_formats() {
         let s = split_ok("+++\ntitle = \"x\"\ndescription = \"y\"\ndate = 2023-04-25\n+++\n");
-        assert_eq!(parse("a.md", &s).unwrap().date.unwrap().0, "2023-04-25");
+        assert_eq!(
+            parse("a.md", &s, false).unwrap().date.unwrap().0,
+            "2023-04-25"
+        );
         let s = split_ok("---\ntitle: x\ndescription: y\nupdated: 2026-11-21\n---\n");
         assert_eq!(
-            parse("a.md", &s).unwrap().updated.unwrap().day(),
+            parse("a.md", &s, false).unwrap().updated.unwrap().day(),
             "2026-11-21"
         );
         let s = split_ok("---\ntitle: x\ndescription: y\nupdated: yesterday\n---\n");
-        assert_eq!(parse("a.md", &s).unwrap_err()[0].line, 4);
+        assert_eq!(parse("a.md", &s, false).unwrap_err()[0].line, 4);
     }
 }

@@ -114,11 +114,18 @@ pub fn origin_url(root: &Path) -> Option<String> {
 
 /// The branch `origin` points at by default, else the branch checked out.
 pub fn default_branch(root: &Path) -> Option<String> {
-    let remote_head = git(root, &["symbolic-ref", "--short", "refs/remotes/origin/HEAD"])
-        .ok()
-        .and_then(|s| s.trim().strip_prefix("origin/").map(str::to_string));
+    let remote_head = git(
+        root,
+        &["symbolic-ref", "--short", "refs/remotes/origin/HEAD"],
+    )
+    .ok()
+    .and_then(|s| s.trim().strip_prefix("origin/").map(str::to_string));
     remote_head
-        .or_else(|| git(root, &["symbolic-ref", "--short", "HEAD"]).ok().map(|s| s.trim().to_string()))
+        .or_else(|| {
+            git(root, &["symbolic-ref", "--short", "HEAD"])
+                .ok()
+                .map(|s| s.trim().to_string())
+        })
         .filter(|s| !s.is_empty())
 }
 

@@ -11,7 +11,15 @@ use walkdir::WalkDir;
 const DOC_FOLDERS: &[&str] = &["docs", "doc", "documentation", "content", "book/src"];
 
 /// Folders never taken for docs: dependencies, build output, vendored code.
-const NOT_DOCS: &[&str] = &["node_modules", "target", "vendor", "public", "_site", "build", "dist"];
+const NOT_DOCS: &[&str] = &[
+    "node_modules",
+    "target",
+    "vendor",
+    "public",
+    "_site",
+    "build",
+    "dist",
+];
 
 /// What `init` found and wrote.
 #[derive(Debug, PartialEq, Eq)]
@@ -27,10 +35,13 @@ pub struct Setup {
 /// Writes `root/site.toml`; the message to print on success.
 pub fn init(root: &Path) -> Result<String, Diagnostic> {
     if root.join(CONFIG_FILE).exists() {
-        return Err(
-            Diagnostic::error(CONFIG_FILE, 1, 1, "site.toml already exists; nothing was changed")
-                .with_help("edit it, or remove it and run `backlot init` again"),
-        );
+        return Err(Diagnostic::error(
+            CONFIG_FILE,
+            1,
+            1,
+            "site.toml already exists; nothing was changed",
+        )
+        .with_help("edit it, or remove it and run `backlot init` again"));
     }
     let setup = detect(root)?;
     std::fs::write(root.join(CONFIG_FILE), site_toml(&setup)).map_err(|e| {
@@ -58,7 +69,9 @@ pub fn detect(root: &Path) -> Result<Setup, Diagnostic> {
         .and_then(|u| web_url(&u))
         .map(|url| {
             let branch = crate::git::default_branch(root).unwrap_or_else(|| "main".into());
-            let path = crate::git::repo_prefix(root).trim_end_matches('/').to_string();
+            let path = crate::git::repo_prefix(root)
+                .trim_end_matches('/')
+                .to_string();
             (url, branch, path)
         });
     let base_url = repository
@@ -130,10 +143,15 @@ fn markdown_count(dir: &Path) -> usize {
 /// `ssh://git@github.com/o/n`, `https://github.com/o/n.git` -> `https://github.com/o/n`.
 pub fn web_url(remote: &str) -> Option<String> {
     let r = remote.trim();
-    let rest = if let Some(r) = r.strip_prefix("https://").or_else(|| r.strip_prefix("http://")) {
+    let rest = if let Some(r) = r
+        .strip_prefix("https://")
+        .or_else(|| r.strip_prefix("http://"))
+    {
         r.to_string()
     } else if let Some(r) = r.strip_prefix("ssh://") {
-        r.split_once('@').map_or(r, |(_, h)| h).replacen(':', "/", 1)
+        r.split_once('@')
+            .map_or(r, |(_, h)| h)
+            .replacen(':', "/", 1)
     } else if let Some((user_host, path)) = r.split_once(':') {
         let host = user_host.split_once('@').map_or(user_host, |(_, h)| h);
         format!("{host}/{path}")
@@ -218,16 +236,29 @@ mod tests {
             "https://github.com/owner/name",
             "https://user:token@github.com/owner/name.git",
         ] {
-            assert_eq!(web_url(remote).as_deref(), Some("https://github.com/owner/name"), "{remote}");
+            assert_eq!(
+                web_url(remote).as_deref(),
+                Some("https://github.com/owner/name"),
+                "{remote}"
+            );
         }
         assert_eq!(web_url("/srv/git/name.git"), None);
-        assert_eq!(web_url("git@gitlab.com:group/sub/name.git").as_deref(), Some("https://gitlab.com/group/sub/name"));
+        assert_eq!(
+            web_url("git@gitlab.com:group/sub/name.git").as_deref(),
+            Some("https://gitlab.com/group/sub/name")
+        );
     }
 
     #[test]
     fn pages_addresses() {
-        assert_eq!(pages_url("https://github.com/Owner/name").as_deref(), Some("https://owner.github.io/name/"));
-        assert_eq!(pages_url("https://github.com/owner/owner.github.io").as_deref(), Some("https://owner.github.io/"));
+        assert_eq!(
+            pages_url("https://github.com/Owner/name").as_deref(),
+            Some("https://owner.github.io/name/")
+        );
+        assert_eq!(
+            pages_url("https://github.com/owner/owner.github.io").as_deref(),
+            Some("https://owner.github.io/")
+        );
         assert_eq!(pages_url("https://example.org/a/b"), None);
     }
 }

@@ -13,8 +13,10 @@ pub fn new_page(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
             .with_help("e.g. backlot new content/stacks/go.md"));
     }
     // The content folder from site.toml; a site without one (yet) uses content/.
-    let content = crate::config::Config::load(root, &Default::default())
-        .map_or_else(|_| crate::config::default_content_dir(), |c| c.site.content_dir);
+    let content = crate::config::Config::load(root, &Default::default()).map_or_else(
+        |_| crate::config::default_content_dir(),
+        |c| c.site.content_dir,
+    );
     if rel.is_absolute()
         || rel
             .components()

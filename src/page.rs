@@ -30,13 +30,23 @@ pub enum TitleFrom {
     FileName,
 }
 
-pub fn parse_doc(path: &str, text: &str, h: &Highlighter) -> Result<ParsedDoc, Vec<Diagnostic>> {
+/// `strict`: unknown front matter keys are errors (`[front_matter] unknown_keys = "error"`).
+pub fn parse_doc(
+    path: &str,
+    text: &str,
+    h: &Highlighter,
+    strict: bool,
+) -> Result<ParsedDoc, Vec<Diagnostic>> {
     let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
     let (mut front, body, body_line) = match &split {
-        Some(s) => (frontmatter::parse(path, s)?, s.body, s.body_line),
+        Some(s) => (frontmatter::parse(path, s, strict)?, s.body, s.body_line),
         None => (FrontMatter::default(), text, 1),
     };
-    let line_of = |field: &str| split.as_ref().map_or(1, |s| frontmatter::field_line(s, field));
+    let line_of = |field: &str| {
+        split
+            .as_ref()
+            .map_or(1, |s| frontmatter::field_line(s, field))
+    };
     let mut md = markdown::parse(path, body, body_line, h);
     let title_from = if front.title.is_some() {
         TitleFrom::FrontMatter
@@ -88,7 +98,11 @@ pub fn title_from_path(path: &str) -> String {
     let stem = file.strip_suffix(".md").unwrap_or(file);
     let stem = if crate::site::is_index_name(file) {
         // The folder's name; the first part is the content folder itself.
-        if parts.len() <= 1 { "" } else { parts[parts.len() - 1] }
+        if parts.len() <= 1 {
+            ""
+        } else {
+            parts[parts.len() - 1]
+        }
     } else {
         stem
     };
@@ -105,8 +119,9 @@ pub fn parse_doc_guarded(
     path: &str,
     text: &str,
     h: &Highlighter,
+    strict: bool,
 ) -> Result<ParsedDoc, Vec<Diagnostic>> {
-    catch_panic(path, || parse_doc(path, text, h)).unwrap_or_else(|d| Err(vec![d]))
+    catch_panic(path, || parse_doc(path, text, h, strict)).unwrap_or_else(|d| Err(vec![d]))
 }
 
 /// Runs one file's stage, turning a panic (a bug triggered by that file) into an error for
@@ -129,7 +144,10 @@ mod tests {
 
     #[test]
     fn titles_from_file_names() {
-        assert_eq!(title_from_path("docs/getting-started.md"), "Getting started");
+        assert_eq!(
+            title_from_path("docs/getting-started.md"),
+            "Getting started"
+        );
         assert_eq!(title_from_path("docs/02-setup_guide.md"), "Setup guide");
         assert_eq!(title_from_path("docs/404.md"), "404");
         assert_eq!(title_from_path("docs/cli/README.md"), "Cli");
@@ -139,14 +157,23 @@ mod tests {
     #[test]
     fn title_from_the_first_heading_not_shown_twice() {
         let h = Highlighter::new(&Default::default());
-        let d = parse_doc("docs/a.md", "# Getting Started\n\nText.\n", &h).unwrap();
-        assert_eq!((d.front.title.as_deref(), d.title_from), (Some("Getting Started"), TitleFrom::Heading));
+        let d = parse_doc("docs/a.md", "# Getting Started\n\nText.\n", &h, false).unwrap();
+        assert_eq!(
+            (d.front.title.as_deref(), d.title_from),
+            (Some("Getting Started"), TitleFrom::Heading)
+        );
         assert!(!d.md.html.contains("<h1"), "{}", d.md.html);
-        let d = parse_doc("docs/a.md", "[![badge](b.svg)](x)\n\n# Tool\n", &h).unwrap();
+        let d = parse_doc("docs/a.md", "[![badge](b.svg)](x)\n\n# Tool\n", &h, false).unwrap();
         assert_eq!(d.front.title.as_deref(), Some("Tool"));
-        assert!(d.md.html.contains("<h1"), "a heading after other content stays");
-        let d = parse_doc("docs/an-page.md", "Text.\n", &h).unwrap();
-        assert_eq!((d.front.title.as_deref(), d.title_from), (Some("An page"), TitleFrom::FileName));
+        assert!(
+            d.md.html.contains("<h1"),
+            "a heading after other content stays"
+        );
+        let d = parse_doc("docs/an-page.md", "Text.\n", &h, false).unwrap();
+        assert_eq!(
+            (d.front.title.as_deref(), d.title_from),
+            (Some("An page"), TitleFrom::FileName)
+        );
     }
 
     #[test]

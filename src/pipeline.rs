@@ -62,9 +62,12 @@ pub fn load(
     let (git_root, content) = (config.root.clone(), config.content_dir().to_string());
     let last_commit = std::thread::spawn(move || crate::git::last_updated(&git_root, &content));
     let highlighter = Highlighter::new(&config.site.highlight);
-    let sources = timed("discover", || discover(&config.root, config.content_dir(), diags));
+    let sources = timed("discover", || {
+        discover(&config.root, config.content_dir(), diags)
+    });
     let parsed = timed("parse", || {
-        parse_all(&sources.markdown, &highlighter, diags)
+        let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
+        parse_all(&sources.markdown, &highlighter, strict, diags)
     });
     let data = crate::data::load(&sources.data, diags);
     let mut site = timed("assemble", || {
@@ -85,6 +88,7 @@ pub fn load(
 pub fn parse_all(
     files: &[SourceFile],
     h: &Highlighter,
+    strict: bool,
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
@@ -92,7 +96,7 @@ pub fn parse_all(
         .par_iter()
         .map(|f| {
             let text = read_page(f).map_err(|d| vec![d])?;
-            let doc = parse_doc_guarded(&f.rel, &text, h)?;
+            let doc = parse_doc_guarded(&f.rel, &text, h, strict)?;
             Ok((f.clone(), Arc::new(doc)))
         })
         .collect();

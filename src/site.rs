@@ -54,8 +54,17 @@ impl Doc {
     pub fn order_cmp(&self, other: &Doc) -> std::cmp::Ordering {
         let weight = |d: &Doc| d.front().weight.unwrap_or(i64::MAX);
         let name = |d: &Doc| -> String {
-            let named = if d.kind == Kind::Section { &d.dir } else { &d.source };
-            named.rsplit('/').next().unwrap_or("").trim_end_matches(".md").to_lowercase()
+            let named = if d.kind == Kind::Section {
+                &d.dir
+            } else {
+                &d.source
+            };
+            named
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".md")
+                .to_lowercase()
         };
         weight(self)
             .cmp(&weight(other))
@@ -303,32 +312,31 @@ fn title_home(home: &mut Doc, config: &Config) {
     if home.parsed.title_from == TitleFrom::FileName {
         let front = &mut Arc::make_mut(&mut home.parsed).front;
         front.title = Some(config.site.title.clone());
-        front.description.get_or_insert_with(|| config.site.description.clone());
+        front
+            .description
+            .get_or_insert_with(|| config.site.description.clone());
     }
 }
 
-/// Front matter keys that are not backlot's own. With `unknown_keys = "error"` every one is an
-/// error at its line; otherwise unknown keys and keys that mean nothing here (`layout`,
+/// Front matter keys that are not backlot's own (unless `unknown_keys = "error"` made each one
+/// an error at parse time): unknown keys and keys that mean nothing here (`layout`,
 /// `permalink`) are one warning per key for the whole site, naming the first file and the count.
 fn report_foreign_keys(docs: &[Doc], config: &Config, diags: &mut Diagnostics) {
-    let strict = config.site.front_matter.unknown_keys == Level::Error;
+    if config.site.front_matter.unknown_keys == Level::Error {
+        return; // Each one was an error when its page was parsed.
+    }
     let mut seen: BTreeMap<&str, (&Doc, usize, ForeignKind, usize)> = BTreeMap::new();
     for d in docs {
         for k in &d.front().foreign {
-            if strict {
-                diags.push(
-                    Diagnostic::error(&d.source, k.line, 1, format!("unknown field `{}`", k.key))
-                        .with_help_opt(crate::frontmatter::key_help(&k.key).or_else(|| {
-                            Some("this site sets [front_matter] unknown_keys = \"error\"; put custom data under `extra:`".into())
-                        })),
-                );
-                continue;
-            }
             seen.entry(&k.key).or_insert((d, k.line, k.kind, 0)).3 += 1;
         }
     }
     for (key, (d, line, kind, count)) in seen {
-        let files = if count == 1 { "1 file".to_string() } else { format!("{count} files") };
+        let files = if count == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{count} files")
+        };
         let (message, help) = match kind {
             ForeignKind::NotApplicable => (
                 format!("front matter key `{key}` does not apply to backlot and is ignored ({files})"),

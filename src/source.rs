@@ -263,7 +263,10 @@ mod tests {
         let abs = dir.path().join("big.md");
         let f = std::fs::File::create(&abs).unwrap();
         f.set_len(MAX_PAGE_BYTES + 1).unwrap();
-        let file = SourceFile { rel: "content/big.md".into(), abs };
+        let file = SourceFile {
+            rel: "content/big.md".into(),
+            abs,
+        };
         let d = read_page(&file).unwrap_err();
         assert!(d.message.contains("the limit is 10 MB"), "{}", d.message);
     }

@@ -472,7 +472,10 @@ impl Engine {
             || !plan.content.iter().all(known);
         if structural {
             let mut d = Diagnostics::default();
-            let content = self.base.as_ref().map_or("content", |b| b.config.content_dir());
+            let content = self
+                .base
+                .as_ref()
+                .map_or("content", |b| b.config.content_dir());
             self.sources = discover(&self.root, content, &mut d);
             self.discover_diags = d.0;
         }
@@ -483,6 +486,7 @@ impl Engine {
     fn refresh_cache(&mut self, plan: &Plan, structural: bool) -> Vec<String> {
         let base = self.base.as_ref().expect("loaded");
         let all = plan.rescan || plan.config;
+        let strict = base.config.site.front_matter.unknown_keys == crate::config::Level::Error;
         let stale: Vec<&SourceFile> = if structural {
             self.sources
                 .markdown
@@ -502,7 +506,8 @@ impl Engine {
             .par_iter()
             .filter_map(|f| {
                 let (hash, text) = match read_page(f) {
-                    Ok(t) => (hash_of(&t), Ok(t)),
+                    // The parse depends on the text and the strictness: both are in the key.
+                    Ok(t) => (hash_of(&t) ^ u64::from(strict), Ok(t)),
                     Err(d) => (0, Err(d)),
                 };
                 let same = self
@@ -512,9 +517,9 @@ impl Engine {
                 if same {
                     return None;
                 }
-                let result = text
-                    .map_err(|d| vec![d])
-                    .and_then(|t| parse_doc_guarded(&f.rel, &t, &base.highlighter).map(Arc::new));
+                let result = text.map_err(|d| vec![d]).and_then(|t| {
+                    parse_doc_guarded(&f.rel, &t, &base.highlighter, strict).map(Arc::new)
+                });
                 Some((f.rel.clone(), Cached { hash, result }))
             })
             .collect();

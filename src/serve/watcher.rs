@@ -388,7 +388,11 @@ mod tests {
             ("site.toml.swp", Ignored),
         ];
         for (path, want) in table {
-            assert_eq!(classify(path, "default", "public", "content"), want, "{path}");
+            assert_eq!(
+                classify(path, "default", "public", "content"),
+                want,
+                "{path}"
+            );
         }
     }
 
@@ -404,7 +408,11 @@ mod tests {
             ("book/src/a.md", Content),
             ("book", Rescan),
         ] {
-            let content = if path.starts_with("book") { "book/src" } else { "docs" };
+            let content = if path.starts_with("book") {
+                "book/src"
+            } else {
+                "docs"
+            };
             assert_eq!(classify(path, "default", "public", content), want, "{path}");
         }
     }

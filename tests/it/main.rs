@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod adopt;
 mod build;
 mod code;
 mod content;
