@@ -59,6 +59,8 @@ pub fn path_segment(name: &str) -> String {
     for c in name.trim().to_lowercase().chars() {
         match c {
             ' ' => out.push('-'),
+            // `..` is never part of a URL segment: the second dot is spelled out.
+            '.' if out.ends_with('.') => out += "~2e",
             c if c.is_alphanumeric() || "-_.!$()*+,;=@".contains(c) => out.push(c),
             c => {
                 let mut buf = [0; 4];
@@ -168,8 +170,12 @@ mod tests {
         assert_eq!(path_segment("v12"), "v12");
         assert_eq!(path_segment("c#"), "c~23");
         assert_eq!(path_segment("a?b"), "a~3fb");
-        assert_eq!(path_segment(".."), "~2e~2e");
-        for s in ["clang++", "!", "$", "v1.2", "c~23", "a~3fb", "~2e~2e"] {
+        assert_eq!(path_segment(".."), ".~2e");
+        assert_eq!(path_segment("."), "~2e");
+        assert_eq!(path_segment("..!"), ".~2e!");
+        for s in [
+            "clang++", "!", "$", "v1.2", "c~23", "a~3fb", ".~2e", ".~2e!",
+        ] {
             assert!(check_slug(s).is_ok(), "{s}");
         }
     }

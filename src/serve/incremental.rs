@@ -431,7 +431,7 @@ impl Engine {
                 }
             };
             let highlighter = Highlighter::new(&config.site.highlight);
-            // Parsing depends on the highlighting settings: start the cache afresh.
+            // Parsing depends on the highlighting and front matter settings: start afresh.
             self.cache.clear();
             self.base = Some(Base {
                 config,
@@ -506,8 +506,7 @@ impl Engine {
             .par_iter()
             .filter_map(|f| {
                 let (hash, text) = match read_page(f) {
-                    // The parse depends on the text and the strictness: both are in the key.
-                    Ok(t) => (hash_of(&t) ^ u64::from(strict), Ok(t)),
+                    Ok(t) => (hash_of(&t), Ok(t)),
                     Err(d) => (0, Err(d)),
                 };
                 let same = self

@@ -454,7 +454,7 @@ fn http_preview_on_port_zero() {
     let good = std::fs::read_to_string(root.join("content/guide/intro.md")).unwrap();
     std::fs::write(
         root.join("content/guide/intro.md"),
-        good.replacen("title:", "titel: <b>\ntitle:", 1),
+        good.replacen("title:", "date: <b>\ntitle:", 1),
     )
     .unwrap();
     let ev = events.wait_for("event: reload");
@@ -462,7 +462,7 @@ fn http_preview_on_port_zero() {
     let (status, _, body) = request(addr, "GET", "/repo/guide/details/", &host);
     assert_eq!(status, 500);
     assert!(
-        body.contains("content/guide/intro.md:") && body.contains("titel"),
+        body.contains("content/guide/intro.md:") && body.contains("invalid date"),
         "{body}"
     );
     assert!(!body.contains("<b>"));
