@@ -96,7 +96,7 @@ fn a_repository_docs_folder_builds_as_it_is() {
     );
     // Links to README.md, index.md and their folders reach the folder pages.
     let home = f.read("index.html");
-    assert_eq!(home.matches("href=\"/widgets/guide/\">").count() >= 2, true);
+    assert!(home.matches("href=\"/widgets/guide/\">").count() >= 2);
     assert!(home.contains("href=\"/widgets/reference/\">reference</a>"));
     let reference = f.read("reference/index.html");
     assert!(

@@ -203,7 +203,7 @@ fn refuse_time(text: &str, expected: &'static str, runs: usize) -> Duration {
                     let start = thread_cpu();
                     let doc = parse_doc_guarded("content/p.md", &text, highlighter(), false);
                     let spent = thread_cpu() - start;
-                    let errors = doc.err().expect("refused");
+                    let errors = doc.expect_err("refused");
                     assert!(errors[0].message.contains(expected), "{:?}", errors[0]);
                     spent
                 })
