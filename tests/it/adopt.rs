@@ -5,6 +5,18 @@
 //! that builds.
 
 use crate::harness::*;
+use crate::publish::git;
+use std::path::Path;
+
+/// Runs `backlot <command>` in `dir`, as a user in their repository would.
+fn run_in(dir: &Path, command: &str) -> Run {
+    backlot()
+        .arg(command)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .into()
+}
 
 /// The sidebar's links in order, as (href, text).
 fn sidebar(html: &str) -> Vec<(String, String)> {
@@ -186,27 +198,14 @@ fn init_writes_a_site_toml_that_serves() {
         &root.join("docs"),
     );
     std::fs::write(root.join("README.md"), "# Widgets\n\nThe repository.\n").unwrap();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(&root)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    git(&["init", "-q", "-b", "trunk"]);
-    git(&["remote", "add", "origin", "git@github.com:acme/widgets.git"]);
-    let run: Run = backlot()
-        .arg("init")
-        .current_dir(&root)
-        .output()
-        .unwrap()
-        .into();
+    let date = "2026-01-01T00:00:00Z";
+    git(&root, &["init", "-q", "-b", "trunk"], date);
+    git(
+        &root,
+        &["remote", "add", "origin", "git@github.com:acme/widgets.git"],
+        date,
+    );
+    let run = run_in(&root, "init");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("next: backlot serve"), "{}", run.stdout);
     let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
@@ -220,12 +219,7 @@ fn init_writes_a_site_toml_that_serves() {
         assert!(toml.contains(line), "{line} not in:\n{toml}");
     }
     // Never overwrites.
-    let again: Run = backlot()
-        .arg("init")
-        .current_dir(&root)
-        .output()
-        .unwrap()
-        .into();
+    let again = run_in(&root, "init");
     assert_eq!(again.code, 1);
     assert!(
         again.stderr.contains("site.toml already exists"),
@@ -237,12 +231,7 @@ fn init_writes_a_site_toml_that_serves() {
         toml
     );
     // The next command works.
-    let build: Run = backlot()
-        .arg("build")
-        .current_dir(&root)
-        .output()
-        .unwrap()
-        .into();
+    let build = run_in(&root, "build");
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert!(root.join("public/reference/clang++/index.html").is_file());
 }
@@ -250,12 +239,7 @@ fn init_writes_a_site_toml_that_serves() {
 #[test]
 fn init_without_docs_says_what_to_do() {
     let t = tempfile::tempdir().unwrap();
-    let run: Run = backlot()
-        .arg("init")
-        .current_dir(t.path())
-        .output()
-        .unwrap()
-        .into();
+    let run = run_in(t.path(), "init");
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("no folder with Markdown files found"),
