@@ -1,4 +1,4 @@
-//! The command line (clap derive): build / serve / check / new, with the site arguments shared.
+//! The command line (clap derive): build / serve / check / new / init, with the site arguments shared.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -75,6 +75,13 @@ pub enum Command {
         /// Path of the new Markdown file, relative to the site root.
         path: PathBuf,
         /// The site's root folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+    /// Write a site.toml for an existing repository: finds the docs folder, the GitHub
+    /// repository and its Pages address. Never overwrites an existing site.toml.
+    Init {
+        /// The repository's root folder.
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },

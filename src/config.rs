@@ -40,6 +40,11 @@ pub struct SiteToml {
     /// `[html]`: what raw HTML in pages may embed beyond the safe default allow-list.
     #[serde(default)]
     pub html: Html,
+    /// The folder holding the Markdown, relative to the site root ("docs" in most repositories).
+    #[serde(default = "default_content_dir")]
+    pub content_dir: String,
+    #[serde(default)]
+    pub front_matter: FrontMatterRules,
 }
 
 /// `[links] level = "warn"` lets a site with broken links, anchors or alias conflicts still
@@ -72,6 +77,23 @@ pub struct Html {
     /// Allow `<audio>` (with `<source>` and `<track>`).
     #[serde(default)]
     pub audio: bool,
+}
+
+/// `[front_matter]`: how strict the site is about its pages' front matter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatterRules {
+    /// What a key backlot does not know is: a warning (kept under `extra`) or an error.
+    #[serde(default)]
+    pub unknown_keys: Level,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    #[default]
+    Warn,
+    Error,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -184,6 +206,9 @@ fn default_output() -> String {
 fn default_language() -> String {
     "en".into()
 }
+pub fn default_content_dir() -> String {
+    "content".into()
+}
 fn default_branch() -> String {
     "main".into()
 }
@@ -285,7 +310,9 @@ impl Config {
             }
         };
         check_theme_name(&site.theme)?;
-        check_output(root, &output_dir)?;
+        check_site_relative("content_dir", &site.content_dir)?;
+        site.content_dir = site.content_dir.trim_matches('/').to_string();
+        check_output(root, &output_dir, &site.content_dir)?;
         Ok(Config {
             root: root.to_path_buf(),
             site,
@@ -309,6 +336,11 @@ impl Config {
         } else {
             self.output_dir.display().to_string()
         }
+    }
+
+    /// The content folder relative to the root, e.g. "content" or "docs".
+    pub fn content_dir(&self) -> &str {
+        &self.site.content_dir
     }
 
     /// A root-relative URL for a site path ("stacks/go/" -> "/repo/stacks/go/").
@@ -431,7 +463,7 @@ fn lexical_absolute(p: &Path) -> PathBuf {
 
 /// The output folder is replaced whole by each build: it must not be the site root, contain
 /// it, or lie in a folder the site is read from.
-fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+fn check_output(root: &Path, output: &Path, content_dir: &str) -> Result<(), Diagnostic> {
     let root = lexical_absolute(root);
     let out = lexical_absolute(output);
     let why = if root.starts_with(&out) {
@@ -439,6 +471,7 @@ fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     } else {
         SOURCE_DIRS
             .iter()
+            .chain([&content_dir])
             .find(|d| out.starts_with(root.join(d)))
             .map(|d| format!("it is inside the site's {d}/ folder"))
     };
@@ -523,10 +556,15 @@ mod tests {
             root.join("content/x"),
             root.join("static/../content"),
         ] {
-            assert!(check_output(&root, &bad).is_err(), "{}", bad.display());
+            assert!(
+                check_output(&root, &bad, "content").is_err(),
+                "{}",
+                bad.display()
+            );
         }
-        assert!(check_output(&root, &root.join("public")).is_ok());
-        assert!(check_output(&root, &t.path().join("elsewhere")).is_ok());
+        assert!(check_output(&root, &root.join("docs/out"), "docs").is_err());
+        assert!(check_output(&root, &root.join("public"), "docs").is_ok());
+        assert!(check_output(&root, &t.path().join("elsewhere"), "content").is_ok());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Git history, read once per command: the date of the last commit that touched each content file
 //! ("Last updated"), the files changed since a revision (`check --changed-since`), and where the
-//! site sits inside its repository (for annotation paths). Outside a git checkout, or without
+//! site sits inside its repository (for annotation paths), and the remote and branch that
+//! `backlot init` writes into site.toml. Outside a git checkout, or without
 //! git installed, every answer is simply empty: a build never depends on git.
 
 use std::collections::{BTreeSet, HashMap};
@@ -22,11 +23,11 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The day (YYYY-MM-DD, UTC) of the last commit touching each file under `content/`, keyed by
+/// The day (YYYY-MM-DD, UTC) of the last commit touching each file under the content folder, keyed by
 /// the path relative to the site root. One `git log` pass for the whole site, newest commit
 /// first, so the first time a path is seen is its last change. Commit dates make the result a
 /// function of the checkout, never of file modification times.
-pub fn last_updated(root: &Path) -> HashMap<String, String> {
+pub fn last_updated(root: &Path, content: &str) -> HashMap<String, String> {
     match git(
         root,
         &[
@@ -35,7 +36,7 @@ pub fn last_updated(root: &Path) -> HashMap<String, String> {
             "--name-only",
             "--format=%x01%ct",
             "--",
-            "content",
+            content,
         ],
     ) {
         Ok(log) => parse_log(&log),
@@ -120,6 +121,31 @@ fn parse_name_status(out: &str) -> BTreeSet<String> {
 
 /// The site root's path inside its repository ("" at the top, "docs/" below it), so paths
 /// relative to the site can be given relative to the repository.
+/// The URL of the remote `origin`, if any.
+pub fn origin_url(root: &Path) -> Option<String> {
+    git(root, &["remote", "get-url", "origin"])
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// The branch `origin` points at by default, else the branch checked out.
+pub fn default_branch(root: &Path) -> Option<String> {
+    let remote_head = git(
+        root,
+        &["symbolic-ref", "--short", "refs/remotes/origin/HEAD"],
+    )
+    .ok()
+    .and_then(|s| s.trim().strip_prefix("origin/").map(str::to_string));
+    remote_head
+        .or_else(|| {
+            git(root, &["symbolic-ref", "--short", "HEAD"])
+                .ok()
+                .map(|s| s.trim().to_string())
+        })
+        .filter(|s| !s.is_empty())
+}
+
 pub fn repo_prefix(root: &Path) -> String {
     git(root, &["rev-parse", "--show-prefix"])
         .map(|s| s.trim().to_string())

@@ -20,19 +20,20 @@ pub(crate) fn lint(site: &Site, config: &Config, diags: &mut Diagnostics) {
         check_front_matter(doc, config, diags);
         check_words(doc, config, diags);
     }
+    let content = config.content_dir();
     for rule in &lint.sections {
-        check_section(site, rule, &toml_text, diags);
+        check_section(site, content, rule, &toml_text, diags);
     }
     for (section, labels) in &config.site.tabs.required {
         let setting = format!("this site's site.toml sets `[tabs.required] \"{section}\"`");
-        let dir = content_path(section);
+        let dir = content_path(content, section);
         let prefix = format!("{dir}/");
         let docs: Vec<&Doc> = site
             .docs
             .iter()
             .filter(|d| d.source.starts_with(&prefix))
             .collect();
-        tabs_in(&docs, &dir, labels, &setting, diags);
+        tabs_in(&docs, content, &dir, labels, &setting, diags);
     }
 }
 
@@ -167,7 +168,9 @@ struct Entry<'a> {
     rule: &'a SectionRule,
     /// As written, without surrounding slashes: "stacks/languages", "" for the whole site.
     path: &'a str,
-    /// The folder it stands for: "content/stacks/languages".
+    /// The site's content folder ("content"), and the folder the entry stands for:
+    /// "content/stacks/languages".
+    content: &'a str,
     dir: String,
     line: usize,
 }
@@ -185,30 +188,37 @@ impl Entry<'_> {
         self.rule
             .except
             .iter()
-            .any(|e| doc.source == content_path(e))
+            .any(|e| doc.source == content_path(self.content, e))
     }
 }
 
-/// A path relative to content/ as a site-relative path: "a/b.md" -> "content/a/b.md".
-fn content_path(rel: &str) -> String {
+/// A path relative to the content folder as a site-relative path: "a/b.md" -> "content/a/b.md".
+fn content_path(content: &str, rel: &str) -> String {
     let rel = rel.trim_matches('/');
     if rel.is_empty() {
-        "content".into()
+        content.into()
     } else {
-        format!("content/{rel}")
+        format!("{content}/{rel}")
     }
 }
 
 /// The rules of one `[[lint.sections]]` entry.
-fn check_section(site: &Site, rule: &SectionRule, toml_text: &str, diags: &mut Diagnostics) {
+fn check_section(
+    site: &Site,
+    content: &str,
+    rule: &SectionRule,
+    toml_text: &str,
+    diags: &mut Diagnostics,
+) {
     let path = rule.path.get_ref().trim_matches('/');
     let entry = Entry {
         rule,
         path,
-        dir: content_path(path),
+        content,
+        dir: content_path(content, path),
         line: line_col(toml_text, rule.path.span().start).0,
     };
-    for source in rule.except.iter().map(|e| content_path(e)) {
+    for source in rule.except.iter().map(|e| content_path(content, e)) {
         if !site.docs.iter().any(|d| d.source == source) {
             diags.push(
                 Diagnostic::error(
@@ -217,7 +227,9 @@ fn check_section(site: &Site, rule: &SectionRule, toml_text: &str, diags: &mut D
                     1,
                     format!("`except` lists {source}, which is not a page of this site"),
                 )
-                .with_help("remove it from the list, or correct its path (relative to content/)"),
+                .with_help(format!(
+                    "remove it from the list, or correct its path (relative to {content}/)"
+                )),
             );
         }
     }
@@ -235,7 +247,7 @@ fn check_section(site: &Site, rule: &SectionRule, toml_text: &str, diags: &mut D
     }
     if !rule.tabs.is_empty() {
         let setting = entry.setting("`tabs`");
-        tabs_in(&below, &entry.dir, &rule.tabs, &setting, diags);
+        tabs_in(&below, content, &entry.dir, &rule.tabs, &setting, diags);
     }
 }
 
@@ -300,8 +312,18 @@ fn check_code(doc: &Doc, entry: &Entry, diags: &mut Diagnostics) {
 
 /// Tab groups in `docs` (all below the folder `dir`) that offer any of `labels` must offer
 /// every one of them.
-fn tabs_in(docs: &[&Doc], dir: &str, labels: &[String], setting: &str, diags: &mut Diagnostics) {
-    let section = dir.strip_prefix("content/").unwrap_or("the whole site");
+fn tabs_in(
+    docs: &[&Doc],
+    content: &str,
+    dir: &str,
+    labels: &[String],
+    setting: &str,
+    diags: &mut Diagnostics,
+) {
+    let section = dir
+        .strip_prefix(content)
+        .and_then(|d| d.strip_prefix('/'))
+        .unwrap_or("the whole site");
     for doc in docs {
         let mut groups: BTreeMap<usize, Vec<&CodeBlock>> = BTreeMap::new();
         for b in &doc.parsed.md.code_blocks {

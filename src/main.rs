@@ -78,6 +78,16 @@ fn main() -> ExitCode {
             poll,
             limits: backlot::serve::Limits::default(),
         }),
+        Command::Init { root } => match backlot::init::init(&root) {
+            Ok(message) => {
+                println!("{message}");
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                ExitCode::from(1)
+            }
+        },
         Command::New { path, root } => {
             match backlot::new::new_page(&root, &path) {
                 Ok(shown) => {

@@ -12,23 +12,31 @@ pub fn new_page(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
         return Err(Diagnostic::error(&shown, 1, 1, "a page must be a .md file")
             .with_help("e.g. backlot new content/stacks/go.md"));
     }
+    // The content folder from site.toml; a site without one (yet) uses content/.
+    let content = crate::config::Config::load(root, &Default::default()).map_or_else(
+        |_| crate::config::default_content_dir(),
+        |c| c.site.content_dir,
+    );
     if rel.is_absolute()
         || rel
             .components()
             .any(|c| matches!(c, std::path::Component::ParentDir))
-        || !shown.starts_with("content/")
+        || !shown.starts_with(&format!("{content}/"))
     {
-        return Err(
-            Diagnostic::error(&shown, 1, 1, "pages live under content/ inside the site")
-                .with_help("e.g. backlot new content/stacks/go.md"),
-        );
+        return Err(Diagnostic::error(
+            &shown,
+            1,
+            1,
+            format!("pages live under {content}/ inside the site"),
+        )
+        .with_help(format!("e.g. backlot new {content}/guide/setup.md")));
     }
     let full = root.join(rel);
     if full.exists() {
         return Err(Diagnostic::error(&shown, 1, 1, "file already exists"));
     }
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
-    let title = if stem == "_index" {
+    let title = if crate::site::is_index_name(&format!("{stem}.md")) {
         "New section".to_string()
     } else {
         title_from(stem)

@@ -1,5 +1,9 @@
 //! One source file to a parsed document: front matter plus Markdown. A pure function of the
-//! file's text and the highlighter, so `serve` can cache it by content hash.
+//! file's path, text and the highlighter, so `serve` can cache it by content hash.
+//!
+//! A page without a `title` is titled by its first `# heading` (as GitHub, mdBook and Docusaurus
+//! do), else by its file name; a heading used as the title is taken out of the body when it opens
+//! the page, because the theme prints the title itself.
 
 use crate::config;
 use crate::diag::Diagnostic;
@@ -17,22 +21,52 @@ pub struct ParsedDoc {
     /// Lines of the `aliases` and `tags` fields, for the output owner map (owners.rs).
     pub aliases_line: usize,
     pub tags_line: usize,
+    pub title_from: TitleFrom,
 }
 
+/// Where a page's title came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleFrom {
+    FrontMatter,
+    /// The first `# heading` of the body.
+    Heading,
+    /// The file (or, for a folder's index, the folder) name.
+    FileName,
+}
+
+/// `strict`: unknown front matter keys are errors (`[front_matter] unknown_keys = "error"`).
 pub fn parse_doc(
     path: &str,
     text: &str,
     h: &Highlighter,
     html: &config::Html,
+    strict: bool,
 ) -> Result<ParsedDoc, Vec<Diagnostic>> {
     let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
-    let front = frontmatter::parse(path, &split)?;
-    let mut md = markdown::parse_with(path, split.body, split.body_line, h, html);
+    let (mut front, body, body_line) = match &split {
+        Some(s) => (frontmatter::parse(path, s, strict)?, s.body, s.body_line),
+        None => (FrontMatter::default(), text, 1),
+    };
+    let line_of = |field: &str| {
+        split
+            .as_ref()
+            .map_or(1, |s| frontmatter::field_line(s, field))
+    };
+    let mut md = markdown::parse_with(path, body, body_line, h, html);
+    let title_from = if front.title.is_some() {
+        TitleFrom::FrontMatter
+    } else if let Some(t) = take_leading_h1(&mut md) {
+        front.title = Some(t);
+        TitleFrom::Heading
+    } else {
+        front.title = Some(title_from_path(path));
+        TitleFrom::FileName
+    };
     if front.description.as_deref() == Some(crate::new::PLACEHOLDER_DESCRIPTION) {
         md.diagnostics.push(
             Diagnostic::warning(
                 path,
-                frontmatter::field_line(&split, "description"),
+                line_of("description"),
                 1,
                 "the description is still the placeholder from `backlot new`",
             )
@@ -40,13 +74,51 @@ pub fn parse_doc(
         );
     }
     Ok(ParsedDoc {
-        template_line: frontmatter::field_line(&split, "template"),
-        front_line: split.front_line,
-        aliases_line: frontmatter::field_line(&split, "aliases"),
-        tags_line: frontmatter::field_line(&split, "tags"),
+        template_line: line_of("template"),
+        front_line: split.as_ref().map_or(1, |s| s.front_line),
+        aliases_line: line_of("aliases"),
+        tags_line: line_of("tags"),
         front,
         md,
+        title_from,
     })
+}
+
+/// The text of the body's first level-1 heading; the heading is taken out of the HTML when it
+/// is the first thing on the page (elsewhere it stays where the author put it).
+fn take_leading_h1(md: &mut ParsedMarkdown) -> Option<String> {
+    let h1 = md.headings.iter().find(|h| h.level == 1)?.text.clone();
+    let html = md.html.trim_start();
+    if html.starts_with("<h1 ") && md.headings.first().is_some_and(|h| h.level == 1) {
+        if let Some(end) = html.find("</h1>\n") {
+            md.html = html[end + "</h1>\n".len()..].to_string();
+        }
+    }
+    (!h1.is_empty()).then_some(h1)
+}
+
+/// A title from the file name, or the folder's name for a folder's index page:
+/// "content/guide/02-getting-started.md" -> "Getting started"; "" for the content root's index.
+pub fn title_from_path(path: &str) -> String {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let file = parts.pop().unwrap_or("");
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let stem = if crate::site::is_index_name(file) {
+        // The folder's name; the first part is the content folder itself.
+        if parts.len() <= 1 {
+            ""
+        } else {
+            parts[parts.len() - 1]
+        }
+    } else {
+        stem
+    };
+    let unnumbered = stem.trim_start_matches(|c: char| c.is_ascii_digit());
+    let unnumbered = match unnumbered.strip_prefix(['-', '_', '.', ' ']) {
+        Some(rest) if unnumbered.len() < stem.len() && !rest.is_empty() => rest,
+        _ => stem,
+    };
+    crate::new::title_from(unnumbered)
 }
 
 /// Parses with a panic guard: a bug triggered by one page becomes an error for that file.
@@ -54,8 +126,9 @@ pub fn parse_doc_guarded(
     path: &str,
     text: &str,
     h: &Highlighter,
+    strict: bool,
 ) -> Result<ParsedDoc, Vec<Diagnostic>> {
-    parse_doc_guarded_with(path, text, h, &config::Html::default())
+    parse_doc_guarded_with(path, text, h, &config::Html::default(), strict)
 }
 
 /// `parse_doc_guarded` under the site's `[html]` policy.
@@ -64,8 +137,9 @@ pub fn parse_doc_guarded_with(
     text: &str,
     h: &Highlighter,
     html: &config::Html,
+    strict: bool,
 ) -> Result<ParsedDoc, Vec<Diagnostic>> {
-    catch_panic(path, || parse_doc(path, text, h, html)).unwrap_or_else(|d| Err(vec![d]))
+    catch_panic(path, || parse_doc(path, text, h, html, strict)).unwrap_or_else(|d| Err(vec![d]))
 }
 
 /// Runs one file's stage, turning a panic (a bug triggered by that file) into an error for
@@ -85,6 +159,54 @@ pub fn catch_panic<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_from_file_names() {
+        assert_eq!(
+            title_from_path("docs/getting-started.md"),
+            "Getting started"
+        );
+        assert_eq!(title_from_path("docs/02-setup_guide.md"), "Setup guide");
+        assert_eq!(title_from_path("docs/404.md"), "404");
+        assert_eq!(title_from_path("docs/cli/README.md"), "Cli");
+        assert_eq!(title_from_path("docs/README.md"), "");
+    }
+
+    #[test]
+    fn title_from_the_first_heading_not_shown_twice() {
+        let h = Highlighter::new(&Default::default());
+        let d = parse_doc(
+            "docs/a.md",
+            "# Getting Started\n\nText.\n",
+            &h,
+            &Default::default(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (d.front.title.as_deref(), d.title_from),
+            (Some("Getting Started"), TitleFrom::Heading)
+        );
+        assert!(!d.md.html.contains("<h1"), "{}", d.md.html);
+        let d = parse_doc(
+            "docs/a.md",
+            "[![badge](b.svg)](x)\n\n# Tool\n",
+            &h,
+            &Default::default(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(d.front.title.as_deref(), Some("Tool"));
+        assert!(
+            d.md.html.contains("<h1"),
+            "a heading after other content stays"
+        );
+        let d = parse_doc("docs/an-page.md", "Text.\n", &h, &Default::default(), false).unwrap();
+        assert_eq!(
+            (d.front.title.as_deref(), d.title_from),
+            (Some("An page"), TitleFrom::FileName)
+        );
+    }
 
     #[test]
     fn a_panic_becomes_an_error_for_its_file() {

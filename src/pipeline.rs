@@ -9,7 +9,7 @@ use crate::output::{DirSink, NullSink, Sink, Staging};
 use crate::page::{parse_doc_guarded_with, ParsedDoc};
 use crate::render::Renderer;
 use crate::site::{assemble, Kind, Site};
-use crate::source::{discover, read_text, SourceFile};
+use crate::source::{discover, read_page, SourceFile};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -63,12 +63,21 @@ pub fn load(
         .map_err(|d| diags.push(d))
         .ok()?;
     // The one `git log` pass for "Last updated" runs while the pages parse.
-    let git_root = config.root.clone();
-    let last_commit = std::thread::spawn(move || crate::git::last_updated(&git_root));
+    let (git_root, content) = (config.root.clone(), config.content_dir().to_string());
+    let last_commit = std::thread::spawn(move || crate::git::last_updated(&git_root, &content));
     let highlighter = Highlighter::new(&config.site.highlight);
-    let sources = timed("discover", || discover(&config.root, diags));
+    let sources = timed("discover", || {
+        discover(&config.root, config.content_dir(), diags)
+    });
     let parsed = timed("parse", || {
-        parse_all(&sources.markdown, &highlighter, &config.site.html, diags)
+        let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
+        parse_all(
+            &sources.markdown,
+            &highlighter,
+            &config.site.html,
+            strict,
+            diags,
+        )
     });
     let data = crate::data::load(&sources.data, diags);
     let mut site = timed("assemble", || {
@@ -92,14 +101,15 @@ pub fn parse_all(
     files: &[SourceFile],
     h: &Highlighter,
     html: &crate::config::Html,
+    strict: bool,
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
     let results: Vec<Parsed> = files
         .par_iter()
         .map(|f| {
-            let text = read_text(f).map_err(|d| vec![d])?;
-            let doc = parse_doc_guarded_with(&f.rel, &text, h, html)?;
+            let text = read_page(f).map_err(|d| vec![d])?;
+            let doc = parse_doc_guarded_with(&f.rel, &text, h, html, strict)?;
             Ok((f.clone(), Arc::new(doc)))
         })
         .collect();

@@ -538,7 +538,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| LinkView {
                     title: t.clone(),
-                    url: self.tag_url(&crate::slug::path_segment(t)),
+                    url: self.tag_url(&crate::slug::tag_slug(t)),
                 })
                 .collect(),
             section: doc.parent.map(|p| self.link(p)),

@@ -3,14 +3,18 @@
 //! repository (pages by source path, folder indexes, extensionless files, anchors ignoring case,
 //! raw-HTML anchors, repository files outside the site to `[repository] url`), at the level set
 //! by `[links] level` / `--links`.
+//!
+//! A folder's index page is its `_index.md`, else its `index.md`, else its `README.md` (what
+//! GitHub shows for a folder); pages without a weight follow in natural file-name order. Front
+//! matter keys of other tools are reported here, once per key for the whole site.
 
-use crate::config::{Config, LinkLevel};
+use crate::config::{Config, Level, LinkLevel};
 use crate::diag::{closest, closest_path, Diagnostic, Diagnostics};
-use crate::frontmatter::FrontMatter;
+use crate::frontmatter::{ForeignKind, FrontMatter};
 use crate::links::{join, parent_dir, percent_decode, split_dest};
 use crate::markdown::LinkRef;
-use crate::page::ParsedDoc;
-use crate::slug::{alias_path, path_segment};
+use crate::page::{ParsedDoc, TitleFrom};
+use crate::slug::{alias_path, path_segment, tag_slug};
 use crate::source::SourceFile;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -49,12 +53,27 @@ impl Doc {
     pub fn title(&self) -> &str {
         self.parsed.front.title.as_deref().unwrap_or("")
     }
-    pub fn sort_key(&self) -> (i64, String, String) {
-        (
-            self.front().weight.unwrap_or(i64::MAX),
-            self.title().to_lowercase(),
-            self.source.clone(),
-        )
+    /// Reading order among siblings: by weight, then by file (or folder) name in natural order,
+    /// so `2-setup.md` comes before `10-faq.md`.
+    pub fn order_cmp(&self, other: &Doc) -> std::cmp::Ordering {
+        let weight = |d: &Doc| d.front().weight.unwrap_or(i64::MAX);
+        let name = |d: &Doc| -> String {
+            let named = if d.kind == Kind::Section {
+                &d.dir
+            } else {
+                &d.source
+            };
+            named
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".md")
+                .to_lowercase()
+        };
+        weight(self)
+            .cmp(&weight(other))
+            .then_with(|| alphanumeric_sort::compare_str(name(self), name(other)))
+            .then_with(|| self.source.cmp(&other.source))
     }
 }
 
@@ -97,10 +116,18 @@ pub fn assemble(
         .filter(|(_, p)| p.front.draft && !config.drafts)
         .map(|(f, _)| f.rel.clone())
         .collect();
-    let docs: Vec<Doc> = parsed
+    let content = config.content_dir();
+    let parsed: Vec<(SourceFile, Arc<ParsedDoc>)> = parsed
         .into_iter()
         .filter(|(f, _)| !drafts.contains(&f.rel))
-        .map(|(f, p)| new_doc(f.rel, p, diags))
+        .collect();
+    let indexes = folder_indexes(parsed.iter().map(|(f, _)| f.rel.as_str()), diags);
+    let docs: Vec<Doc> = parsed
+        .into_iter()
+        .map(|(f, p)| {
+            let is_index = indexes.contains(&f.rel);
+            new_doc(content, f.rel, p, is_index, diags)
+        })
         .collect();
     let mut docs = limit_depth(docs, diags);
     let home = match docs
@@ -113,6 +140,8 @@ pub fn assemble(
             docs.len() - 1
         }
     };
+    title_home(&mut docs[home], config);
+    report_foreign_keys(&docs, config, diags);
     check_unique_paths(&docs, diags);
     link_tree(&mut docs, home);
     let mut order = Vec::with_capacity(docs.len());
@@ -124,7 +153,7 @@ pub fn assemble(
     let assets: Vec<(SourceFile, String)> = assets
         .into_iter()
         .map(|f| {
-            let p = f.rel.trim_start_matches("content/").to_string();
+            let p = f.rel[content.len() + 1..].to_string();
             (f, p)
         })
         .collect();
@@ -144,19 +173,78 @@ pub fn assemble(
     site
 }
 
-fn new_doc(source: String, parsed: Arc<ParsedDoc>, diags: &mut Diagnostics) -> Doc {
-    let key = source.trim_start_matches("content/");
+/// A folder's index page by name, best first: `_index.md` (Zola, Hugo), `index.md`, then
+/// `README.md` in any case (what GitHub shows for a folder).
+pub fn index_rank(file: &str) -> Option<u8> {
+    match file {
+        "_index.md" => Some(0),
+        "index.md" => Some(1),
+        f if f.eq_ignore_ascii_case("readme.md") => Some(2),
+        _ => None,
+    }
+}
+
+pub fn is_index_name(file: &str) -> bool {
+    index_rank(file).is_some()
+}
+
+/// The source of each folder's index page. Where a folder has more than one candidate, the
+/// best-ranked wins and the others stay ordinary pages, with a warning naming both.
+fn folder_indexes<'a>(
+    sources: impl Iterator<Item = &'a str>,
+    diags: &mut Diagnostics,
+) -> HashSet<String> {
+    let mut best: BTreeMap<&str, (u8, &str)> = BTreeMap::new();
+    let mut losers = Vec::new();
+    for source in sources {
+        let (dir, file) = source.rsplit_once('/').unwrap_or(("", source));
+        let Some(rank) = index_rank(file) else {
+            continue;
+        };
+        match best.get(dir) {
+            Some(&(r, other)) if r <= rank => losers.push((source, other)),
+            Some(&(_, other)) => {
+                losers.push((other, source));
+                best.insert(dir, (rank, source));
+            }
+            None => {
+                best.insert(dir, (rank, source));
+            }
+        }
+    }
+    for (loser, winner) in losers {
+        let winner = best[parent_dir(winner)].1;
+        diags.push(
+            Diagnostic::warning(
+                loser,
+                1,
+                1,
+                format!("`{winner}` is this folder's index page; this file is published as an ordinary page"),
+            )
+            .with_help("a folder's index is its _index.md, else index.md, else README.md; keep one of them"),
+        );
+    }
+    best.into_values().map(|(_, s)| s.to_string()).collect()
+}
+
+fn new_doc(
+    content: &str,
+    source: String,
+    parsed: Arc<ParsedDoc>,
+    is_index: bool,
+    diags: &mut Diagnostics,
+) -> Doc {
+    let key = source
+        .strip_prefix(content)
+        .and_then(|k| k.strip_prefix('/'))
+        .unwrap_or(&source);
     let (dir, file) = key.rsplit_once('/').unwrap_or(("", key));
     let mut segs: Vec<String> = dir
         .split('/')
         .filter(|s| !s.is_empty())
         .map(path_segment)
         .collect();
-    let kind = if file == "_index.md" {
-        Kind::Section
-    } else {
-        Kind::Page
-    };
+    let kind = if is_index { Kind::Section } else { Kind::Page };
     if kind == Kind::Page {
         let stem = file.trim_end_matches(".md");
         segs.push(
@@ -172,7 +260,7 @@ fn new_doc(source: String, parsed: Arc<ParsedDoc>, diags: &mut Diagnostics) -> D
                 &source,
                 parsed.front_line,
                 1,
-                "`slug` is not supported on a section's _index.md",
+                "`slug` is not supported on a folder's index page",
             )
             .with_help("rename the section's folder to change its URL"),
         );
@@ -209,17 +297,66 @@ fn implicit_home(config: &Config) -> Doc {
         front_line: 1,
         aliases_line: 1,
         tags_line: 1,
+        title_from: TitleFrom::FrontMatter,
     };
     Doc {
-        source: "content/_index.md".into(),
+        source: format!("{}/_index.md", config.content_dir()),
         kind: Kind::Section,
         path: String::new(),
         parsed: Arc::new(parsed),
         parent: None,
         children: Vec::new(),
         link_urls: Vec::new(),
-        dir: "content".into(),
+        dir: config.content_dir().into(),
         implicit: true,
+    }
+}
+
+/// A home page without a title of its own (a README.md without a heading) takes the site's
+/// title and description.
+fn title_home(home: &mut Doc, config: &Config) {
+    if home.parsed.title_from == TitleFrom::FileName {
+        let front = &mut Arc::make_mut(&mut home.parsed).front;
+        front.title = Some(config.site.title.clone());
+        front
+            .description
+            .get_or_insert_with(|| config.site.description.clone());
+    }
+}
+
+/// Front matter keys that are not backlot's own (unless `unknown_keys = "error"` made each one
+/// an error at parse time): unknown keys and keys that mean nothing here (`layout`,
+/// `permalink`) are one warning per key for the whole site, naming the first file and the count.
+fn report_foreign_keys(docs: &[Doc], config: &Config, diags: &mut Diagnostics) {
+    if config.site.front_matter.unknown_keys == Level::Error {
+        return; // Each one was an error when its page was parsed.
+    }
+    let mut seen: BTreeMap<&str, (&Doc, usize, ForeignKind, usize)> = BTreeMap::new();
+    for d in docs {
+        for k in &d.front().foreign {
+            seen.entry(&k.key).or_insert((d, k.line, k.kind, 0)).3 += 1;
+        }
+    }
+    for (key, (d, line, kind, count)) in seen {
+        let files = if count == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{count} files")
+        };
+        let (message, help) = match kind {
+            ForeignKind::NotApplicable => (
+                format!("front matter key `{key}` does not apply to backlot and is ignored ({files})"),
+                "URLs follow the file tree and every page uses the theme's templates; remove the key when convenient".to_string(),
+            ),
+            ForeignKind::Unknown => (
+                format!("unknown front matter key `{key}`, kept under `extra` ({files})"),
+                crate::frontmatter::key_help(key).unwrap_or_else(|| {
+                    "move it under `extra:`, or set [front_matter] unknown_keys = \"error\" in site.toml to refuse unknown keys".into()
+                }),
+            ),
+            ForeignKind::Mapped(_) | ForeignKind::Kept => continue,
+        };
+        diags.push(Diagnostic::warning(&d.source, line, 1, message).with_help(help));
     }
 }
 
@@ -282,7 +419,7 @@ fn link_tree(docs: &mut [Doc], home: usize) {
         }
     }
     for (i, mut c) in children.into_iter().enumerate() {
-        c.sort_by_cached_key(|&j| docs[j].sort_key());
+        c.sort_by(|&a, &b| docs[a].order_cmp(&docs[b]));
         docs[i].children = c;
     }
 }
@@ -326,7 +463,7 @@ fn collect_tags(docs: &[Doc]) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
         for name in &d.front().tags {
-            let slug = path_segment(name);
+            let slug = tag_slug(name);
             let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
                 name: name.clone(),
                 slug,
@@ -470,12 +607,22 @@ fn resolve_links(
             (f.rel.clone(), p)
         }))
         .collect();
+    // A folder link (`guide/`) names the folder's `_index.md`; where the folder's index page is
+    // an index.md or README.md, that name leads to it too.
+    let folder_keys: Vec<(String, usize)> = site
+        .docs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == Kind::Section && !d.source.ends_with("/_index.md"))
+        .map(|(i, d)| (format!("{}/_index.md", d.dir), i))
+        .collect();
     let targets = Targets {
         by_source: site
             .docs
             .iter()
             .enumerate()
             .map(|(i, d)| (d.source.as_str(), i))
+            .chain(folder_keys.iter().map(|(k, i)| (k.as_str(), *i)))
             .collect(),
         by_path: site
             .docs

@@ -1,5 +1,5 @@
-//! Slugs: heading ids by GitHub's rule, URL segments from file names, and the checks on
-//! user-given slugs and aliases.
+//! Slugs: heading ids by GitHub's rule, URL segments from file names, tag slugs, and the checks
+//! on user-given slugs and aliases.
 
 use std::collections::HashMap;
 
@@ -41,14 +41,48 @@ impl IdSet {
     }
 }
 
-/// A URL segment from a file or folder name: GitHub-style slug, so `Go Lang.md` gives `go-lang`.
+/// A URL segment from a file or folder name. A plain name (letters, digits, `-`, `_`, spaces)
+/// gets the GitHub-style slug, so `Go Lang.md` gives `go-lang`. Any other name keeps its
+/// punctuation so distinct files stay distinct (`clang++`, `v1.2`, `!`): characters a URL path
+/// may carry as they are (RFC 3986 sub-delims, `.`, `~`, `@`) are kept, and the rest, which a
+/// static host cannot serve from a folder name unencoded, become `~` and their hex code
+/// (`c#` -> `c~23`).
 pub fn path_segment(name: &str) -> String {
-    let s = github_slug(name);
-    if s.is_empty() {
-        "page".into()
-    } else {
-        s
+    let plain = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '));
+    if plain {
+        let s = github_slug(name);
+        return if s.is_empty() { "page".into() } else { s };
     }
+    let mut out = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        match c {
+            ' ' => out.push('-'),
+            // `..` is never part of a URL segment: the second dot is spelled out.
+            '.' if out.ends_with('.') => out += "~2e",
+            c if c.is_alphanumeric() || "-_.!$()*+,;=@".contains(c) => out.push(c),
+            c => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out += &format!("~{b:02x}");
+                }
+            }
+        }
+    }
+    if out.chars().all(|c| c == '.') {
+        // `.` and `..` are not names a URL can have.
+        out = out.replace('.', "~2e");
+    }
+    out
+}
+
+/// A tag's URL segment: case-insensitive (`Rust` and `rust` are one tag, as in Hugo), with `+`
+/// and `#` spelled out so `C`, `C++` and `C#` stay three tags (`c`, `c-plus-plus`, `c-sharp`).
+pub fn tag_slug(name: &str) -> String {
+    let spelled = name.replace('+', " plus ").replace('#', " sharp ");
+    let words: Vec<&str> = spelled.split_whitespace().collect();
+    path_segment(&words.join(" "))
 }
 
 /// A slug is one URL segment.
@@ -122,6 +156,38 @@ mod tests {
         assert_eq!(ids.unique("a"), "a-2");
         ids.reserve("b");
         assert_eq!(ids.unique("b"), "b-1");
+    }
+
+    #[test]
+    fn distinct_file_names_stay_distinct() {
+        assert_eq!(path_segment("go-lang"), "go-lang");
+        assert_eq!(path_segment("Go Lang"), "go-lang");
+        assert_eq!(path_segment("clang"), "clang");
+        assert_eq!(path_segment("clang++"), "clang++");
+        assert_eq!(path_segment("!"), "!");
+        assert_eq!(path_segment("$"), "$");
+        assert_eq!(path_segment("v1.2"), "v1.2");
+        assert_eq!(path_segment("v12"), "v12");
+        assert_eq!(path_segment("c#"), "c~23");
+        assert_eq!(path_segment("a?b"), "a~3fb");
+        assert_eq!(path_segment(".."), ".~2e");
+        assert_eq!(path_segment("."), "~2e");
+        assert_eq!(path_segment("..!"), ".~2e!");
+        for s in [
+            "clang++", "!", "$", "v1.2", "c~23", "a~3fb", ".~2e", ".~2e!",
+        ] {
+            assert!(check_slug(s).is_ok(), "{s}");
+        }
+    }
+
+    #[test]
+    fn tags_keep_languages_apart() {
+        assert_eq!(tag_slug("C"), "c");
+        assert_eq!(tag_slug("c"), "c");
+        assert_eq!(tag_slug("C++"), "c-plus-plus");
+        assert_eq!(tag_slug("C#"), "c-sharp");
+        assert_eq!(tag_slug("F#"), "f-sharp");
+        assert_eq!(tag_slug("Web APIs"), "web-apis");
     }
 
     #[test]

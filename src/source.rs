@@ -1,4 +1,5 @@
-//! Discovery: walk content/, data/ and static/ into sorted lists of source files (no parsing).
+//! Discovery: walk the content folder (content/ or site.toml's `content_dir`), data/ and static/
+//! into sorted lists of source files (no parsing).
 //!
 //! Dotfiles and editor scratch files are skipped; a symlink whose target lies outside the site
 //! root is an error naming it, so nothing outside the root is ever read into the output.
@@ -35,10 +36,10 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-pub fn discover(root: &Path, diags: &mut Diagnostics) -> Sources {
+pub fn discover(root: &Path, content: &str, diags: &mut Diagnostics) -> Sources {
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut sources = Sources::default();
-    for file in walk(root, &canon_root, "content", diags) {
+    for file in walk(root, &canon_root, content, diags) {
         if file.rel.ends_with(".md") {
             sources.markdown.push(file);
         } else {
@@ -196,11 +197,35 @@ pub fn decode_text(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    // CRLF (Windows) and lone CR (classic Mac OS) line endings both read as LF.
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
     })
+}
+
+/// Markdown files larger than this are refused before reading: parsing costs ~30 times a page's
+/// size in memory, and no hand-written page comes near it.
+pub const MAX_PAGE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Reads a Markdown source, refusing one larger than `MAX_PAGE_BYTES`.
+pub fn read_page(file: &SourceFile) -> Result<String, Diagnostic> {
+    let size = std::fs::metadata(&file.abs).map_or(0, |m| m.len());
+    if size > MAX_PAGE_BYTES {
+        return Err(Diagnostic::error(
+            &file.rel,
+            1,
+            1,
+            format!(
+                "page is {} MB; the limit is {} MB",
+                size / (1024 * 1024),
+                MAX_PAGE_BYTES / (1024 * 1024)
+            ),
+        )
+        .with_help("split the page into several pages, or move generated data into data/"));
+    }
+    read_text(file)
 }
 
 #[cfg(test)]
@@ -228,6 +253,22 @@ mod tests {
     fn bom_and_crlf_read_as_plain() {
         let t = decode_text("a.md", b"\xef\xbb\xbf---\r\ntitle: x\r\n---\r\n".to_vec()).unwrap();
         assert_eq!(t, "---\ntitle: x\n---\n");
+        let t = decode_text("a.md", b"---\rtitle: x\r---\rbody\r".to_vec()).unwrap();
+        assert_eq!(t, "---\ntitle: x\n---\nbody\n");
+    }
+
+    #[test]
+    fn oversized_page_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let abs = dir.path().join("big.md");
+        let f = std::fs::File::create(&abs).unwrap();
+        f.set_len(MAX_PAGE_BYTES + 1).unwrap();
+        let file = SourceFile {
+            rel: "content/big.md".into(),
+            abs,
+        };
+        let d = read_page(&file).unwrap_err();
+        assert!(d.message.contains("the limit is 10 MB"), "{}", d.message);
     }
 
     #[test]

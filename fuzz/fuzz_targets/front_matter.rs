@@ -3,8 +3,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    if let Ok(split) = backlot::frontmatter::split("content/f.md", text) {
-        let _ = backlot::frontmatter::parse("content/f.md", &split);
+    if let Ok(Some(split)) = backlot::frontmatter::split("content/f.md", text) {
+        let _ = backlot::frontmatter::parse("content/f.md", &split, true);
         let _ = backlot::frontmatter::field_line(&split, "title");
     }
 });

@@ -20,7 +20,7 @@ use crate::output::MemSink;
 use crate::page::{parse_doc_guarded_with, ParsedDoc};
 use crate::render::{reading_minutes, Renderer};
 use crate::site::{assemble, Site};
-use crate::source::{discover, read_text, SourceFile, Sources};
+use crate::source::{discover, read_page, SourceFile, Sources};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
@@ -440,7 +440,7 @@ impl Engine {
                 }
             };
             let highlighter = Highlighter::new(&config.site.highlight);
-            // Parsing depends on the highlighting settings: start the cache afresh.
+            // Parsing depends on the highlighting and front matter settings: start afresh.
             self.cache.clear();
             self.base = Some(Base {
                 config,
@@ -455,7 +455,11 @@ impl Engine {
         if full || plan.templates || plan.theme_static || plan.data || base.theme.is_none() {
             let mut d = Diagnostics::default();
             base.theme = Theme::load(&base.config, &mut d);
-            let sources = discover(&base.config.root, &mut Diagnostics::default());
+            let sources = discover(
+                &base.config.root,
+                base.config.content_dir(),
+                &mut Diagnostics::default(),
+            );
             base.data = crate::data::load(&sources.data, &mut d);
             base.diags = d.0;
             if full || plan.templates || plan.data {
@@ -477,7 +481,11 @@ impl Engine {
             || !plan.content.iter().all(known);
         if structural {
             let mut d = Diagnostics::default();
-            self.sources = discover(&self.root, &mut d);
+            let content = self
+                .base
+                .as_ref()
+                .map_or("content", |b| b.config.content_dir());
+            self.sources = discover(&self.root, content, &mut d);
             self.discover_diags = d.0;
         }
         structural
@@ -487,6 +495,7 @@ impl Engine {
     fn refresh_cache(&mut self, plan: &Plan, structural: bool) -> Vec<String> {
         let base = self.base.as_ref().expect("loaded");
         let all = plan.rescan || plan.config;
+        let strict = base.config.site.front_matter.unknown_keys == crate::config::Level::Error;
         let stale: Vec<&SourceFile> = if structural {
             self.sources
                 .markdown
@@ -505,7 +514,7 @@ impl Engine {
         let fresh: Vec<(String, Cached)> = stale
             .par_iter()
             .filter_map(|f| {
-                let (hash, text) = match read_text(f) {
+                let (hash, text) = match read_page(f) {
                     // The `[html]` policy changes what a page parses to.
                     Ok(t) => (hash_of(&(&t, &base.config.site.html)), Ok(t)),
                     Err(d) => (0, Err(d)),
@@ -518,8 +527,14 @@ impl Engine {
                     return None;
                 }
                 let result = text.map_err(|d| vec![d]).and_then(|t| {
-                    parse_doc_guarded_with(&f.rel, &t, &base.highlighter, &base.config.site.html)
-                        .map(Arc::new)
+                    parse_doc_guarded_with(
+                        &f.rel,
+                        &t,
+                        &base.highlighter,
+                        &base.config.site.html,
+                        strict,
+                    )
+                    .map(Arc::new)
                 });
                 Some((f.rel.clone(), Cached { hash, result }))
             })

@@ -76,7 +76,11 @@ pub fn start(opts: &Options) -> Result<Running, String> {
     let hosts = Hosts::for_bind(addr.ip(), &hostname);
     let shared = Arc::new(Shared::new(hosts, opts.limits.reload_buffer));
     let (tx, rx) = channel();
-    let mut watch = Watch::start(&opts.root, tx, opts.poll)
+    // The content folder to watch is site.toml's, read before the first build (a broken
+    // site.toml falls back to the default; fixing it rescans).
+    let content = crate::config::Config::load(&opts.root, &opts.overrides)
+        .map_or_else(|_| "content".to_string(), |c| c.content_dir().to_string());
+    let mut watch = Watch::start(&opts.root, &content, tx, opts.poll)
         .map_err(|e| format!("cannot watch the site: {e}"))?;
     let mut engine = Engine::new(&opts.root, opts.overrides.clone()).with_local_origin(&origin);
     let first = timed(&mut engine, &Plan::full());
@@ -96,7 +100,7 @@ pub fn start(opts: &Options) -> Result<Running, String> {
         let outcome = timed(&mut engine, &plan);
         publish(&loop_shared, &engine, &outcome, false);
         if plan.rescan {
-            let _ = watch.watch_all();
+            let _ = watch.watch_all(&scope_of(&engine, &root).content);
         }
     });
     Ok(Running {
@@ -206,7 +210,8 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
         }
     }
     let (tx, rx) = channel();
-    let mut watch = match Watch::start(root, tx, false) {
+    let content = scope_of(&engine, root).content;
+    let mut watch = match Watch::start(root, &content, tx, false) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch the site: {e}");
@@ -237,15 +242,15 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
             }
         }
         if plan.rescan {
-            let _ = watch.watch_all();
+            let _ = watch.watch_all(&scope_of(&engine, root).content);
         }
     }
 }
 
 fn scope_of(engine: &Engine, root: &Path) -> Scope {
     match engine.config() {
-        Some(c) => Scope::new(root, &c.site.theme, &c.output_dir),
-        None => Scope::new(root, "default", &root.join("public")),
+        Some(c) => Scope::new(root, &c.site.theme, &c.output_dir, c.content_dir()),
+        None => Scope::new(root, "default", &root.join("public"), "content"),
     }
 }
 

@@ -37,8 +37,9 @@ pub enum Change {
 }
 
 /// Classifies a path relative to the site root (`/`-separated). `theme` is the theme's name,
-/// `output` the output folder relative to the root ("public").
-pub fn classify(rel: &str, theme: &str, output: &str) -> Change {
+/// `output` the output folder relative to the root ("public"), `content` the content folder
+/// ("content", or site.toml's `content_dir`).
+pub fn classify(rel: &str, theme: &str, output: &str, content: &str) -> Change {
     let rel = rel.trim_matches('/');
     if rel.is_empty() {
         return Change::Rescan;
@@ -50,12 +51,21 @@ pub fn classify(rel: &str, theme: &str, output: &str) -> Change {
     if !output.is_empty() && (rel == output || rel.starts_with(&format!("{output}/"))) {
         return Change::Ignored;
     }
+    let content = content.trim_matches('/');
+    if rel == content || content.starts_with(&format!("{rel}/")) {
+        return Change::Rescan;
+    }
+    if let Some(r) = rel.strip_prefix(content).and_then(|r| r.strip_prefix('/')) {
+        return if r.ends_with(".md") || !last_has_dot(r) {
+            Change::Content
+        } else {
+            Change::Static
+        };
+    }
     let (top, rest) = rel.split_once('/').unwrap_or((rel, ""));
     match (top, rest) {
         ("site.toml", "") => Change::Config,
-        ("content" | "data" | "static" | "themes", "") => Change::Rescan,
-        ("content", r) if r.ends_with(".md") || !last_has_dot(r) => Change::Content,
-        ("content", _) => Change::Static,
+        ("data" | "static" | "themes", "") => Change::Rescan,
         ("data", _) => Change::Data,
         ("static", _) => Change::Static,
         ("themes", r) => classify_theme(r, theme),
@@ -168,16 +178,19 @@ pub struct Scope {
     pub theme: String,
     /// Output folder relative to the root ("public"); events below it are ignored.
     pub output: String,
+    /// Content folder relative to the root ("content", or site.toml's `content_dir`).
+    pub content: String,
 }
 
 impl Scope {
-    pub fn new(root: &Path, theme: &str, output_dir: &Path) -> Scope {
+    pub fn new(root: &Path, theme: &str, output_dir: &Path, content: &str) -> Scope {
         let root = absolute(root);
         let output = crate::source::rel_path(&root, &absolute(output_dir));
         Scope {
             root,
             theme: theme.to_string(),
             output,
+            content: content.to_string(),
         }
     }
 
@@ -204,7 +217,10 @@ impl Scope {
             match path.strip_prefix(&self.root) {
                 Ok(rel) => {
                     let rel = crate::source::rel_path(Path::new(""), rel);
-                    plan.add(classify(&rel, &self.theme, &self.output), &rel);
+                    plan.add(
+                        classify(&rel, &self.theme, &self.output, &self.content),
+                        &rel,
+                    );
                 }
                 // The root itself moved or an unexpected path: look at everything again.
                 Err(_) if self.root.starts_with(path) => plan.rescan = true,
@@ -249,8 +265,8 @@ pub fn next_plan(
     }
 }
 
-/// The folders and files a site is watched through.
-pub const WATCHED: [&str; 4] = ["content", "data", "static", "themes"];
+/// The folders a site is watched through, besides its content folder.
+pub const WATCHED: [&str; 3] = ["data", "static", "themes"];
 
 /// A running watcher; dropping it stops watching.
 pub struct Watch {
@@ -265,7 +281,12 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 impl Watch {
     /// Starts a native watcher, or the polling one (with a message saying why and how to fix
     /// it) when native watching cannot start. `force_poll` skips the native attempt.
-    pub fn start(root: &Path, tx: Sender<Msg>, force_poll: bool) -> notify::Result<Watch> {
+    pub fn start(
+        root: &Path,
+        content: &str,
+        tx: Sender<Msg>,
+        force_poll: bool,
+    ) -> notify::Result<Watch> {
         let root = absolute(root);
         if !force_poll {
             let native = notify::recommended_watcher(tx.clone()).and_then(|w| {
@@ -274,7 +295,7 @@ impl Watch {
                     root: root.clone(),
                     polling: false,
                 };
-                watch.watch_all().map(|_| watch)
+                watch.watch_all(content).map(|_| watch)
             });
             match native {
                 Ok(watch) => return Ok(watch),
@@ -287,15 +308,16 @@ impl Watch {
             root,
             polling: true,
         };
-        watch.watch_all()?;
+        watch.watch_all(content)?;
         Ok(watch)
     }
 
-    /// Watches the root itself (site.toml, top folders appearing) and each top folder below it.
-    pub fn watch_all(&mut self) -> notify::Result<()> {
+    /// Watches the root itself (site.toml, top folders appearing), the content folder and each
+    /// other source folder.
+    pub fn watch_all(&mut self, content: &str) -> notify::Result<()> {
         self.watcher
             .watch(&self.root, RecursiveMode::NonRecursive)?;
-        for dir in WATCHED {
+        for dir in WATCHED.iter().copied().chain([content]) {
             let p = self.root.join(dir);
             if p.is_dir() {
                 // Watching again replaces the watch: a re-created folder is picked up.
@@ -366,7 +388,32 @@ mod tests {
             ("site.toml.swp", Ignored),
         ];
         for (path, want) in table {
-            assert_eq!(classify(path, "default", "public"), want, "{path}");
+            assert_eq!(
+                classify(path, "default", "public", "content"),
+                want,
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn content_folder_anywhere() {
+        use Change::*;
+        for (path, want) in [
+            ("docs/guide/a.md", Content),
+            ("docs/guide", Content),
+            ("docs/img/a.png", Static),
+            ("docs", Rescan),
+            ("content/a.md", Ignored),
+            ("book/src/a.md", Content),
+            ("book", Rescan),
+        ] {
+            let content = if path.starts_with("book") {
+                "book/src"
+            } else {
+                "docs"
+            };
+            assert_eq!(classify(path, "default", "public", content), want, "{path}");
         }
     }
 
@@ -386,7 +433,7 @@ mod tests {
         for (paths, want) in cases {
             let mut plan = Plan::default();
             for p in paths {
-                plan.add(classify(p, "default", "public"), p);
+                plan.add(classify(p, "default", "public", "content"), p);
             }
             assert_eq!(plan.rebuild(), want, "{paths:?}");
         }
@@ -397,6 +444,7 @@ mod tests {
             root: PathBuf::from("/site"),
             theme: "default".into(),
             output: "public".into(),
+            content: "content".into(),
         }
     }
 

@@ -71,7 +71,7 @@ fn unknown_front_matter_field() {
 fn missing_title() {
     fails_untouched(
         "missing-title",
-        &["content/page.md:2:1: error: missing required field `title`"],
+        &["content/page.md:2:1: error: `title` is empty"],
     );
 }
 
@@ -164,7 +164,7 @@ fn every_error_is_reported_in_one_run() {
         &[
             "content/a.md:6:1: error: link to a missing page `nope.md`",
             "content/b.md:4:1: error: unknown field `colour`",
-            "content/c.md:2:1: error: missing required field `title`",
+            "content/c.md:2:1: error: `title` is empty",
         ],
     );
     assert!(run.stderr.contains("3 errors"), "{}", run.stderr);

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod adopt;
 mod build;
 mod cli_docs;
 mod code;

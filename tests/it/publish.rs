@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Runs git in `dir` with a fixed identity and dates, ignoring the user's configuration.
-fn git(dir: &Path, args: &[&str], date: &str) {
+pub(crate) fn git(dir: &Path, args: &[&str], date: &str) {
     let out = Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])

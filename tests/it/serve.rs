@@ -266,7 +266,7 @@ fn apply(root: &Path, op: &Op) -> Vec<String> {
 fn plan_for(paths: &[String]) -> Plan {
     let mut plan = Plan::default();
     for p in paths {
-        plan.add(classify(p, "default", "public"), p);
+        plan.add(classify(p, "default", "public", "content"), p);
     }
     plan
 }
@@ -470,7 +470,7 @@ fn http_preview_on_port_zero() {
     let good = std::fs::read_to_string(root.join("content/guide/intro.md")).unwrap();
     std::fs::write(
         root.join("content/guide/intro.md"),
-        good.replacen("title:", "titel: <b>\ntitle:", 1),
+        good.replacen("title:", "date: <b>\ntitle:", 1),
     )
     .unwrap();
     let ev = events.wait_for("event: reload");
@@ -478,7 +478,7 @@ fn http_preview_on_port_zero() {
     let (status, _, body) = request(addr, "GET", "/repo/guide/details/", &host);
     assert_eq!(status, 500);
     assert!(
-        body.contains("content/guide/intro.md:") && body.contains("titel"),
+        body.contains("content/guide/intro.md:") && body.contains("invalid date"),
         "{body}"
     );
     assert!(!body.contains("<b>"));

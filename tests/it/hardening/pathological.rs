@@ -22,15 +22,21 @@ fn thread_cpu() -> Duration {
 /// Parses `body` as a page on a 2 MiB-stack thread; returns the best CPU time of `runs`.
 fn parse_time(body: &str, runs: usize) -> Duration {
     let text = format!("---\ntitle: t\ndescription: d\n---\n{body}");
+    best_cpu(text, runs, |doc| assert!(doc.is_ok(), "{:?}", doc.err()))
+}
+
+/// Parses the whole file `text` `runs` times on a thread with rayon's 2 MiB stack, checking
+/// each result; the best CPU time.
+fn best_cpu(text: String, runs: usize, check: fn(ParseResult)) -> Duration {
     std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || {
             (0..runs)
                 .map(|_| {
                     let start = thread_cpu();
-                    let doc = parse_doc_guarded("content/p.md", &text, highlighter());
+                    let doc = parse_doc_guarded("content/p.md", &text, highlighter(), false);
                     let spent = thread_cpu() - start;
-                    assert!(doc.is_ok(), "{:?}", doc.err());
+                    check(doc);
                     spent
                 })
                 .min()
@@ -40,6 +46,8 @@ fn parse_time(body: &str, runs: usize) -> Duration {
         .join()
         .expect("parsing thread died")
 }
+
+type ParseResult = Result<backlot::page::ParsedDoc, Vec<backlot::diag::Diagnostic>>;
 
 type Gen = fn(usize) -> String;
 
@@ -196,4 +204,54 @@ fn a_site_of_pathological_pages_builds() {
         "{}",
         run.stderr
     );
+}
+
+/// Best CPU time of `runs` parses of a file that must be refused for its nesting or size.
+fn refuse_time(text: &str, runs: usize) -> Duration {
+    best_cpu(text.to_string(), runs, |doc| {
+        let errors = doc.expect_err("refused");
+        let m = &errors[0].message;
+        assert!(
+            m.contains("nested more than") || m.contains("the limit is"),
+            "{m}"
+        );
+    })
+}
+
+/// Issue 14: YAML parsers take quadratic time on deep nesting (100,000 levels took 31 s before
+/// the error), so nesting is counted on the raw text and refused before parsing, in linear time.
+#[test]
+fn deep_front_matter_is_refused_in_linear_time() {
+    let cases: [(&str, Gen); 3] = [
+        ("flow brackets", |n| {
+            format!("---\nx: {}\n---\nbody\n", "[".repeat(n))
+        }),
+        ("block sequences", |n| {
+            format!("---\nx:\n{}1\n---\n", "- ".repeat(n))
+        }),
+        ("flow maps", |n| {
+            format!("---\nx: {}\n---\n", "{a: ".repeat(n))
+        }),
+    ];
+    for (name, gen) in cases {
+        let small = 6_000;
+        let (a, b) = (gen(small), gen(small * 2));
+        let mut ratio = f64::MAX;
+        for _ in 0..3 {
+            let t1 = refuse_time(&a, 5);
+            let t2 = refuse_time(&b, 5);
+            ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-4);
+            println!("{name}: {t1:?} -> {t2:?}, ratio {ratio:.2}");
+            if ratio < 2.5 || t2 < Duration::from_millis(5) {
+                break;
+            }
+        }
+        assert!(
+            ratio < 2.5,
+            "{name}: time ratio {ratio:.2} when the depth doubles"
+        );
+    }
+    // Past the size limit the text is refused without even counting.
+    let huge = format!("---\nx: {}\n---\n", "[".repeat(1_000_000));
+    refuse_time(&huge, 1);
 }
