@@ -89,9 +89,13 @@ pub fn parse_doc(
 fn take_leading_h1(md: &mut ParsedMarkdown) -> Option<String> {
     let h1 = md.headings.iter().find(|h| h.level == 1)?.text.clone();
     let html = md.html.trim_start();
-    if html.starts_with("<h1 ") && md.headings.first().is_some_and(|h| h.level == 1) {
-        if let Some(end) = html.find("</h1>\n") {
-            md.html = html[end + "</h1>\n".len()..].to_string();
+    // A heading is written as `<div class="heading"><h1 ...>...</h1><a class="anchor" ...></div>`.
+    let wrapped = html.starts_with("<div class=\"heading\"><h1 ");
+    if (wrapped || html.starts_with("<h1 ")) && md.headings.first().is_some_and(|h| h.level == 1) {
+        let close = if wrapped { "</div>\n" } else { "</h1>\n" };
+        let after_h1 = html.find("</h1>").unwrap_or(0);
+        if let Some(end) = html[after_h1..].find(close) {
+            md.html = html[after_h1 + end + close.len()..].to_string();
         }
     }
     (!h1.is_empty()).then_some(h1)
