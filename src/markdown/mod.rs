@@ -7,6 +7,7 @@
 //! a function of the file's bytes alone, so `serve` can cache it by content hash.
 
 pub mod code;
+pub mod math;
 pub mod sanitize;
 
 use crate::config::Html as HtmlPolicy;
@@ -100,6 +101,7 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
 /// Whether a link target leaves the site (has a scheme or is protocol-relative).
@@ -710,6 +712,8 @@ impl<'a> Parse<'a, '_> {
                 self.add_text(t);
                 self.events.push(event.clone());
             }
+            Event::InlineMath(tex) => self.math(tex, false, range.start),
+            Event::DisplayMath(tex) => self.math(tex, true, range.start),
             Event::SoftBreak | Event::HardBreak => {
                 self.add_text(" ");
                 self.events.push(event.clone());
@@ -777,6 +781,30 @@ impl<'a> Parse<'a, '_> {
         if self.out.text.is_char_boundary(out_cut) {
             self.out.text.truncate(out_cut);
         }
+    }
+
+    /// Renders math to MathML; TeX that does not parse is reported and shown as its source.
+    fn math(&mut self, tex: &str, display: bool, offset: usize) {
+        self.add_text(tex);
+        let html = match math::render(tex, display) {
+            Ok(html) => html,
+            Err(message) => {
+                let (line, col) = self.lines.at(offset);
+                self.out.diagnostics.push(
+                    Diagnostic::warning(
+                        self.path,
+                        line,
+                        col,
+                        format!("invalid TeX math: {message}"),
+                    )
+                    .with_help(
+                        "fix the TeX, or escape the dollar sign (`\\$`) if this is not math",
+                    ),
+                );
+                math::fallback(tex, display)
+            }
+        };
+        self.events.push(Event::Html(html.into()));
     }
 
     fn add_text(&mut self, t: &str) {
@@ -992,6 +1020,11 @@ impl<'a> Parse<'a, '_> {
                 .push(code::fence_warning(self.path, fence_line, message, help));
         }
         let first_code_line = fence_line + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
+        if fi.lang == "math" {
+            self.flush_tabs();
+            self.math(code.trim_end(), true, events[start].1.start);
+            return i + 1;
+        }
         let path = self.path;
         let diags = &mut self.out.diagnostics;
         code::check_block(self.h, &fi, &code, &mut |off, m, help| {

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod authoring;
 mod build;
 mod cli_docs;
 mod code;
