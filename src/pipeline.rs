@@ -68,7 +68,13 @@ pub fn load(
     let highlighter = Highlighter::new(&config.site.highlight);
     let sources = timed("discover", || discover(&config.root, diags));
     let parsed = timed("parse", || {
-        parse_all(&sources.markdown, &highlighter, &config.site.html, diags)
+        parse_all(
+            &config.root,
+            &sources.markdown,
+            &highlighter,
+            &config.site.html,
+            diags,
+        )
     });
     let data = crate::data::load(&sources.data, diags);
     let mut site = timed("assemble", || {
@@ -87,6 +93,7 @@ pub fn load(
 
 /// Parses every Markdown file in parallel, each guarded against panics.
 pub fn parse_all(
+    root: &std::path::Path,
     files: &[SourceFile],
     h: &Highlighter,
     html: &crate::config::Html,
@@ -97,7 +104,8 @@ pub fn parse_all(
         .par_iter()
         .map(|f| {
             let text = read_text(f).map_err(|d| vec![d])?;
-            let doc = parse_doc_guarded_with(&f.rel, &text, h, html)?;
+            let mut doc = parse_doc_guarded_with(&f.rel, &text, h, html)?;
+            crate::include::resolve(root, &f.rel, &mut doc.md, h);
             Ok((f.clone(), Arc::new(doc)))
         })
         .collect();

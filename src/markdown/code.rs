@@ -13,6 +13,9 @@ pub const KNOWN_ATTRS: &[&str] = &[
     "linenostart",
     "tab",
     "nocheck",
+    "include",
+    "lines",
+    "region",
 ];
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,12 +27,21 @@ pub struct FenceInfo {
     pub linenostart: usize,
     pub tab: Option<String>,
     pub nocheck: bool,
+    /// `include="path"`: the block's code comes from this file (see `crate::include`),
+    /// all of it, its `lines="a-b"` or its `region="name"`.
+    pub include: Option<String>,
+    pub lines: Option<(usize, usize)>,
+    pub region: Option<String>,
 }
 
 /// Parses ` ```python title="app.py" hl_lines="1 3-5" linenos `; problems come back as
 /// warnings (message, help).
 pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
-    let (lang, rest) = split_lang(info.trim());
+    // An included block may leave its language to the file's extension.
+    let (lang, rest) = match split_lang(info.trim()) {
+        (lang, _) if lang.starts_with("include=") => (String::new(), info.trim()),
+        found => found,
+    };
     let mut words = split_words(rest).into_iter().peekable();
     let mut fi = FenceInfo {
         linenostart: 1,
@@ -63,6 +75,15 @@ pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
         match (key.as_str(), value) {
             ("title", Some(v)) => fi.title = Some(v),
             ("tab", Some(v)) => fi.tab = Some(v),
+            ("include", Some(v)) => fi.include = Some(v),
+            ("region", Some(v)) => fi.region = Some(v),
+            ("lines", Some(v)) => match parse_ranges(&v).as_deref() {
+                Some([range]) if range.0 >= 1 && range.0 <= range.1 => fi.lines = Some(*range),
+                _ => problems.push((
+                    format!("lines=\"{v}\" is not one range of lines like \"3-10\""),
+                    None,
+                )),
+            },
             ("linenos", None) => fi.linenos = true,
             ("nocheck", None) => fi.nocheck = true,
             ("linenostart", Some(v)) => match v.parse::<usize>() {

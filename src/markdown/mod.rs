@@ -45,6 +45,8 @@ pub struct ParsedMarkdown {
     /// Anchors besides the headings' own ids: (id as a link names it, id in the HTML). Raw-HTML
     /// `id`/`name` attributes, and headings renamed because the theme uses their id.
     pub anchors: Vec<(String, String)>,
+    /// Files the page's code blocks include, relative to the site root (`crate::include`).
+    pub includes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

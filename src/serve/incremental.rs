@@ -475,6 +475,27 @@ impl Engine {
     }
 
     /// Re-reads what may have changed and parses the files whose text is new; returns them.
+    /// Files included by the cached pages -> the pages that include them (see `crate::include`).
+    pub fn includes(&self) -> BTreeMap<String, BTreeSet<String>> {
+        let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (page, cached) in &self.cache {
+            for file in cached.result.iter().flat_map(|d| &d.md.includes) {
+                map.entry(file.clone()).or_default().insert(page.clone());
+            }
+        }
+        map
+    }
+
+    /// The current bytes of the files the cached parse of `page` included.
+    fn included_text(&self, page: &str) -> Vec<Option<Vec<u8>>> {
+        let files = self.cache.get(page).and_then(|c| c.result.as_ref().ok());
+        files
+            .iter()
+            .flat_map(|d| &d.md.includes)
+            .map(|rel| std::fs::read(self.root.join(rel)).ok())
+            .collect()
+    }
+
     fn refresh_cache(&mut self, plan: &Plan, structural: bool) -> Vec<String> {
         let base = self.base.as_ref().expect("loaded");
         let all = plan.rescan || plan.config;
@@ -497,8 +518,12 @@ impl Engine {
             .par_iter()
             .filter_map(|f| {
                 let (hash, text) = match read_text(f) {
-                    // The `[html]` policy changes what a page parses to.
-                    Ok(t) => (hash_of(&(&t, &base.config.site.html)), Ok(t)),
+                    // The `[html]` policy and the files it includes change what a page
+                    // parses to.
+                    Ok(t) => {
+                        let included = self.included_text(&f.rel);
+                        (hash_of(&(&t, &base.config.site.html, included)), Ok(t))
+                    }
                     Err(d) => (0, Err(d)),
                 };
                 let same = self
@@ -509,8 +534,14 @@ impl Engine {
                     return None;
                 }
                 let result = text.map_err(|d| vec![d]).and_then(|t| {
-                    parse_doc_guarded_with(&f.rel, &t, &base.highlighter, &base.config.site.html)
-                        .map(Arc::new)
+                    let mut doc = parse_doc_guarded_with(
+                        &f.rel,
+                        &t,
+                        &base.highlighter,
+                        &base.config.site.html,
+                    )?;
+                    crate::include::resolve(&self.root, &f.rel, &mut doc.md, &base.highlighter);
+                    Ok(Arc::new(doc))
                 });
                 Some((f.rel.clone(), Cached { hash, result }))
             })

@@ -10,7 +10,7 @@
 use crate::source::is_ignored_name;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{Event, RecursiveMode, Watcher};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -168,6 +168,8 @@ pub struct Scope {
     pub theme: String,
     /// Output folder relative to the root ("public"); events below it are ignored.
     pub output: String,
+    /// Files outside the watched folders that pages include -> those pages.
+    pub included: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Scope {
@@ -178,6 +180,7 @@ impl Scope {
             root,
             theme: theme.to_string(),
             output,
+            included: BTreeMap::new(),
         }
     }
 
@@ -205,6 +208,10 @@ impl Scope {
                 Ok(rel) => {
                     let rel = crate::source::rel_path(Path::new(""), rel);
                     plan.add(classify(&rel, &self.theme, &self.output), &rel);
+                    // An included file re-parses the pages that include it.
+                    for page in self.included.get(&rel).into_iter().flatten() {
+                        plan.add(Change::Content, page);
+                    }
                 }
                 // The root itself moved or an unexpected path: look at everything again.
                 Err(_) if self.root.starts_with(path) => plan.rescan = true,
@@ -257,6 +264,8 @@ pub struct Watch {
     watcher: Box<dyn Watcher + Send>,
     root: PathBuf,
     pub polling: bool,
+    /// Folders watched for included files.
+    extra: BTreeSet<PathBuf>,
 }
 
 /// How often the polling fallback looks at the files.
@@ -273,6 +282,7 @@ impl Watch {
                     watcher: Box::new(w),
                     root: root.clone(),
                     polling: false,
+                    extra: BTreeSet::new(),
                 };
                 watch.watch_all().map(|_| watch)
             });
@@ -286,9 +296,24 @@ impl Watch {
             watcher: Box::new(notify::PollWatcher::new(tx, config)?),
             root,
             polling: true,
+            extra: BTreeSet::new(),
         };
         watch.watch_all()?;
         Ok(watch)
+    }
+
+    /// Watches the folders of included files that lie outside the watched folders (each
+    /// folder, not the file: editors save by replacing the file).
+    pub fn watch_included(&mut self, scope: &Scope) {
+        for rel in scope.included.keys() {
+            let top = rel.split('/').next().unwrap_or("");
+            let dir = self.root.join(rel);
+            let Some(dir) = dir.parent() else { continue };
+            if WATCHED.contains(&top) || !self.extra.insert(dir.to_path_buf()) {
+                continue;
+            }
+            let _ = self.watcher.watch(dir, RecursiveMode::NonRecursive);
+        }
     }
 
     /// Watches the root itself (site.toml, top folders appearing) and each top folder below it.
@@ -397,6 +422,7 @@ mod tests {
             root: PathBuf::from("/site"),
             theme: "default".into(),
             output: "public".into(),
+            included: BTreeMap::new(),
         }
     }
 

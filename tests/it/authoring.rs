@@ -54,3 +54,93 @@ fn math_renders_to_mathml_as_github_writes_it() {
         .stderr
         .contains("content/formulas.md:16:9: error: invalid TeX math"));
 }
+
+#[test]
+fn includes_fill_code_blocks_from_files() {
+    let f = fixture("includes", "site");
+    let run = f.build_ok(&[]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let html = f.read("guide/usage/index.html");
+    let main = main_element(&html);
+    assert!(
+        !main.contains("filled from examples"),
+        "the placeholder is replaced"
+    );
+    let blocks: Vec<&str> = main
+        .split("<figure class=\"code-block\">")
+        .skip(1)
+        .collect();
+    assert_eq!(blocks.len(), 3, "{main}");
+    assert!(
+        blocks[0].contains("<span class=\"line\">body "),
+        "region, dedented: {}",
+        blocks[0]
+    );
+    assert!(!blocks[0].contains("ANCHOR") && !blocks[0].contains("return"));
+    assert!(
+        blocks[1].contains("data-lang=\"python\"") && blocks[1].contains(">import</span> json"),
+        "whole file, language from the extension: {}",
+        blocks[1]
+    );
+    assert!(!blocks[1].contains("ANCHOR"), "markers are left out");
+    assert!(blocks[2]
+        .contains("<span class=\"line\">second</span>\n<span class=\"line\">third</span></code>"));
+}
+
+#[test]
+fn broken_includes_are_errors_with_lines_and_cannot_escape() {
+    let f = fixture("includes", "broken");
+    let outside = f.root.parent().unwrap().join("outside.txt");
+    std::fs::write(&outside, "secret\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, f.root.join("examples/link.txt")).unwrap();
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for want in [
+        "content/broken.md:6:1: error: included file `../examples/missing.py` does not exist",
+        "content/broken.md:9:1: error: region `nope` is not marked in `../examples/app.py`",
+        "content/broken.md:12:1: error: included file `../../outside.txt` is outside the repository",
+        "content/broken.md:15:1: error: lines=\"2-9\" is past the end of `../examples/notes.txt` (3 lines)",
+    ] {
+        assert!(run.stderr.contains(want), "{want}\n{}", run.stderr);
+    }
+    #[cfg(unix)]
+    assert!(run.stderr.contains(
+        "content/broken.md:18:1: error: included file `../examples/link.txt` is outside the repository"
+    ));
+    assert!(!f.exists("broken/index.html"));
+}
+
+#[test]
+fn an_included_file_change_rebuilds_the_page_in_serve() {
+    use backlot::config::Overrides;
+    use backlot::serve::incremental::Engine;
+    use backlot::serve::watcher::{Plan, Scope};
+    let f = fixture("includes", "site");
+    let mut engine = Engine::new(&f.root, Overrides::default());
+    assert!(!engine.rebuild(&Plan::full()).failed());
+    let mut scope = Scope::new(&f.root, "default", &f.public());
+    scope.included = engine.includes();
+    assert_eq!(
+        scope.included["examples/app.py"].iter().collect::<Vec<_>>(),
+        ["content/guide/usage.md"]
+    );
+    std::fs::write(
+        f.root.join("examples/app.py"),
+        "# ANCHOR: parse\nchanged = True\n# ANCHOR_END: parse\n",
+    )
+    .unwrap();
+    let event = notify::Event::new(notify::EventKind::Modify(notify::event::ModifyKind::Any))
+        .add_path(f.root.join("examples/app.py"));
+    let mut plan = Plan::default();
+    scope.absorb(&mut plan, Ok(event));
+    assert!(plan.content.contains("content/guide/usage.md"), "{plan:?}");
+    let outcome = engine.rebuild(&plan);
+    assert!(!outcome.failed(), "{:?}", outcome.diags);
+    let page = engine.snapshot().merged()["guide/usage/index.html"].clone();
+    let page = String::from_utf8_lossy(&page);
+    assert!(
+        page.contains(">changed</span>") || page.contains("changed <"),
+        "{page}"
+    );
+}
