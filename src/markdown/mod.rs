@@ -1022,6 +1022,16 @@ impl<'a> Parse<'a, '_> {
                 .push(code::fence_warning(self.path, fence_line, message, help));
         }
         let first_code_line = fence_line + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
+        if fi.lang == "mermaid" {
+            // Rendered in the browser by the theme's mermaid script, loaded only on pages that
+            // have a diagram; without JavaScript the source shows, as it does on GitHub.
+            self.flush_tabs();
+            let source = escape_html(code.trim_end());
+            self.events.push(Event::Html(
+                format!("<pre class=\"mermaid\">{source}</pre>\n").into(),
+            ));
+            return i + 1;
+        }
         if fi.lang == "math" {
             self.flush_tabs();
             self.math(code.trim_end(), true, events[start].1.start);

@@ -144,3 +144,28 @@ fn an_included_file_change_rebuilds_the_page_in_serve() {
         "{page}"
     );
 }
+
+#[test]
+fn mermaid_blocks_load_the_shipped_renderer_only_where_used() {
+    let f = fixture("mermaid", "site");
+    let run = f.build_ok(&[]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let flow = f.read("flow/index.html");
+    assert!(
+        main_element(&flow).contains(
+            "<pre class=\"mermaid\">flowchart LR\n  A[Browser] --&gt; B{Load balancer}\n  B --&gt; C[App &lt;1&gt;]</pre>"
+        ),
+        "the source, escaped, is the no-JavaScript fallback: {flow}"
+    );
+    assert!(!flow.contains("unknown code block"), "not a code block");
+    for script in ["/repo/mermaid.min.js", "/repo/mermaid-init.js"] {
+        assert!(flow.contains(&format!("<script src=\"{script}\" defer>")), "{script}");
+    }
+    assert!(!flow.contains("<script src=\"http"), "no other host");
+    for page in ["plain/index.html", "index.html"] {
+        assert!(!f.read(page).contains("mermaid.min.js"), "{page} has no diagram");
+    }
+    assert!(f.exists("mermaid.min.js") && f.exists("mermaid-init.js"));
+    let check = f.run(&["check"]);
+    assert_eq!(check.code, 0, "a mermaid block is no unknown language: {}", check.stderr);
+}
