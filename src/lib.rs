@@ -10,6 +10,7 @@ pub mod examples;
 pub mod frontmatter;
 pub mod git;
 pub mod highlight;
+pub mod images;
 pub mod include;
 pub mod links;
 pub(crate) mod lint;

@@ -68,13 +68,7 @@ pub fn load(
     let highlighter = Highlighter::new(&config.site.highlight);
     let sources = timed("discover", || discover(&config.root, diags));
     let parsed = timed("parse", || {
-        parse_all(
-            &config.root,
-            &sources.markdown,
-            &highlighter,
-            &config.site.html,
-            diags,
-        )
+        parse_all(&config, &sources.markdown, &highlighter, diags)
     });
     let data = crate::data::load(&sources.data, diags);
     let mut site = timed("assemble", || {
@@ -93,10 +87,9 @@ pub fn load(
 
 /// Parses every Markdown file in parallel, each guarded against panics.
 pub fn parse_all(
-    root: &std::path::Path,
+    config: &Config,
     files: &[SourceFile],
     h: &Highlighter,
-    html: &crate::config::Html,
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
@@ -104,8 +97,8 @@ pub fn parse_all(
         .par_iter()
         .map(|f| {
             let text = read_text(f).map_err(|d| vec![d])?;
-            let mut doc = parse_doc_guarded_with(&f.rel, &text, h, html)?;
-            crate::include::resolve(root, &f.rel, &mut doc.md, h);
+            let mut doc = parse_doc_guarded_with(&f.rel, &text, h, &config.site.html)?;
+            after_parse(config, &f.rel, &mut doc, h);
             Ok((f.clone(), Arc::new(doc)))
         })
         .collect();
@@ -120,6 +113,13 @@ pub fn parse_all(
         }
     }
     out
+}
+
+/// What a page's parse needs from other files of the repository: included code and image
+/// sizes (the parse itself reads the page's bytes only, so `serve` can cache it).
+pub fn after_parse(config: &Config, rel: &str, doc: &mut ParsedDoc, h: &Highlighter) {
+    crate::include::resolve(&config.root, rel, &mut doc.md, h);
+    crate::images::measure(&config.root, rel, &mut doc.md, &config.site.images);
 }
 
 impl Loaded {

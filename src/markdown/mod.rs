@@ -45,7 +45,8 @@ pub struct ParsedMarkdown {
     /// Anchors besides the headings' own ids: (id as a link names it, id in the HTML). Raw-HTML
     /// `id`/`name` attributes, and headings renamed because the theme uses their id.
     pub anchors: Vec<(String, String)>,
-    /// Files the page's code blocks include, relative to the site root (`crate::include`).
+    /// Files the page reads besides its source, relative to the site root: included code
+    /// (`crate::include`) and measured images (`crate::images`).
     pub includes: Vec<String>,
 }
 

@@ -540,7 +540,7 @@ impl Engine {
                         &base.highlighter,
                         &base.config.site.html,
                     )?;
-                    crate::include::resolve(&self.root, &f.rel, &mut doc.md, &base.highlighter);
+                    crate::pipeline::after_parse(&base.config, &f.rel, &mut doc, &base.highlighter);
                     Ok(Arc::new(doc))
                 });
                 Some((f.rel.clone(), Cached { hash, result }))

@@ -159,13 +159,54 @@ fn mermaid_blocks_load_the_shipped_renderer_only_where_used() {
     );
     assert!(!flow.contains("unknown code block"), "not a code block");
     for script in ["/repo/mermaid.min.js", "/repo/mermaid-init.js"] {
-        assert!(flow.contains(&format!("<script src=\"{script}\" defer>")), "{script}");
+        assert!(
+            flow.contains(&format!("<script src=\"{script}\" defer>")),
+            "{script}"
+        );
     }
     assert!(!flow.contains("<script src=\"http"), "no other host");
     for page in ["plain/index.html", "index.html"] {
-        assert!(!f.read(page).contains("mermaid.min.js"), "{page} has no diagram");
+        assert!(
+            !f.read(page).contains("mermaid.min.js"),
+            "{page} has no diagram"
+        );
     }
     assert!(f.exists("mermaid.min.js") && f.exists("mermaid-init.js"));
     let check = f.run(&["check"]);
-    assert_eq!(check.code, 0, "a mermaid block is no unknown language: {}", check.stderr);
+    assert_eq!(
+        check.code, 0,
+        "a mermaid block is no unknown language: {}",
+        check.stderr
+    );
+}
+
+#[test]
+fn images_get_their_size_lazy_loading_and_a_weight_warning() {
+    let f = fixture("images", "site");
+    let run = f.build_ok(&[]);
+    let html = f.read("guide/index.html");
+    let imgs: Vec<&str> = main_element(&html)
+        .match_indices("<img ")
+        .map(|(i, _)| {
+            let rest = &main_element(&html)[i..];
+            &rest[..rest.find('>').unwrap() + 1]
+        })
+        .collect();
+    assert_eq!(
+        imgs,
+        [
+            "<img src=\"/repo/guide/first.png\" width=\"40\" height=\"30\" alt=\"The first picture\" />",
+            "<img loading=\"lazy\" decoding=\"async\" src=\"/repo/guide/second.png\" width=\"64\" height=\"16\" alt=\"The second picture\" title=\"A title\" />",
+            "<img loading=\"lazy\" decoding=\"async\" src=\"/repo/guide/heavy.png\" width=\"64\" height=\"64\" alt=\"A heavy picture\" />",
+            "<img loading=\"lazy\" decoding=\"async\" src=\"/repo/guide/first.png\" width=\"20\" alt=\"Raw, sized by its author\">",
+            "<img loading=\"lazy\" decoding=\"async\" src=\"https://example.com/x.png\" alt=\"Remote\" />",
+        ]
+    );
+    assert!(
+        run.stderr.contains("content/guide/_index.md:12:1: warning: image `heavy.png` weighs 13 KB, more than the 4 KB set in site.toml"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("weighs").count(), 1, "{}", run.stderr);
+    assert_eq!(f.run(&["check"]).code, 1, "the weight warning fails check");
 }
