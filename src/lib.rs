@@ -7,6 +7,7 @@ pub mod copies;
 pub mod data;
 pub mod diag;
 pub mod examples;
+pub mod facts;
 pub mod frontmatter;
 pub mod git;
 pub mod highlight;

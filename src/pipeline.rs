@@ -75,6 +75,7 @@ pub fn load(
         assemble(&config, parsed, sources.assets, sources.static_files, diags)
     });
     site.last_commit = last_commit.join().unwrap_or_default();
+    crate::facts::check_citations(&site, &data, diags);
     let theme = timed("theme", || Theme::load(&config, diags))?;
     Some(Loaded {
         config,
@@ -222,10 +223,12 @@ pub fn build_with(
 }
 
 /// What `check` is asked for beyond `build`.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     /// A language the site uses whose snippet checker is missing on this machine is an error.
     pub strict_snippets: bool,
+    /// The date (YYYY-MM-DD) end-of-support dates are compared with; today when `None`.
+    pub today: Option<String>,
 }
 
 /// `backlot check`: everything `build` does except writing, plus the snippet checker and the
@@ -251,6 +254,8 @@ pub fn check_with(
         report.missing_tools_as_errors(&mut diags);
     }
     crate::lint::lint(&loaded.site, &loaded.config, &mut diags);
+    let today = options.today.unwrap_or_else(crate::facts::today);
+    crate::facts::check_support(&loaded.site, &loaded.data, &today, &mut diags);
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
     summary.note = Some(report.to_string());

@@ -45,6 +45,9 @@ pub struct ParsedMarkdown {
     /// Anchors besides the headings' own ids: (id as a link names it, id in the HTML). Raw-HTML
     /// `id`/`name` attributes, and headings renamed because the theme uses their id.
     pub anchors: Vec<(String, String)>,
+    /// Dated facts the page cites (`<!-- backlot:version node lts -->22<!-- /backlot:version -->`),
+    /// checked against `data/versions.toml` by `crate::facts`.
+    pub citations: Vec<Citation>,
     /// Files the page reads besides its source, relative to the site root: included code
     /// (`crate::include`) and measured images (`crate::images`).
     pub includes: Vec<String>,
@@ -87,6 +90,17 @@ pub struct CodeBlock {
     pub tab: Option<String>,
     /// Index of the tab group the block belongs to, if any.
     pub group: Option<usize>,
+}
+
+/// A cited fact: the product and release line named in the opening comment, the text the
+/// page shows between the comments (what GitHub shows too), and where the citation starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub product: String,
+    pub release: String,
+    pub shown: String,
+    pub line: usize,
+    pub col: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -250,6 +264,7 @@ pub fn parse_with(
         tab_groups: 0,
         raw: Vec::new(),
         html_block: None,
+        citing: None,
     };
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     p.refs = parser
@@ -275,6 +290,12 @@ pub fn parse_with(
         i = next;
     }
     p.flush_tabs();
+    if let Some(c) = p.citing.take() {
+        p.out.diagnostics.push(
+            Diagnostic::warning(path, c.line, c.col, "citation is not closed")
+                .with_help("end it in the same paragraph with <!-- /backlot:version -->"),
+        );
+    }
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, p.events.into_iter());
     let mut raw = std::mem::take(&mut p.raw);
@@ -593,6 +614,8 @@ struct Parse<'a, 'h> {
     raw: Vec<String>,
     /// The open HTML block: offset of its first line and its text, scanned when it ends.
     html_block: Option<(usize, String)>,
+    /// The open inline citation, collecting the text it shows.
+    citing: Option<Citation>,
 }
 
 impl<'a> Parse<'a, '_> {
@@ -692,6 +715,7 @@ impl<'a> Parse<'a, '_> {
                 self.events.push(event.clone());
             }
             Event::InlineHtml(html) => {
+                self.cite(html, range.start);
                 let tag = html.trim_start().to_ascii_lowercase();
                 if tag.starts_with("<a ") || tag.starts_with("<a>") {
                     self.link_depth += 1;
@@ -708,6 +732,9 @@ impl<'a> Parse<'a, '_> {
                 }
             }
             Event::Text(t) => {
+                if let Some(c) = &mut self.citing {
+                    c.shown.push_str(t);
+                }
                 self.add_text(t);
                 self.text_with_autolinks(t, range.start);
             }
@@ -783,6 +810,32 @@ impl<'a> Parse<'a, '_> {
         let out_cut = self.out.text.len().saturating_sub(cut);
         if self.out.text.is_char_boundary(out_cut) {
             self.out.text.truncate(out_cut);
+        }
+    }
+
+    /// Opens or closes an inline citation of a dated fact (see `Citation`).
+    fn cite(&mut self, html: &str, offset: usize) {
+        let inner = html
+            .trim()
+            .strip_prefix("<!--")
+            .and_then(|h| h.strip_suffix("-->"));
+        let Some(inner) = inner.map(str::trim) else {
+            return;
+        };
+        if inner == "/backlot:version" {
+            if let Some(c) = self.citing.take() {
+                self.out.citations.push(c);
+            }
+        } else if let Some(args) = inner.strip_prefix("backlot:version ") {
+            let mut words = args.split_whitespace();
+            let (line, col) = self.lines.at(offset);
+            self.citing = Some(Citation {
+                product: words.next().unwrap_or("").to_string(),
+                release: words.next().unwrap_or("").to_string(),
+                shown: String::new(),
+                line,
+                col,
+            });
         }
     }
 
@@ -935,6 +988,21 @@ impl<'a> Parse<'a, '_> {
     }
 
     fn html_block(&mut self, html: &CowStr<'a>, range: Range<usize>) {
+        if html.trim_start().starts_with("<!-- backlot:version") {
+            let (line, col) = self.lines.at(range.start);
+            self.out.diagnostics.push(
+                Diagnostic::warning(
+                    self.path,
+                    line,
+                    col,
+                    "a citation at the start of a line is read as an HTML block, not as a citation",
+                )
+                .with_help(
+                    "move it after a word of the sentence, or join the line to the one before",
+                ),
+            );
+            return self.push_raw(html);
+        }
         match parse_shortcode(html) {
             Some((name, args)) => {
                 let (line, _) = self.lines.at(range.start);

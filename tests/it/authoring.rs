@@ -210,3 +210,61 @@ fn images_get_their_size_lazy_loading_and_a_weight_warning() {
     assert_eq!(run.stderr.matches("weighs").count(), 1, "{}", run.stderr);
     assert_eq!(f.run(&["check"]).code, 1, "the weight warning fails check");
 }
+
+#[test]
+fn cited_versions_are_checked_against_the_data_file() {
+    let f = fixture("facts", "broken");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for want in [
+        "content/runtimes.md:6:13: warning: the page shows `21` for Node.js 22, but data/versions.toml has `22`",
+        "content/runtimes.md:8:10: error: unknown product `nodejs` (not in data/versions.toml)",
+        "help: did you mean `node`?",
+        "content/runtimes.md:9:6: error: unknown release `8` of `node` (not in data/versions.toml)",
+        "help: known releases: 20, 22, lts",
+        "content/runtimes.md:12:1: warning: a citation at the start of a line is read as an HTML block",
+        "content/runtimes.md:14:7: warning: citation is not closed",
+    ] {
+        assert!(run.stderr.contains(want), "{want}\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn check_reports_a_cited_release_past_its_end_of_support() {
+    let f = fixture("facts", "site");
+    let run = f.build_ok(&[]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let html = f.read("runtimes/index.html");
+    assert!(
+        main_element(&html).contains("<p>Use Node.js 22 or later;\nNode.js 20 still works.</p>"),
+        "the page shows the text GitHub shows, comments removed: {html}"
+    );
+    let check_on = |day: &str| {
+        backlot()
+            .args(["check", "--root"])
+            .arg(&f.root)
+            .env("BACKLOT_TODAY", day)
+            .output()
+            .unwrap()
+    };
+    let before = check_on("2026-04-30");
+    assert!(
+        before.status.success(),
+        "{}",
+        String::from_utf8_lossy(&before.stderr)
+    );
+    let after = check_on("2026-05-01");
+    let stderr = String::from_utf8_lossy(&after.stderr);
+    assert_eq!(after.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "content/runtimes.md:7:9: error: Node.js 20 reached its end of support on 2026-04-30"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("end of support").count(),
+        1,
+        "only the 20 line: {stderr}"
+    );
+}
