@@ -1,7 +1,8 @@
 //! Code blocks: fence attributes, highlighting with line numbers and marked lines, the size
 //! guard, the frame (header bar with title and language label, keyboard-scrollable `pre`),
 //! shell transcripts (prompts and output marked), and tab groups (pure HTML/CSS radio tabs
-//! that work with JavaScript off).
+//! that work with JavaScript off). `include`, `lines` and `region` are parsed here and
+//! resolved by `crate::include`.
 
 use crate::diag::{closest, Diagnostic};
 use crate::highlight::{escape_html, plain_lines, Highlighter};

@@ -1,6 +1,7 @@
 //! One pure parse per Markdown file: HTML, headings and ids, table of contents, links recorded
 //! (not resolved: that needs the other pages) from Markdown, GFM autolinks and URLs in raw HTML,
-//! anchors from raw HTML, callouts, code blocks and shortcodes.
+//! anchors from raw HTML, callouts, code blocks and shortcodes, math (MathML, see `math`),
+//! mermaid diagrams (left to the theme's script) and citations of dated facts (`crate::facts`).
 //!
 //! Internal link targets and shortcodes are written as markers unique to the file
 //! (`bl<hash>L3.`), which the site stage replaces once every page is known. That keeps this stage

@@ -1,4 +1,5 @@
-//! Incremental rebuilds for `serve` and `build --watch`: parsed pages cached by content hash,
+//! Incremental rebuilds for `serve` and `build --watch`: parsed pages cached by content hash
+//! (of the page and of the files it includes or measures, see `includes`),
 //! the site re-assembled (cheap) after every change, and only the outputs whose inputs changed
 //! rendered again. The result is always byte-identical to a clean build (a property test checks
 //! it).

@@ -5,7 +5,9 @@
 //!
 //! Rebuilds look at the files as they are on disk when they run, not at the event kinds, so an
 //! editor's atomic save (write a temp file, rename it over the original), a folder renamed or
-//! deleted, and a `git checkout` all come down to "these paths may have changed".
+//! deleted, and a `git checkout` all come down to "these paths may have changed". Files that
+//! pages include from outside the watched folders (`include="../examples/app.py"`) are watched
+//! by their folder, and a change re-parses the pages that include them (`Scope::included`).
 
 use crate::source::is_ignored_name;
 use notify::event::{AccessKind, AccessMode, EventKind};
