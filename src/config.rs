@@ -45,6 +45,17 @@ pub struct SiteToml {
     pub content_dir: String,
     #[serde(default)]
     pub front_matter: FrontMatterRules,
+    /// `[images]`: the weight above which a local image is reported.
+    #[serde(default)]
+    pub images: Images,
+}
+
+/// `[images] max_kb = 500`: local images heavier than this are a warning (none by default).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Images {
+    #[serde(default)]
+    pub max_kb: Option<u64>,
 }
 
 /// `[links] level = "warn"` lets a site with broken links, anchors or alias conflicts still

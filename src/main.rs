@@ -45,7 +45,25 @@ fn main() -> ExitCode {
                 repository_url: site.repo_url,
                 links: None,
             };
-            let options = pipeline::CheckOptions { strict_snippets };
+            // Tests and reviews of dated facts set the day `check` compares support dates with.
+            let today = std::env::var("BACKLOT_TODAY").ok().filter(|d| {
+                let ok = d.len() == 10
+                    && d.bytes().enumerate().all(|(i, b)| {
+                        if i == 4 || i == 7 {
+                            b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    });
+                if !ok {
+                    eprintln!("warning: BACKLOT_TODAY=`{d}` is not a YYYY-MM-DD date; using today");
+                }
+                ok
+            });
+            let options = pipeline::CheckOptions {
+                strict_snippets,
+                today,
+            };
             let (summary, mut diags) = pipeline::check_with(&site.root, &overrides, options);
             // A site that could not even load is reported whole.
             if let Some(rev) = changed_since.filter(|_| summary.is_some()) {

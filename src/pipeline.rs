@@ -70,20 +70,14 @@ pub fn load(
         discover(&config.root, config.content_dir(), diags)
     });
     let parsed = timed("parse", || {
-        let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
-        parse_all(
-            &sources.markdown,
-            &highlighter,
-            &config.site.html,
-            strict,
-            diags,
-        )
+        parse_all(&config, &sources.markdown, &highlighter, diags)
     });
     let data = crate::data::load(&sources.data, diags);
     let mut site = timed("assemble", || {
         assemble(&config, parsed, sources.assets, sources.static_files, diags)
     });
     site.last_commit = last_commit.join().unwrap_or_default();
+    crate::facts::check_citations(&site, &data, diags);
     let theme = timed("theme", || Theme::load(&config, diags))?;
     let loaded = Loaded {
         config,
@@ -98,18 +92,19 @@ pub fn load(
 
 /// Parses every Markdown file in parallel, each guarded against panics.
 pub fn parse_all(
+    config: &Config,
     files: &[SourceFile],
     h: &Highlighter,
-    html: &crate::config::Html,
-    strict: bool,
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
+    let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
     let results: Vec<Parsed> = files
         .par_iter()
         .map(|f| {
             let text = read_page(f).map_err(|d| vec![d])?;
-            let doc = parse_doc_guarded_with(&f.rel, &text, h, html, strict)?;
+            let mut doc = parse_doc_guarded_with(&f.rel, &text, h, &config.site.html, strict)?;
+            after_parse(config, &f.rel, &mut doc, h);
             Ok((f.clone(), Arc::new(doc)))
         })
         .collect();
@@ -124,6 +119,13 @@ pub fn parse_all(
         }
     }
     out
+}
+
+/// What a page's parse needs from other files of the repository: included code and image
+/// sizes (the parse itself reads the page's bytes only, so `serve` can cache it).
+pub fn after_parse(config: &Config, rel: &str, doc: &mut ParsedDoc, h: &Highlighter) {
+    crate::include::resolve(&config.root, rel, &mut doc.md, h);
+    crate::images::measure(&config.root, rel, &mut doc.md, &config.site.images);
 }
 
 impl Loaded {
@@ -227,10 +229,12 @@ pub fn build_with(
 }
 
 /// What `check` is asked for beyond `build`.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     /// A language the site uses whose snippet checker is missing on this machine is an error.
     pub strict_snippets: bool,
+    /// The date (YYYY-MM-DD) end-of-support dates are compared with; today when `None`.
+    pub today: Option<String>,
 }
 
 /// `backlot check`: everything `build` does except writing, plus the snippet checker and the
@@ -256,6 +260,8 @@ pub fn check_with(
         report.missing_tools_as_errors(&mut diags);
     }
     crate::lint::lint(&loaded.site, &loaded.config, &mut diags);
+    let today = options.today.unwrap_or_else(crate::facts::today);
+    crate::facts::check_support(&loaded.site, &loaded.data, &today, &mut diags);
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
     summary.note = Some(report.to_string());

@@ -1,7 +1,8 @@
 //! Code blocks: fence attributes, highlighting with line numbers and marked lines, the size
 //! guard, the frame (header bar with title and language label, keyboard-scrollable `pre`),
 //! shell transcripts (prompts and output marked), and tab groups (pure HTML/CSS radio tabs
-//! that work with JavaScript off).
+//! that work with JavaScript off). `include`, `lines` and `region` are parsed here and
+//! resolved by `crate::include`.
 
 use crate::diag::{closest, Diagnostic};
 use crate::highlight::{escape_html, plain_lines, Highlighter};
@@ -13,6 +14,9 @@ pub const KNOWN_ATTRS: &[&str] = &[
     "linenostart",
     "tab",
     "nocheck",
+    "include",
+    "lines",
+    "region",
 ];
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,12 +28,21 @@ pub struct FenceInfo {
     pub linenostart: usize,
     pub tab: Option<String>,
     pub nocheck: bool,
+    /// `include="path"`: the block's code comes from this file (see `crate::include`),
+    /// all of it, its `lines="a-b"` or its `region="name"`.
+    pub include: Option<String>,
+    pub lines: Option<(usize, usize)>,
+    pub region: Option<String>,
 }
 
 /// Parses ` ```python title="app.py" hl_lines="1 3-5" linenos `; problems come back as
 /// warnings (message, help).
 pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
-    let (lang, rest) = split_lang(info.trim());
+    // An included block may leave its language to the file's extension.
+    let (lang, rest) = match split_lang(info.trim()) {
+        (lang, _) if lang.starts_with("include=") => (String::new(), info.trim()),
+        found => found,
+    };
     let mut words = split_words(rest).into_iter().peekable();
     let mut fi = FenceInfo {
         linenostart: 1,
@@ -63,6 +76,15 @@ pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
         match (key.as_str(), value) {
             ("title", Some(v)) => fi.title = Some(v),
             ("tab", Some(v)) => fi.tab = Some(v),
+            ("include", Some(v)) => fi.include = Some(v),
+            ("region", Some(v)) => fi.region = Some(v),
+            ("lines", Some(v)) => match parse_ranges(&v).as_deref() {
+                Some([range]) if range.0 >= 1 && range.0 <= range.1 => fi.lines = Some(*range),
+                _ => problems.push((
+                    format!("lines=\"{v}\" is not one range of lines like \"3-10\""),
+                    None,
+                )),
+            },
             ("linenos", None) => fi.linenos = true,
             ("nocheck", None) => fi.nocheck = true,
             ("linenostart", Some(v)) => match v.parse::<usize>() {

@@ -1,12 +1,14 @@
 //! One pure parse per Markdown file: HTML, headings and ids, table of contents, links recorded
 //! (not resolved: that needs the other pages) from Markdown, GFM autolinks and URLs in raw HTML,
-//! anchors from raw HTML, callouts, code blocks and shortcodes.
+//! anchors from raw HTML, callouts, code blocks and shortcodes, math (MathML, see `math`),
+//! mermaid diagrams (left to the theme's script) and citations of dated facts (`crate::facts`).
 //!
 //! Internal link targets and shortcodes are written as markers unique to the file
 //! (`bl<hash>L3.`), which the site stage replaces once every page is known. That keeps this stage
 //! a function of the file's bytes alone, so `serve` can cache it by content hash.
 
 pub mod code;
+pub mod math;
 pub mod sanitize;
 
 use crate::config::Html as HtmlPolicy;
@@ -44,6 +46,12 @@ pub struct ParsedMarkdown {
     /// Anchors besides the headings' own ids: (id as a link names it, id in the HTML). Raw-HTML
     /// `id`/`name` attributes, and headings renamed because the theme uses their id.
     pub anchors: Vec<(String, String)>,
+    /// Dated facts the page cites (`<!-- backlot:version node lts -->22<!-- /backlot:version -->`),
+    /// checked against `data/versions.toml` by `crate::facts`.
+    pub citations: Vec<Citation>,
+    /// Files the page reads besides its source, relative to the site root: included code
+    /// (`crate::include`) and measured images (`crate::images`).
+    pub includes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +93,17 @@ pub struct CodeBlock {
     pub group: Option<usize>,
 }
 
+/// A cited fact: the product and release line named in the opening comment, the text the
+/// page shows between the comments (what GitHub shows too), and where the citation starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub product: String,
+    pub release: String,
+    pub shown: String,
+    pub line: usize,
+    pub col: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct Shortcode {
     pub name: String,
@@ -100,6 +119,7 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
 /// Whether a link target leaves the site (has a scheme or is protocol-relative).
@@ -245,6 +265,7 @@ pub fn parse_with(
         tab_groups: 0,
         raw: Vec::new(),
         html_block: None,
+        citing: None,
     };
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     p.refs = parser
@@ -270,6 +291,12 @@ pub fn parse_with(
         i = next;
     }
     p.flush_tabs();
+    if let Some(c) = p.citing.take() {
+        p.out.diagnostics.push(
+            Diagnostic::warning(path, c.line, c.col, "citation is not closed")
+                .with_help("end it in the same paragraph with <!-- /backlot:version -->"),
+        );
+    }
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, p.events.into_iter());
     let mut raw = std::mem::take(&mut p.raw);
@@ -588,6 +615,8 @@ struct Parse<'a, 'h> {
     raw: Vec<String>,
     /// The open HTML block: offset of its first line and its text, scanned when it ends.
     html_block: Option<(usize, String)>,
+    /// The open inline citation, collecting the text it shows.
+    citing: Option<Citation>,
 }
 
 impl<'a> Parse<'a, '_> {
@@ -687,6 +716,7 @@ impl<'a> Parse<'a, '_> {
                 self.events.push(event.clone());
             }
             Event::InlineHtml(html) => {
+                self.cite(html, range.start);
                 let tag = html.trim_start().to_ascii_lowercase();
                 if tag.starts_with("<a ") || tag.starts_with("<a>") {
                     self.link_depth += 1;
@@ -703,6 +733,9 @@ impl<'a> Parse<'a, '_> {
                 }
             }
             Event::Text(t) => {
+                if let Some(c) = &mut self.citing {
+                    c.shown.push_str(t);
+                }
                 self.add_text(t);
                 self.text_with_autolinks(t, range.start);
             }
@@ -710,6 +743,8 @@ impl<'a> Parse<'a, '_> {
                 self.add_text(t);
                 self.events.push(event.clone());
             }
+            Event::InlineMath(tex) => self.math(tex, false, range.start),
+            Event::DisplayMath(tex) => self.math(tex, true, range.start),
             Event::SoftBreak | Event::HardBreak => {
                 self.add_text(" ");
                 self.events.push(event.clone());
@@ -777,6 +812,56 @@ impl<'a> Parse<'a, '_> {
         if self.out.text.is_char_boundary(out_cut) {
             self.out.text.truncate(out_cut);
         }
+    }
+
+    /// Opens or closes an inline citation of a dated fact (see `Citation`).
+    fn cite(&mut self, html: &str, offset: usize) {
+        let inner = html
+            .trim()
+            .strip_prefix("<!--")
+            .and_then(|h| h.strip_suffix("-->"));
+        let Some(inner) = inner.map(str::trim) else {
+            return;
+        };
+        if inner == "/backlot:version" {
+            if let Some(c) = self.citing.take() {
+                self.out.citations.push(c);
+            }
+        } else if let Some(args) = inner.strip_prefix("backlot:version ") {
+            let mut words = args.split_whitespace();
+            let (line, col) = self.lines.at(offset);
+            self.citing = Some(Citation {
+                product: words.next().unwrap_or("").to_string(),
+                release: words.next().unwrap_or("").to_string(),
+                shown: String::new(),
+                line,
+                col,
+            });
+        }
+    }
+
+    /// Renders math to MathML; TeX that does not parse is reported and shown as its source.
+    fn math(&mut self, tex: &str, display: bool, offset: usize) {
+        self.add_text(tex);
+        let html = match math::render(tex, display) {
+            Ok(html) => html,
+            Err(message) => {
+                let (line, col) = self.lines.at(offset);
+                self.out.diagnostics.push(
+                    Diagnostic::warning(
+                        self.path,
+                        line,
+                        col,
+                        format!("invalid TeX math: {message}"),
+                    )
+                    .with_help(
+                        "fix the TeX, or escape the dollar sign (`\\$`) if this is not math",
+                    ),
+                );
+                math::fallback(tex, display)
+            }
+        };
+        self.events.push(Event::Html(html.into()));
     }
 
     fn add_text(&mut self, t: &str) {
@@ -904,6 +989,21 @@ impl<'a> Parse<'a, '_> {
     }
 
     fn html_block(&mut self, html: &CowStr<'a>, range: Range<usize>) {
+        if html.trim_start().starts_with("<!-- backlot:version") {
+            let (line, col) = self.lines.at(range.start);
+            self.out.diagnostics.push(
+                Diagnostic::warning(
+                    self.path,
+                    line,
+                    col,
+                    "a citation at the start of a line is read as an HTML block, not as a citation",
+                )
+                .with_help(
+                    "move it after a word of the sentence, or join the line to the one before",
+                ),
+            );
+            return self.push_raw(html);
+        }
         match parse_shortcode(html) {
             Some((name, args)) => {
                 let (line, _) = self.lines.at(range.start);
@@ -992,6 +1092,21 @@ impl<'a> Parse<'a, '_> {
                 .push(code::fence_warning(self.path, fence_line, message, help));
         }
         let first_code_line = fence_line + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
+        if fi.lang == "mermaid" {
+            // Rendered in the browser by the theme's mermaid script, loaded only on pages that
+            // have a diagram; without JavaScript the source shows, as it does on GitHub.
+            self.flush_tabs();
+            let source = escape_html(code.trim_end());
+            self.events.push(Event::Html(
+                format!("<pre class=\"mermaid\">{source}</pre>\n").into(),
+            ));
+            return i + 1;
+        }
+        if fi.lang == "math" {
+            self.flush_tabs();
+            self.math(code.trim_end(), true, events[start].1.start);
+            return i + 1;
+        }
         let path = self.path;
         let diags = &mut self.out.diagnostics;
         code::check_block(self.h, &fi, &code, &mut |off, m, help| {

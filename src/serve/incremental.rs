@@ -1,4 +1,5 @@
-//! Incremental rebuilds for `serve` and `build --watch`: parsed pages cached by content hash,
+//! Incremental rebuilds for `serve` and `build --watch`: parsed pages cached by content hash
+//! (of the page and of the files it includes or measures, see `includes`),
 //! the site re-assembled (cheap) after every change, and only the outputs whose inputs changed
 //! rendered again. The result is always byte-identical to a clean build (a property test checks
 //! it).
@@ -492,6 +493,27 @@ impl Engine {
     }
 
     /// Re-reads what may have changed and parses the files whose text is new; returns them.
+    /// Files included by the cached pages -> the pages that include them (see `crate::include`).
+    pub fn includes(&self) -> BTreeMap<String, BTreeSet<String>> {
+        let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (page, cached) in &self.cache {
+            for file in cached.result.iter().flat_map(|d| &d.md.includes) {
+                map.entry(file.clone()).or_default().insert(page.clone());
+            }
+        }
+        map
+    }
+
+    /// The current bytes of the files the cached parse of `page` included.
+    fn included_text(&self, page: &str) -> Vec<Option<Vec<u8>>> {
+        let files = self.cache.get(page).and_then(|c| c.result.as_ref().ok());
+        files
+            .iter()
+            .flat_map(|d| &d.md.includes)
+            .map(|rel| std::fs::read(self.root.join(rel)).ok())
+            .collect()
+    }
+
     fn refresh_cache(&mut self, plan: &Plan, structural: bool) -> Vec<String> {
         let base = self.base.as_ref().expect("loaded");
         let all = plan.rescan || plan.config;
@@ -515,8 +537,12 @@ impl Engine {
             .par_iter()
             .filter_map(|f| {
                 let (hash, text) = match read_page(f) {
-                    // The `[html]` policy changes what a page parses to.
-                    Ok(t) => (hash_of(&(&t, &base.config.site.html)), Ok(t)),
+                    // The `[html]` policy and the files it includes change what a page
+                    // parses to.
+                    Ok(t) => {
+                        let included = self.included_text(&f.rel);
+                        (hash_of(&(&t, &base.config.site.html, included)), Ok(t))
+                    }
                     Err(d) => (0, Err(d)),
                 };
                 let same = self
@@ -527,14 +553,15 @@ impl Engine {
                     return None;
                 }
                 let result = text.map_err(|d| vec![d]).and_then(|t| {
-                    parse_doc_guarded_with(
+                    let mut doc = parse_doc_guarded_with(
                         &f.rel,
                         &t,
                         &base.highlighter,
                         &base.config.site.html,
                         strict,
-                    )
-                    .map(Arc::new)
+                    )?;
+                    crate::pipeline::after_parse(&base.config, &f.rel, &mut doc, &base.highlighter);
+                    Ok(Arc::new(doc))
                 });
                 Some((f.rel.clone(), Cached { hash, result }))
             })

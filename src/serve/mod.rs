@@ -91,6 +91,7 @@ pub fn start(opts: &Options) -> Result<Running, String> {
     let (root, loop_shared) = (opts.root.clone(), shared.clone());
     std::thread::spawn(move || loop {
         let scope = scope_of(&engine, &root);
+        watch.watch_included(&scope);
         let Some(plan) = next_plan(&rx, &scope, QUIET, MAX_WAIT) else {
             return;
         };
@@ -222,6 +223,7 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
     let mut written_once = !first.failed();
     loop {
         let scope = scope_of(&engine, root);
+        watch.watch_included(&scope);
         let Some(plan) = next_plan(&rx, &scope, QUIET, MAX_WAIT) else {
             return std::process::ExitCode::SUCCESS;
         };
@@ -248,10 +250,12 @@ pub fn watch_build(root: &Path, overrides: &Overrides) -> std::process::ExitCode
 }
 
 fn scope_of(engine: &Engine, root: &Path) -> Scope {
-    match engine.config() {
+    let mut scope = match engine.config() {
         Some(c) => Scope::new(root, &c.site.theme, &c.output_dir, c.content_dir()),
         None => Scope::new(root, "default", &root.join("public"), "content"),
-    }
+    };
+    scope.included = engine.includes();
+    scope
 }
 
 /// Rebuilds, printing a line with the time taken.

@@ -5,12 +5,14 @@
 //!
 //! Rebuilds look at the files as they are on disk when they run, not at the event kinds, so an
 //! editor's atomic save (write a temp file, rename it over the original), a folder renamed or
-//! deleted, and a `git checkout` all come down to "these paths may have changed".
+//! deleted, and a `git checkout` all come down to "these paths may have changed". Files that
+//! pages include from outside the watched folders (`include="../examples/app.py"`) are watched
+//! by their folder, and a change re-parses the pages that include them (`Scope::included`).
 
 use crate::source::is_ignored_name;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{Event, RecursiveMode, Watcher};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -180,6 +182,8 @@ pub struct Scope {
     pub output: String,
     /// Content folder relative to the root ("content", or site.toml's `content_dir`).
     pub content: String,
+    /// Files outside the watched folders that pages include -> those pages.
+    pub included: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Scope {
@@ -191,6 +195,7 @@ impl Scope {
             theme: theme.to_string(),
             output,
             content: content.to_string(),
+            included: BTreeMap::new(),
         }
     }
 
@@ -221,6 +226,10 @@ impl Scope {
                         classify(&rel, &self.theme, &self.output, &self.content),
                         &rel,
                     );
+                    // An included file re-parses the pages that include it.
+                    for page in self.included.get(&rel).into_iter().flatten() {
+                        plan.add(Change::Content, page);
+                    }
                 }
                 // The root itself moved or an unexpected path: look at everything again.
                 Err(_) if self.root.starts_with(path) => plan.rescan = true,
@@ -273,6 +282,8 @@ pub struct Watch {
     watcher: Box<dyn Watcher + Send>,
     root: PathBuf,
     pub polling: bool,
+    /// Folders watched for included files.
+    extra: BTreeSet<PathBuf>,
 }
 
 /// How often the polling fallback looks at the files.
@@ -294,6 +305,7 @@ impl Watch {
                     watcher: Box::new(w),
                     root: root.clone(),
                     polling: false,
+                    extra: BTreeSet::new(),
                 };
                 watch.watch_all(content).map(|_| watch)
             });
@@ -307,9 +319,27 @@ impl Watch {
             watcher: Box::new(notify::PollWatcher::new(tx, config)?),
             root,
             polling: true,
+            extra: BTreeSet::new(),
         };
         watch.watch_all(content)?;
         Ok(watch)
+    }
+
+    /// Watches the folders of included files that lie outside the watched folders (each
+    /// folder, not the file: editors save by replacing the file).
+    pub fn watch_included(&mut self, scope: &Scope) {
+        for rel in scope.included.keys() {
+            let top = rel.split('/').next().unwrap_or("");
+            let dir = self.root.join(rel);
+            let Some(dir) = dir.parent() else { continue };
+            if WATCHED.contains(&top)
+                || top == scope.content
+                || !self.extra.insert(dir.to_path_buf())
+            {
+                continue;
+            }
+            let _ = self.watcher.watch(dir, RecursiveMode::NonRecursive);
+        }
     }
 
     /// Watches the root itself (site.toml, top folders appearing), the content folder and each
@@ -445,6 +475,7 @@ mod tests {
             theme: "default".into(),
             output: "public".into(),
             content: "content".into(),
+            included: BTreeMap::new(),
         }
     }
 

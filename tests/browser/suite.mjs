@@ -39,7 +39,7 @@ function assert(cond, msg) { if (!cond) throw new Error(msg); }
 // A copy of the site with the fixture pages added, so the real content is never touched.
 function prepareSite() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backlot-browser-"));
-  for (const name of ["site.toml", "content", "data", "static", "themes"]) {
+  for (const name of ["site.toml", "content", "data", "static", "themes", "snippets"]) {
     const from = path.join(siteRoot, name);
     if (fs.existsSync(from)) fs.cpSync(from, path.join(tmp, name), { recursive: true });
   }
@@ -236,6 +236,26 @@ async function browserTests(base) {
     await page.waitForTimeout(200);
     const active = await page.locator(".toc a.active").textContent();
     assert(active === "Callouts", `active: ${active}`);
+  });
+
+  await test("a mermaid diagram is drawn by the site's own script, follows the theme and passes axe", async () => {
+    const p = await ctx.newPage();
+    watch(p);
+    await p.goto(url("stacks/architecture/web-servers/"));
+    await p.locator("pre.mermaid svg").first().waitFor({ timeout: 15000 });
+    const fill = () => p.evaluate(() => getComputedStyle(document.querySelector("pre.mermaid svg .actor")).fill);
+    const light = await fill();
+    await p.evaluate(() => document.documentElement.setAttribute("data-theme", "dark"));
+    await p.waitForFunction((before) => {
+      const a = document.querySelector("pre.mermaid svg .actor");
+      return a && getComputedStyle(a).fill !== before;
+    }, light, { timeout: 15000 });
+    await axe(p, "diagram page (dark)");
+    await p.evaluate(() => document.documentElement.removeAttribute("data-theme"));
+    await p.goto(url());
+    const home = await p.evaluate(() => [...document.scripts].map((s) => s.src).filter((s) => s.includes("mermaid")));
+    assert(!home.length, `the home page loads no diagram script: ${home}`);
+    await p.close();
   });
 
   await test("the skip link is the first stop and moves focus to the content", async () => {

@@ -4,6 +4,7 @@
 mod harness;
 
 mod adopt;
+mod authoring;
 mod build;
 mod cli_docs;
 mod code;
