@@ -119,7 +119,7 @@ fn an_included_file_change_rebuilds_the_page_in_serve() {
     let f = fixture("includes", "site");
     let mut engine = Engine::new(&f.root, Overrides::default());
     assert!(!engine.rebuild(&Plan::full()).failed());
-    let mut scope = Scope::new(&f.root, "default", &f.public());
+    let mut scope = Scope::new(&f.root, "default", &f.public(), "content");
     scope.included = engine.includes();
     assert_eq!(
         scope.included["examples/app.py"].iter().collect::<Vec<_>>(),
