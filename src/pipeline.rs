@@ -80,8 +80,10 @@ pub fn load(
         )
     });
     let data = crate::data::load(&sources.data, diags);
+    let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
     let mut site = timed("assemble", || {
-        assemble(&config, parsed, sources.assets, sources.static_files, diags)
+        let (assets, statics) = (sources.assets, sources.static_files);
+        assemble(&config, parsed, assets, statics, &unparsed, diags)
     });
     site.last_commit = last_commit.join().unwrap_or_default();
     let theme = timed("theme", || Theme::load(&config, diags))?;

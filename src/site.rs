@@ -103,12 +103,14 @@ pub struct Site {
     pub last_commit: HashMap<String, String>,
 }
 
-/// Builds the site from parsed documents (sorted by source path).
+/// Builds the site from parsed documents (sorted by source path). `unparsed` names the Markdown
+/// files that failed to parse: links to them are not reported, their own error is the cause.
 pub fn assemble(
     config: &Config,
     parsed: Vec<(SourceFile, Arc<ParsedDoc>)>,
     assets: Vec<SourceFile>,
     static_files: Vec<SourceFile>,
+    unparsed: &HashSet<String>,
     diags: &mut Diagnostics,
 ) -> Site {
     let drafts: HashSet<String> = parsed
@@ -169,7 +171,7 @@ pub fn assemble(
         last_commit: HashMap::new(),
     };
     site.aliases = collect_aliases(&site, config, diags);
-    resolve_links(&mut site, config, &drafts, diags);
+    resolve_links(&mut site, config, &drafts, unparsed, diags);
     site
 }
 
@@ -536,6 +538,8 @@ struct Targets<'a> {
     /// The folders whose files are published ("content/", "static/").
     published: [String; 2],
     repo: Repo,
+    /// Pages that failed to parse: they exist, so links to them are not "missing".
+    unparsed: &'a HashSet<String>,
 }
 
 /// The repository the site lives in, for links to files outside the published folders.
@@ -596,6 +600,7 @@ fn resolve_links(
     site: &mut Site,
     config: &Config,
     drafts: &HashSet<String>,
+    unparsed: &HashSet<String>,
     diags: &mut Diagnostics,
 ) {
     let files: HashMap<String, String> = site
@@ -634,6 +639,7 @@ fn resolve_links(
         file_paths: files.into_values().collect(),
         published: [format!("{}/", site.docs[site.home].dir), "static/".into()],
         repo: Repo::new(config),
+        unparsed,
     };
     let mut all = Vec::with_capacity(site.docs.len());
     for (i, d) in site.docs.iter().enumerate() {
@@ -716,6 +722,10 @@ fn resolve(
             Some(f) => Ok(format!("{url}#{}", anchor(&site.docs[i], f, &link.dest)?)),
             None => Ok(url),
         };
+    }
+    // The page exists but its own error stops the build: one error at the cause, not one per link.
+    if page_sources(joined).any(|s| t.unparsed.contains(&s)) {
+        return Ok("#".into());
     }
     if let Some(site_path) = t.files.get(joined) {
         return Ok(with_frag(config.url(site_path)));

@@ -158,6 +158,19 @@ fn check_inside(path: &Path, canon_root: &Path) -> Result<PathBuf, Diagnostic> {
     Ok(target)
 }
 
+/// The Markdown files of `markdown` that are not among `parsed` (their parse failed).
+pub(crate) fn unparsed<'a>(
+    markdown: &[SourceFile],
+    parsed: impl Iterator<Item = &'a String>,
+) -> std::collections::HashSet<String> {
+    let parsed: std::collections::HashSet<&String> = parsed.collect();
+    markdown
+        .iter()
+        .filter(|f| !parsed.contains(&f.rel))
+        .map(|f| f.rel.clone())
+        .collect()
+}
+
 /// `path` relative to `root`, with `/` separators.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

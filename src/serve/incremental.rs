@@ -374,12 +374,15 @@ impl Engine {
                 _ => None,
             })
             .collect();
+        let unparsed =
+            crate::source::unparsed(&self.sources.markdown, docs.iter().map(|(f, _)| &f.rel));
         let mut d = Diagnostics::default();
         let mut site = assemble(
             &base.config,
             docs,
             self.sources.assets.clone(),
             self.sources.static_files.clone(),
+            &unparsed,
             &mut d,
         );
         site.last_commit = base.last_commit.clone();

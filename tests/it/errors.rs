@@ -180,3 +180,16 @@ fn unknown_config_key() {
         ],
     );
 }
+
+/// A page whose front matter fails still exists for links: the one error is at its bad field,
+/// not a "missing page" for each link to it.
+#[test]
+fn bad_front_matter_is_the_only_error() {
+    let run = fails_untouched(
+        "bad-field-linked",
+        &["content/guide/setup.md:3:1: error: unknown field `descripton`"],
+    );
+    let errors = run.stderr.matches(": error: ").count();
+    assert_eq!(errors, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("missing"), "{}", run.stderr);
+}
