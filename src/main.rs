@@ -12,6 +12,14 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The environment is read here, once; the library takes it as settings.
+    backlot::profile::install(backlot::profile::Profile {
+        timings: std::env::var_os("BACKLOT_TIMINGS").is_some(),
+        highlight_cache: std::env::var_os("BACKLOT_NO_HIGHLIGHT_CACHE").is_none(),
+    });
+    let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
     match cli.command {
         Command::Build {
             site,
@@ -25,6 +33,7 @@ fn main() -> ExitCode {
                 drafts: site.drafts,
                 repository_url: site.repo_url,
                 links,
+                source_date_epoch,
             };
             if watch {
                 return backlot::serve::watch_build(&site.root, &overrides);
@@ -44,6 +53,7 @@ fn main() -> ExitCode {
                 drafts: site.drafts,
                 repository_url: site.repo_url,
                 links: None,
+                source_date_epoch,
             };
             let options = pipeline::CheckOptions { strict_snippets };
             let (summary, mut diags) = pipeline::check_with(&site.root, &overrides, options);
@@ -70,6 +80,7 @@ fn main() -> ExitCode {
             root,
             overrides: Overrides {
                 drafts,
+                source_date_epoch,
                 ..Overrides::default()
             },
             bind,

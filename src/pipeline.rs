@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::{DirSink, NullSink, Sink, Staging};
 use crate::page::{parse_doc_guarded_with, ParsedDoc};
+use crate::profile::timed;
 use crate::render::Renderer;
 use crate::site::{assemble, Kind, Site};
 use crate::source::{discover, read_page, SourceFile};
@@ -159,17 +160,6 @@ impl Loaded {
     pub fn render(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         timed("render", || self.renderer().render_all(sink, diags))
     }
-}
-
-/// Runs one stage; with BACKLOT_TIMINGS set, prints its wall time to stderr (for profiling
-/// the stages of a large build, see docs/performance.md).
-pub(crate) fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
-    let started = Instant::now();
-    let result = f();
-    if std::env::var_os("BACKLOT_TIMINGS").is_some() {
-        eprintln!("timing: {stage} {} ms", started.elapsed().as_millis());
-    }
-    result
 }
 
 /// `backlot build`: writes the site through a staging folder; the output folder is replaced

@@ -15,7 +15,7 @@ use crate::links::{join, parent_dir, percent_decode, split_dest};
 use crate::markdown::LinkRef;
 use crate::page::{ParsedDoc, TitleFrom};
 use crate::slug::{alias_path, path_segment, tag_slug};
-use crate::source::SourceFile;
+use crate::source::{index_rank, SourceFile};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -173,21 +173,6 @@ pub fn assemble(
     site.aliases = collect_aliases(&site, config, diags);
     resolve_links(&mut site, config, &drafts, unparsed, diags);
     site
-}
-
-/// A folder's index page by name, best first: `_index.md` (Zola, Hugo), `index.md`, then
-/// `README.md` in any case (what GitHub shows for a folder).
-pub fn index_rank(file: &str) -> Option<u8> {
-    match file {
-        "_index.md" => Some(0),
-        "index.md" => Some(1),
-        f if f.eq_ignore_ascii_case("readme.md") => Some(2),
-        _ => None,
-    }
-}
-
-pub fn is_index_name(file: &str) -> bool {
-    index_rank(file).is_some()
 }
 
 /// The source of each folder's index page. Where a folder has more than one candidate, the

@@ -13,6 +13,7 @@ mod errors;
 mod hardening;
 mod links;
 mod lint;
+mod modules;
 mod perf;
 mod publish;
 mod serve;
