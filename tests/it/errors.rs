@@ -83,6 +83,15 @@ fn wrongly_typed_date() {
     );
 }
 
+/// A date that looks right but is not on the calendar is an error, never copied into atom.xml.
+#[test]
+fn impossible_date() {
+    fails_untouched(
+        "impossible-date",
+        &["content/page.md:4:7: error: date: invalid date `2026-02-31T99:00`: expected YYYY-MM-DD"],
+    );
+}
+
 #[test]
 fn not_utf8() {
     fails_untouched(
