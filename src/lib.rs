@@ -21,6 +21,7 @@ pub mod owners;
 pub mod page;
 pub mod pipeline;
 pub mod profile;
+pub(crate) mod progress;
 pub mod render;
 pub mod report;
 pub mod search;

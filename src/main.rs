@@ -16,6 +16,10 @@ fn main() -> ExitCode {
     backlot::profile::install(backlot::profile::Profile {
         timings: std::env::var_os("BACKLOT_TIMINGS").is_some(),
         highlight_cache: std::env::var_os("BACKLOT_NO_HIGHLIGHT_CACHE").is_none(),
+        progress: backlot::profile::Profile::progress_wanted(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            std::env::var_os("CI").as_deref(),
+        ),
     });
     let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
         .ok()

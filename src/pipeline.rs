@@ -8,6 +8,7 @@ use crate::highlight::Highlighter;
 use crate::output::{DirSink, NullSink, Sink, Staging};
 use crate::page::{parse_doc_guarded_with, ParsedDoc};
 use crate::profile::timed;
+use crate::progress;
 use crate::render::Renderer;
 use crate::site::{assemble, Kind, Site};
 use crate::source::{discover, read_page, SourceFile};
@@ -70,15 +71,17 @@ pub fn load(
     let sources = timed("discover", || {
         discover(&config.root, config.content_dir(), diags)
     });
-    let parsed = timed("parse", || {
-        let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
-        parse_all(
-            &sources.markdown,
-            &highlighter,
-            &config.site.html,
-            strict,
-            diags,
-        )
+    let parsed = progress::stage("parsing pages", || {
+        timed("parse", || {
+            let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
+            parse_all(
+                &sources.markdown,
+                &highlighter,
+                &config.site.html,
+                strict,
+                diags,
+            )
+        })
     });
     let data = crate::data::load(&sources.data, diags);
     let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
@@ -158,7 +161,9 @@ impl Loaded {
 
     /// Renders into `sink`, adding any problems to `diags`.
     pub fn render(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
-        timed("render", || self.renderer().render_all(sink, diags))
+        progress::stage("rendering the site", || {
+            timed("render", || self.renderer().render_all(sink, diags))
+        })
     }
 }
 
@@ -243,7 +248,9 @@ pub fn check_with(
         return (None, diags.sorted());
     };
     let files = loaded.render(&NullSink, &mut diags);
-    let report = crate::examples::check_snippets(&loaded.site, &mut diags);
+    let report = progress::stage("checking code snippets", || {
+        crate::examples::check_snippets(&loaded.site, &mut diags)
+    });
     if options.strict_snippets {
         report.missing_tools_as_errors(&mut diags);
     }

@@ -1,6 +1,6 @@
 //! Profiling switches for the whole process, set once by `main` from the environment
-//! (`BACKLOT_TIMINGS`, `BACKLOT_NO_HIGHLIGHT_CACHE`, see docs/performance.md) and read by the
-//! stages. They never change the output; settings that do travel in `Config`. A module of its
+//! (`BACKLOT_TIMINGS`, `BACKLOT_NO_HIGHLIGHT_CACHE`, see docs/performance.md; `CI` and whether
+//! stderr is a terminal for progress) and read by the stages. They never change the output; settings that do travel in `Config`. A module of its
 //! own so every stage can time itself without depending on the pipeline that calls it.
 
 use std::sync::OnceLock;
@@ -12,6 +12,8 @@ pub struct Profile {
     pub timings: bool,
     /// Cache highlighted code blocks (off only to measure real-content cost).
     pub highlight_cache: bool,
+    /// Show a spinner on stages that run long (see `progress`).
+    pub progress: bool,
 }
 
 impl Default for Profile {
@@ -19,7 +21,15 @@ impl Default for Profile {
         Profile {
             timings: false,
             highlight_cache: true,
+            progress: false,
         }
+    }
+}
+
+impl Profile {
+    /// Progress is for people watching a terminal: never in CI, never into a pipe or a file.
+    pub fn progress_wanted(stderr_is_terminal: bool, ci: Option<&std::ffi::OsStr>) -> bool {
+        stderr_is_terminal && ci.is_none()
     }
 }
 
@@ -43,4 +53,17 @@ pub(crate) fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
         eprintln!("timing: {stage} {} ms", started.elapsed().as_millis());
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_only_on_a_terminal_outside_ci() {
+        assert!(Profile::progress_wanted(true, None));
+        assert!(!Profile::progress_wanted(false, None));
+        assert!(!Profile::progress_wanted(true, Some("true".as_ref())));
+        assert!(!Profile::default().progress);
+    }
 }
