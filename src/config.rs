@@ -246,6 +246,8 @@ pub struct Overrides {
     pub repository_url: Option<String>,
     /// Replaces `[links] level` (`build --links warn`).
     pub links: Option<LinkLevel>,
+    /// The feed's date when no page has one (`SOURCE_DATE_EPOCH`, read by `main`).
+    pub source_date_epoch: Option<i64>,
 }
 
 /// The resolved configuration every stage reads.
@@ -262,6 +264,8 @@ pub struct Config {
     /// True when the output folder came from site.toml's `output_dir`: then it must stay
     /// inside the site with no symlink on the way (see `output::symlink_on_the_way`).
     pub output_confined: bool,
+    /// Unix seconds for the feed's `<updated>` when no page has a date.
+    pub source_date_epoch: Option<i64>,
 }
 
 impl Config {
@@ -332,6 +336,7 @@ impl Config {
             base_path,
             drafts: overrides.drafts,
             output_confined: overrides.output.is_none(),
+            source_date_epoch: overrides.source_date_epoch,
         })
     }
 

@@ -122,9 +122,5 @@ fn release<'d>(
 
 /// Today as YYYY-MM-DD (UTC), from the system clock.
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let (y, m, d) = crate::render::civil_from_days(secs.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    crate::dates::utc_day(jiff::Timestamp::now().as_second())
 }

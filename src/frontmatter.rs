@@ -52,28 +52,29 @@ pub enum ForeignKind {
     Unknown,
 }
 
-/// A calendar date, optionally with a time: `2026-11-21` or `2026-11-21T10:00:00Z`.
+/// A calendar date, optionally with a time, validated by `jiff`: `2026-11-21`, or a date and time
+/// (`2026-11-21T10:00:00`, with an optional offset) kept as UTC `2026-11-21T10:00:00Z`. The text
+/// is normalised, so dates sort as strings.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Date(pub String);
 
 impl Date {
-    pub fn parse(s: &str) -> Option<Date> {
-        let b = s.as_bytes();
-        let digits = |r: std::ops::Range<usize>| {
-            b.get(r.clone())
-                .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+    /// Parses a front matter date; the error says what is wrong (e.g. "February has 28 days").
+    pub fn parse(s: &str) -> Result<Date, String> {
+        if s.len() == 10 {
+            let day: jiff::civil::Date = s.parse().map_err(|e| format!("{e}"))?;
+            return Ok(Date(day.to_string()));
+        }
+        let utc = match s.parse::<jiff::Timestamp>() {
+            Ok(t) => t,
+            // Without an offset the time is taken as UTC.
+            Err(_) => s
+                .parse::<jiff::civil::DateTime>()
+                .and_then(|t| t.to_zoned(jiff::tz::TimeZone::UTC))
+                .map_err(|e| format!("{e}"))?
+                .timestamp(),
         };
-        let ok = b.len() >= 10
-            && digits(0..4)
-            && b[4] == b'-'
-            && digits(5..7)
-            && b[7] == b'-'
-            && digits(8..10);
-        let month: u32 = s.get(5..7)?.parse().ok()?;
-        let day: u32 = s.get(8..10)?.parse().ok()?;
-        let rest_ok = b.len() == 10 || matches!(b[10], b'T' | b' ');
-        (ok && (1..=12).contains(&month) && (1..=31).contains(&day) && rest_ok)
-            .then(|| Date(s.to_string()))
+        Ok(Date(utc.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()))
     }
 
     /// The YYYY-MM-DD part.
@@ -86,7 +87,7 @@ impl Date {
         if self.0.len() == 10 {
             format!("{}T00:00:00Z", self.0)
         } else {
-            self.0.replacen(' ', "T", 1)
+            self.0.clone()
         }
     }
 }
@@ -100,9 +101,9 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date as YYYY-MM-DD")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
-                Date::parse(s.trim()).ok_or_else(|| {
+                Date::parse(s.trim()).map_err(|why| {
                     E::custom(format!(
-                        "invalid date `{s}`: expected YYYY-MM-DD, e.g. 2026-11-21"
+                        "invalid date `{s}`: expected YYYY-MM-DD, e.g. 2026-11-21, or a date and time such as 2026-11-21T10:00:00Z ({why})"
                     ))
                 })
             }
@@ -755,5 +756,35 @@ mod tests {
         );
         let s = split_ok("---\ntitle: x\ndescription: y\nupdated: yesterday\n---\n");
         assert_eq!(parse("a.md", &s, false).unwrap_err()[0].line, 4);
+    }
+
+    #[test]
+    fn dates_are_validated_and_normalised() {
+        let ok = |s: &str| Date::parse(s).map(|d| d.0);
+        assert_eq!(ok("2024-02-29").unwrap(), "2024-02-29");
+        assert_eq!(ok("2026-11-21T10:00").unwrap(), "2026-11-21T10:00:00Z");
+        assert_eq!(ok("2026-11-21 10:00:30").unwrap(), "2026-11-21T10:00:30Z");
+        assert_eq!(
+            ok("2026-11-21T01:00:00+02:00").unwrap(),
+            "2026-11-20T23:00:00Z"
+        );
+        for bad in [
+            "2026-02-31",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-02-31T99:xx",
+            "2026-01-01T25:00",
+            "2026-01-01Tnoon",
+        ] {
+            assert!(ok(bad).is_err(), "{bad}");
+        }
+        let s = split_ok("---\ntitle: x\ndescription: y\ndate: 2026-02-31T99:00\n---\n");
+        let e = parse("a.md", &s, false).unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (4, 7), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("invalid date `2026-02-31T99:00`"),
+            "{}",
+            e[0].message
+        );
     }
 }

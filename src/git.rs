@@ -51,18 +51,12 @@ fn parse_log(log: &str) -> HashMap<String, String> {
     let mut day: Option<String> = None;
     for line in log.lines() {
         if let Some(ts) = line.strip_prefix('\u{1}') {
-            day = ts.trim().parse::<i64>().ok().map(utc_day);
+            day = ts.trim().parse::<i64>().ok().map(crate::dates::utc_day);
         } else if let (Some(d), false) = (&day, line.trim().is_empty()) {
             dates.entry(line.to_string()).or_insert_with(|| d.clone());
         }
     }
     dates
-}
-
-/// Unix seconds to the UTC calendar day.
-fn utc_day(secs: i64) -> String {
-    let (y, m, d) = crate::render::civil_from_days(secs.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Files (relative to the site root) that differ between `rev` and the working tree, both sides

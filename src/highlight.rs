@@ -137,8 +137,7 @@ impl Highlighter {
             cache_bytes: AtomicUsize::new(0),
             busy_nanos: Default::default(),
             blocks: Default::default(),
-            // The benchmark measures real-content cost with the cache off.
-            cache_enabled: std::env::var_os("BACKLOT_NO_HIGHLIGHT_CACHE").is_none(),
+            cache_enabled: crate::profile::get().highlight_cache,
             settings: settings.clone(),
             styled: OnceLock::new(),
         }

@@ -12,6 +12,18 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The environment is read here, once; the library takes it as settings.
+    backlot::profile::install(backlot::profile::Profile {
+        timings: std::env::var_os("BACKLOT_TIMINGS").is_some(),
+        highlight_cache: std::env::var_os("BACKLOT_NO_HIGHLIGHT_CACHE").is_none(),
+        progress: backlot::profile::Profile::progress_wanted(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            std::env::var_os("CI").as_deref(),
+        ),
+    });
+    let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
     match cli.command {
         Command::Build {
             site,
@@ -25,6 +37,7 @@ fn main() -> ExitCode {
                 drafts: site.drafts,
                 repository_url: site.repo_url,
                 links,
+                source_date_epoch,
             };
             if watch {
                 return backlot::serve::watch_build(&site.root, &overrides);
@@ -44,6 +57,7 @@ fn main() -> ExitCode {
                 drafts: site.drafts,
                 repository_url: site.repo_url,
                 links: None,
+                source_date_epoch,
             };
             // Tests and reviews of dated facts set the day `check` compares support dates with.
             let today = std::env::var("BACKLOT_TODAY").ok().filter(|d| {
@@ -88,6 +102,7 @@ fn main() -> ExitCode {
             root,
             overrides: Overrides {
                 drafts,
+                source_date_epoch,
                 ..Overrides::default()
             },
             bind,

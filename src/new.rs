@@ -2,9 +2,8 @@
 //! `check` rejects until the author replaces it.
 
 use crate::diag::Diagnostic;
+use crate::page::{title_from, PLACEHOLDER_DESCRIPTION};
 use std::path::Path;
-
-pub const PLACEHOLDER_DESCRIPTION: &str = "TODO: one sentence saying what this page covers.";
 
 pub fn new_page(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
     let shown = rel.to_string_lossy().replace('\\', "/");
@@ -36,7 +35,7 @@ pub fn new_page(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
         return Err(Diagnostic::error(&shown, 1, 1, "file already exists"));
     }
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
-    let title = if crate::site::is_index_name(&format!("{stem}.md")) {
+    let title = if crate::source::is_index_name(&format!("{stem}.md")) {
         "New section".to_string()
     } else {
         title_from(stem)
@@ -51,14 +50,4 @@ pub fn new_page(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
     std::fs::write(&full, text)
         .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot write: {e}")))?;
     Ok(shown)
-}
-
-/// "rest-api_design" -> "Rest api design".
-pub fn title_from(stem: &str) -> String {
-    let words = stem.replace(['-', '_'], " ");
-    let mut c = words.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }

@@ -62,7 +62,7 @@ pub fn parse_doc(
         front.title = Some(title_from_path(path));
         TitleFrom::FileName
     };
-    if front.description.as_deref() == Some(crate::new::PLACEHOLDER_DESCRIPTION) {
+    if front.description.as_deref() == Some(PLACEHOLDER_DESCRIPTION) {
         md.diagnostics.push(
             Diagnostic::warning(
                 path,
@@ -101,13 +101,16 @@ fn take_leading_h1(md: &mut ParsedMarkdown) -> Option<String> {
     (!h1.is_empty()).then_some(h1)
 }
 
+/// What `backlot new` writes as a page's description; `check` rejects it until replaced.
+pub const PLACEHOLDER_DESCRIPTION: &str = "TODO: one sentence saying what this page covers.";
+
 /// A title from the file name, or the folder's name for a folder's index page:
 /// "content/guide/02-getting-started.md" -> "Getting started"; "" for the content root's index.
 pub fn title_from_path(path: &str) -> String {
     let mut parts: Vec<&str> = path.split('/').collect();
     let file = parts.pop().unwrap_or("");
     let stem = file.strip_suffix(".md").unwrap_or(file);
-    let stem = if crate::site::is_index_name(file) {
+    let stem = if crate::source::is_index_name(file) {
         // The folder's name; the first part is the content folder itself.
         if parts.len() <= 1 {
             ""
@@ -122,7 +125,17 @@ pub fn title_from_path(path: &str) -> String {
         Some(rest) if unnumbered.len() < stem.len() && !rest.is_empty() => rest,
         _ => stem,
     };
-    crate::new::title_from(unnumbered)
+    title_from(unnumbered)
+}
+
+/// "rest-api_design" -> "Rest api design".
+pub fn title_from(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// Parses with a panic guard: a bug triggered by one page becomes an error for that file.

@@ -7,6 +7,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::{DirSink, NullSink, Sink, Staging};
 use crate::page::{parse_doc_guarded_with, ParsedDoc};
+use crate::profile::timed;
+use crate::progress;
 use crate::render::Renderer;
 use crate::site::{assemble, Kind, Site};
 use crate::source::{discover, read_page, SourceFile};
@@ -69,12 +71,16 @@ pub fn load(
     let sources = timed("discover", || {
         discover(&config.root, config.content_dir(), diags)
     });
-    let parsed = timed("parse", || {
-        parse_all(&config, &sources.markdown, &highlighter, diags)
+    let parsed = progress::stage("parsing pages", || {
+        timed("parse", || {
+            parse_all(&config, &sources.markdown, &highlighter, diags)
+        })
     });
     let data = crate::data::load(&sources.data, diags);
+    let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
     let mut site = timed("assemble", || {
-        assemble(&config, parsed, sources.assets, sources.static_files, diags)
+        let (assets, statics) = (sources.assets, sources.static_files);
+        assemble(&config, parsed, assets, statics, &unparsed, diags)
     });
     site.last_commit = last_commit.join().unwrap_or_default();
     crate::facts::check_citations(&site, &data, diags);
@@ -157,19 +163,10 @@ impl Loaded {
 
     /// Renders into `sink`, adding any problems to `diags`.
     pub fn render(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
-        timed("render", || self.renderer().render_all(sink, diags))
+        progress::stage("rendering the site", || {
+            timed("render", || self.renderer().render_all(sink, diags))
+        })
     }
-}
-
-/// Runs one stage; with BACKLOT_TIMINGS set, prints its wall time to stderr (for profiling
-/// the stages of a large build, see docs/performance.md).
-pub(crate) fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
-    let started = Instant::now();
-    let result = f();
-    if std::env::var_os("BACKLOT_TIMINGS").is_some() {
-        eprintln!("timing: {stage} {} ms", started.elapsed().as_millis());
-    }
-    result
 }
 
 /// `backlot build`: writes the site through a staging folder; the output folder is replaced
@@ -255,7 +252,9 @@ pub fn check_with(
         return (None, diags.sorted());
     };
     let files = loaded.render(&NullSink, &mut diags);
-    let report = crate::examples::check_snippets(&loaded.site, &mut diags);
+    let report = progress::stage("checking code snippets", || {
+        crate::examples::check_snippets(&loaded.site, &mut diags)
+    });
     if options.strict_snippets {
         report.missing_tools_as_errors(&mut diags);
     }

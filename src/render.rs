@@ -270,12 +270,12 @@ impl<'a> Renderer<'a> {
     /// Renders and writes everything; returns the number of files written.
     pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let site_view = self.site_view();
-        use crate::pipeline::timed;
+        use crate::profile::timed;
         let mut written = timed("render pages", || {
             self.render_docs(&self.site.order, &site_view, sink, diags)
         });
         self.highlighter.release_cache();
-        if std::env::var_os("BACKLOT_TIMINGS").is_some() {
+        if crate::profile::get().timings {
             let (busy, blocks) = self.highlighter.busy();
             eprintln!(
                 "timing: highlighting {} ms over all threads, {blocks} blocks highlighted",
@@ -773,7 +773,7 @@ impl<'a> Renderer<'a> {
         let updated = dated
             .first()
             .map(|(d, _)| d.rfc3339())
-            .unwrap_or_else(source_date);
+            .unwrap_or_else(|| source_date(self.config));
         let e = |s: &str| escape_html(s);
         let mut xml = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link href=\"{}\" rel=\"self\"/>\n  <link href=\"{}\"/>\n  <updated>{}</updated>\n  <id>{}</id>\n",
@@ -879,42 +879,6 @@ fn redirect_page(lang: &str, url: &str) -> String {
 }
 
 /// The feed's date when no page has one: SOURCE_DATE_EPOCH, else the epoch; never the clock.
-fn source_date() -> String {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(0);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn epoch_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_413), (2025, 11, 21));
-    }
+fn source_date(config: &Config) -> String {
+    crate::dates::utc_timestamp(config.source_date_epoch.unwrap_or(0))
 }

@@ -154,7 +154,7 @@ pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
 /// threads: a build streams them to disk instead of holding the whole index (about 50 MB of
 /// JSON at 10,000 pages) in memory.
 pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
-    use crate::pipeline::timed;
+    use crate::profile::timed;
     let index = timed("search: invert", || invert(entries));
     let shards = timed("search: shard", || shard(&index));
     let mut hash = Fnv::default();

@@ -15,7 +15,7 @@ use crate::links::{join, parent_dir, percent_decode, split_dest};
 use crate::markdown::LinkRef;
 use crate::page::{ParsedDoc, TitleFrom};
 use crate::slug::{alias_path, path_segment, tag_slug};
-use crate::source::SourceFile;
+use crate::source::{index_rank, SourceFile};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -103,12 +103,14 @@ pub struct Site {
     pub last_commit: HashMap<String, String>,
 }
 
-/// Builds the site from parsed documents (sorted by source path).
+/// Builds the site from parsed documents (sorted by source path). `unparsed` names the Markdown
+/// files that failed to parse: links to them are not reported, their own error is the cause.
 pub fn assemble(
     config: &Config,
     parsed: Vec<(SourceFile, Arc<ParsedDoc>)>,
     assets: Vec<SourceFile>,
     static_files: Vec<SourceFile>,
+    unparsed: &HashSet<String>,
     diags: &mut Diagnostics,
 ) -> Site {
     let drafts: HashSet<String> = parsed
@@ -169,23 +171,8 @@ pub fn assemble(
         last_commit: HashMap::new(),
     };
     site.aliases = collect_aliases(&site, config, diags);
-    resolve_links(&mut site, config, &drafts, diags);
+    resolve_links(&mut site, config, &drafts, unparsed, diags);
     site
-}
-
-/// A folder's index page by name, best first: `_index.md` (Zola, Hugo), `index.md`, then
-/// `README.md` in any case (what GitHub shows for a folder).
-pub fn index_rank(file: &str) -> Option<u8> {
-    match file {
-        "_index.md" => Some(0),
-        "index.md" => Some(1),
-        f if f.eq_ignore_ascii_case("readme.md") => Some(2),
-        _ => None,
-    }
-}
-
-pub fn is_index_name(file: &str) -> bool {
-    index_rank(file).is_some()
 }
 
 /// The source of each folder's index page. Where a folder has more than one candidate, the
@@ -536,6 +523,8 @@ struct Targets<'a> {
     /// The folders whose files are published ("content/", "static/").
     published: [String; 2],
     repo: Repo,
+    /// Pages that failed to parse: they exist, so links to them are not "missing".
+    unparsed: &'a HashSet<String>,
 }
 
 /// The repository the site lives in, for links to files outside the published folders.
@@ -596,6 +585,7 @@ fn resolve_links(
     site: &mut Site,
     config: &Config,
     drafts: &HashSet<String>,
+    unparsed: &HashSet<String>,
     diags: &mut Diagnostics,
 ) {
     let files: HashMap<String, String> = site
@@ -634,6 +624,7 @@ fn resolve_links(
         file_paths: files.into_values().collect(),
         published: [format!("{}/", site.docs[site.home].dir), "static/".into()],
         repo: Repo::new(config),
+        unparsed,
     };
     let mut all = Vec::with_capacity(site.docs.len());
     for (i, d) in site.docs.iter().enumerate() {
@@ -716,6 +707,10 @@ fn resolve(
             Some(f) => Ok(format!("{url}#{}", anchor(&site.docs[i], f, &link.dest)?)),
             None => Ok(url),
         };
+    }
+    // The page exists but its own error stops the build: one error at the cause, not one per link.
+    if page_sources(joined).any(|s| t.unparsed.contains(&s)) {
+        return Ok("#".into());
     }
     if let Some(site_path) = t.files.get(joined) {
         return Ok(with_frag(config.url(site_path)));

@@ -158,6 +158,34 @@ fn check_inside(path: &Path, canon_root: &Path) -> Result<PathBuf, Diagnostic> {
     Ok(target)
 }
 
+/// The Markdown files of `markdown` that are not among `parsed` (their parse failed).
+pub(crate) fn unparsed<'a>(
+    markdown: &[SourceFile],
+    parsed: impl Iterator<Item = &'a String>,
+) -> std::collections::HashSet<String> {
+    let parsed: std::collections::HashSet<&String> = parsed.collect();
+    markdown
+        .iter()
+        .filter(|f| !parsed.contains(&f.rel))
+        .map(|f| f.rel.clone())
+        .collect()
+}
+
+/// A folder's index page by name, best first: `_index.md` (Zola, Hugo), `index.md`, then
+/// `README.md` in any case (what GitHub shows for a folder).
+pub fn index_rank(file: &str) -> Option<u8> {
+    match file {
+        "_index.md" => Some(0),
+        "index.md" => Some(1),
+        f if f.eq_ignore_ascii_case("readme.md") => Some(2),
+        _ => None,
+    }
+}
+
+pub fn is_index_name(file: &str) -> bool {
+    index_rank(file).is_some()
+}
+
 /// `path` relative to `root`, with `/` separators.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

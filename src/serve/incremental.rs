@@ -147,6 +147,9 @@ struct Base {
     data: serde_json::Value,
     /// Problems found loading the theme and data, shown with every rebuild until fixed.
     diags: Vec<Diagnostic>,
+    /// "Last updated" from git, as `pipeline::load` reads it. Read again on every full reload
+    /// (site.toml changed, or a rescan), not on each save: a commit changes no page's text.
+    last_commit: HashMap<String, String>,
 }
 
 /// Fingerprints of what the current snapshot was rendered from.
@@ -372,14 +375,18 @@ impl Engine {
                 _ => None,
             })
             .collect();
+        let unparsed =
+            crate::source::unparsed(&self.sources.markdown, docs.iter().map(|(f, _)| &f.rel));
         let mut d = Diagnostics::default();
-        let site = assemble(
+        let mut site = assemble(
             &base.config,
             docs,
             self.sources.assets.clone(),
             self.sources.static_files.clone(),
+            &unparsed,
             &mut d,
         );
+        site.last_commit = base.last_commit.clone();
         self.assemble_diags = d.0;
         self.index = site
             .docs
@@ -449,10 +456,16 @@ impl Engine {
                 theme: None,
                 data: serde_json::Value::Null,
                 diags: Vec::new(),
+                last_commit: HashMap::new(),
             });
         }
         let full = plan.config || plan.rescan;
         let base = self.base.as_mut().expect("set above");
+        if full {
+            // Same git pass as `build`; `full` bumps the epoch below, so every page re-renders.
+            base.last_commit =
+                crate::git::last_updated(&base.config.root, base.config.content_dir());
+        }
         if full || plan.templates || plan.theme_static || plan.data || base.theme.is_none() {
             let mut d = Diagnostics::default();
             base.theme = Theme::load(&base.config, &mut d);

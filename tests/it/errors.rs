@@ -83,6 +83,15 @@ fn wrongly_typed_date() {
     );
 }
 
+/// A date that looks right but is not on the calendar is an error, never copied into atom.xml.
+#[test]
+fn impossible_date() {
+    fails_untouched(
+        "impossible-date",
+        &["content/page.md:4:7: error: date: invalid date `2026-02-31T99:00`: expected YYYY-MM-DD"],
+    );
+}
+
 #[test]
 fn not_utf8() {
     fails_untouched(
@@ -179,4 +188,17 @@ fn unknown_config_key() {
             "help: did you mean `output_dir`?",
         ],
     );
+}
+
+/// A page whose front matter fails still exists for links: the one error is at its bad field,
+/// not a "missing page" for each link to it.
+#[test]
+fn bad_front_matter_is_the_only_error() {
+    let run = fails_untouched(
+        "bad-field-linked",
+        &["content/guide/setup.md:3:1: error: unknown field `descripton`"],
+    );
+    let errors = run.stderr.matches(": error: ").count();
+    assert_eq!(errors, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("missing"), "{}", run.stderr);
 }

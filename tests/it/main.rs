@@ -14,6 +14,7 @@ mod errors;
 mod hardening;
 mod links;
 mod lint;
+mod modules;
 mod perf;
 mod publish;
 mod serve;

@@ -32,7 +32,7 @@ pub(crate) fn git(dir: &Path, args: &[&str], date: &str) {
     );
 }
 
-fn commit_all(dir: &Path, message: &str, date: &str) {
+pub(crate) fn commit_all(dir: &Path, message: &str, date: &str) {
     git(dir, &["add", "-A"], date);
     git(dir, &["commit", "-q", "-m", message], date);
 }

@@ -277,6 +277,9 @@ proptest! {
     #[test]
     fn incremental_equals_clean_build(ops in prop::collection::vec(op(), 1..10)) {
         let (_dir, root) = copy_fixture(FIXTURE);
+        // Inside a git repository, so "Last updated" and `<lastmod>` come from git history.
+        crate::publish::git(&root, &["init", "-q"], "2024-02-03T10:00:00Z");
+        crate::publish::commit_all(&root, "site", "2024-02-03T10:00:00Z");
         let mut engine = Engine::new(&root, Overrides::default());
         let first = engine.rebuild(&Plan::full());
         prop_assert!(!first.failed(), "{:?}", first.diags);
@@ -524,4 +527,79 @@ fn build_watch_keeps_the_output_folder_in_step() {
             );
         }
     }
+}
+
+/// The files of an engine's current snapshot.
+fn snapshot_files(engine: &Engine) -> BTreeMap<String, Vec<u8>> {
+    let merged = engine.snapshot().merged();
+    merged.into_iter().map(|(k, v)| (k, v.to_vec())).collect()
+}
+
+/// `build`, one pass of `build --watch` and `serve`'s memory agree inside a git repository:
+/// all of them take "Last updated" and `<lastmod>` from git, and a commit is seen on a rescan.
+#[test]
+fn git_dates_are_the_same_in_build_watch_and_serve() {
+    use crate::publish::{commit_all, git};
+    let (_dir, root) = copy_fixture(FIXTURE);
+    git(&root, &["init", "-q"], "2024-02-03T10:00:00Z");
+    commit_all(&root, "site", "2024-02-03T10:00:00Z");
+    append(&root, "content/guide/intro.md", "\nEdited.\n");
+    commit_all(&root, "edit", "2025-05-06T23:30:00+02:00");
+
+    let build = clean_build(&root).unwrap();
+    let sitemap = String::from_utf8(build["sitemap.xml"].clone()).unwrap();
+    assert!(
+        sitemap.contains("<lastmod>2025-05-06</lastmod>"),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("<lastmod>2024-02-03</lastmod>"),
+        "{sitemap}"
+    );
+
+    // `build --watch`: the first pass written to the output folder.
+    let mut watch = Engine::new(&root, Overrides::default());
+    assert!(!watch.rebuild(&Plan::full()).failed());
+    backlot::serve::sync_output(&watch, None, true).unwrap();
+    assert!(
+        read_tree(&root.join("public")) == build,
+        "build --watch differs"
+    );
+
+    // `serve`: the same site with the preview's address as base_url.
+    let origin = "http://127.0.0.1:1111";
+    let mut serve = Engine::new(&root, Overrides::default()).with_local_origin(origin);
+    assert!(!serve.rebuild(&Plan::full()).failed());
+    let overrides = Overrides {
+        base_url: Some(format!("{origin}/repo/")),
+        ..Overrides::default()
+    };
+    let mut diags = Diagnostics::default();
+    let loaded = backlot::pipeline::load(&root, &overrides, &mut diags).unwrap();
+    let sink = MemSink::default();
+    loaded.render(&sink, &mut diags);
+    assert!(!diags.has_errors(), "{diags:?}");
+    assert!(
+        snapshot_files(&serve) == sink.files.into_inner().unwrap(),
+        "serve differs"
+    );
+
+    // A commit alone changes no page text: the next rescan reads the history again.
+    append(&root, "content/guide/details.md", "\nMore.\n");
+    commit_all(&root, "later", "2026-03-04T12:00:00Z");
+    let rescan = Plan {
+        rescan: true,
+        ..Plan::default()
+    };
+    assert!(!watch.rebuild(&rescan).failed());
+    let build = clean_build(&root).unwrap();
+    assert!(
+        snapshot_files(&watch) == build,
+        "rescan after a commit differs"
+    );
+    let sitemap = String::from_utf8(build["sitemap.xml"].clone()).unwrap();
+    assert!(
+        sitemap.contains("<lastmod>2026-03-04</lastmod>"),
+        "{sitemap}"
+    );
 }
