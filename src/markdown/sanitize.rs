@@ -210,6 +210,9 @@ fn new_builder(policy: &Policy) -> ammonia::Builder<'static> {
         .add_generic_attributes(GENERIC_ATTRS)
         .url_schemes(URL_SCHEMES.iter().copied().collect())
         .url_relative(ammonia::UrlRelative::PassThrough)
+        // No `rel` on raw-HTML links: Markdown links carry none either, and on an anchor
+        // without `href` (`<a id="x"></a>`, common in repository docs) it is invalid HTML.
+        .link_rel(None)
         .strip_comments(true);
     for (tag, attrs) in EXTRA_ATTRS {
         b.add_tag_attributes(tag, attrs.iter());

@@ -45,6 +45,8 @@ fn repository_docs_build_with_zero_diagnostics() {
     ] {
         assert!(install.contains(want), "{want}");
     }
+    // An anchor without `href` must not carry `rel` (invalid HTML).
+    assert!(!install.contains("rel=\"noopener"), "{install}");
     assert_eq!(
         install.matches("id=\"main\"").count(),
         1,
