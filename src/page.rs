@@ -138,18 +138,8 @@ pub fn title_from(stem: &str) -> String {
     }
 }
 
-/// Parses with a panic guard: a bug triggered by one page becomes an error for that file.
+/// `parse_doc` with a panic guard: a bug triggered by one page becomes an error for that file.
 pub fn parse_doc_guarded(
-    path: &str,
-    text: &str,
-    h: &Highlighter,
-    strict: bool,
-) -> Result<ParsedDoc, Vec<Diagnostic>> {
-    parse_doc_guarded_with(path, text, h, &config::Html::default(), strict)
-}
-
-/// `parse_doc_guarded` under the site's `[html]` policy.
-pub fn parse_doc_guarded_with(
     path: &str,
     text: &str,
     h: &Highlighter,

@@ -6,7 +6,7 @@ use crate::config::{Config, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::{DirSink, NullSink, Sink, Staging};
-use crate::page::{parse_doc_guarded_with, ParsedDoc};
+use crate::page::{parse_doc_guarded, ParsedDoc};
 use crate::profile::timed;
 use crate::progress;
 use crate::render::Renderer;
@@ -109,7 +109,7 @@ pub fn parse_all(
         .par_iter()
         .map(|f| {
             let text = read_page(f).map_err(|d| vec![d])?;
-            let mut doc = parse_doc_guarded_with(&f.rel, &text, h, &config.site.html, strict)?;
+            let mut doc = parse_doc_guarded(&f.rel, &text, h, &config.site.html, strict)?;
             after_parse(config, &f.rel, &mut doc, h);
             Ok((f.clone(), Arc::new(doc)))
         })

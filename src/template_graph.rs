@@ -51,6 +51,12 @@ fn tags(src: &str) -> Vec<Tag<'_>> {
     out
 }
 
+/// The insides of a template's tags, in order (comments skipped), for other static scans
+/// (`theme::Theme::uses`).
+pub(crate) fn tag_insides(src: &str) -> impl Iterator<Item = &str> {
+    tags(src).into_iter().map(|t| t.inner)
+}
+
 /// The string literals of a tag.
 fn quoted(tag: &str) -> impl Iterator<Item = &str> {
     tag.split(['"', '\'', '`']).skip(1).step_by(2)

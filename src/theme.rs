@@ -163,36 +163,18 @@ fn may_read_site_tags(tag: &str) -> bool {
 /// The names mentioned in the tags of `template` and of every template it pulls in.
 fn mentioned(template: &str, sources: &HashMap<String, (String, String)>) -> HashSet<String> {
     let mut names = HashSet::new();
-    let mut todo = vec![template.to_string()];
-    let mut seen = HashSet::new();
-    while let Some(t) = todo.pop() {
-        let Some((_, src)) = sources.get(&t).filter(|_| seen.insert(t.clone())) else {
+    for t in crate::template_graph::pulled_in(template, sources) {
+        let Some((_, src)) = sources.get(t) else {
             continue;
         };
-        for tag in tags(src) {
-            let words = words_outside_strings(tag);
-            if matches!(words.first(), Some(&("extends" | "include" | "import"))) {
-                todo.extend(quoted(tag).map(str::to_string));
-            }
-            names.extend(words.into_iter().map(str::to_string));
+        for tag in crate::template_graph::tag_insides(src) {
+            names.extend(words_outside_strings(tag).into_iter().map(str::to_string));
             if may_read_site_tags(tag) {
                 names.insert(SITE_TAGS.to_string());
             }
         }
     }
     names
-}
-
-/// The insides of `{{ }}` and `{% %}` tags (comments are skipped).
-fn tags(src: &str) -> impl Iterator<Item = &str> {
-    src.split("{{")
-        .skip(1)
-        .filter_map(|t| t.split_once("}}").map(|p| p.0))
-        .chain(
-            src.split("{%")
-                .skip(1)
-                .filter_map(|t| t.split_once("%}").map(|p| p.0)),
-        )
 }
 
 /// Identifiers in a tag that are not attribute names (`x` in `page.x`) or inside strings.
@@ -219,11 +201,6 @@ fn words_outside_strings(tag: &str) -> Vec<&str> {
         prev = c;
     }
     out
-}
-
-/// The string literals of a tag.
-fn quoted(tag: &str) -> impl Iterator<Item = &str> {
-    tag.split(['"', '\'']).skip(1).step_by(2)
 }
 
 fn escape_fn(s: &str) -> String {

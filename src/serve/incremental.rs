@@ -18,7 +18,7 @@ use crate::config::{Config, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::MemSink;
-use crate::page::{parse_doc_guarded_with, ParsedDoc};
+use crate::page::{parse_doc_guarded, ParsedDoc};
 use crate::render::{reading_minutes, Renderer};
 use crate::site::{assemble, Site};
 use crate::source::{discover, read_page, SourceFile, Sources};
@@ -566,7 +566,7 @@ impl Engine {
                     return None;
                 }
                 let result = text.map_err(|d| vec![d]).and_then(|t| {
-                    let mut doc = parse_doc_guarded_with(
+                    let mut doc = parse_doc_guarded(
                         &f.rel,
                         &t,
                         &base.highlighter,

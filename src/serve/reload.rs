@@ -114,11 +114,6 @@ impl Reload {
         tokio::spawn(pump(first, rx, last, tx));
         body
     }
-
-    /// Open streams (for tests and diagnostics).
-    pub fn client_count(&self) -> usize {
-        self.tx.receiver_count()
-    }
 }
 
 /// Feeds one page's stream until the page goes away or falls behind.

@@ -34,7 +34,13 @@ fn best_cpu(text: String, runs: usize, check: fn(ParseResult)) -> Duration {
             (0..runs)
                 .map(|_| {
                     let start = thread_cpu();
-                    let doc = parse_doc_guarded("content/p.md", &text, highlighter(), false);
+                    let doc = parse_doc_guarded(
+                        "content/p.md",
+                        &text,
+                        highlighter(),
+                        &Default::default(),
+                        false,
+                    );
                     let spent = thread_cpu() - start;
                     check(doc);
                     spent
