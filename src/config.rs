@@ -206,6 +206,10 @@ pub struct SectionRule {
     pub tabs: Vec<String>,
     #[serde(default)]
     pub except: Vec<String>,
+    /// Every page has a heading with each of these texts (any level, case-insensitive), e.g. a
+    /// "Further reading" section.
+    #[serde(default)]
+    pub require_headings: Vec<String>,
 }
 
 fn default_theme() -> String {

@@ -244,6 +244,7 @@ fn check_section(
         .collect();
     for doc in below.iter().filter(|d| d.kind == Kind::Page) {
         check_code(doc, &entry, diags);
+        check_headings(doc, &entry, diags);
     }
     if !rule.tabs.is_empty() {
         let setting = entry.setting("`tabs`");
@@ -307,6 +308,22 @@ fn check_code(doc: &Doc, entry: &Entry, diags: &mut Diagnostics) {
                 "add the shared example",
             );
         }
+    }
+}
+
+fn check_headings(doc: &Doc, entry: &Entry, diags: &mut Diagnostics) {
+    let headings = &doc.parsed.md.headings;
+    for want in &entry.rule.require_headings {
+        if headings.iter().any(|h| h.text.eq_ignore_ascii_case(want.trim())) {
+            continue;
+        }
+        let setting = entry.setting(&format!("`require_headings` to include \"{want}\""));
+        diags.push(
+            Diagnostic::error(&doc.source, 1, 1, format!("this page has no \"{want}\" heading"))
+                .with_help(format!(
+                    "add a `## {want}` section; {setting}, or list the page in that rule's `except`"
+                )),
+        );
     }
 }
 

@@ -21,9 +21,10 @@ fn every_rule_fails_check_with_the_setting_named() {
         "content/guides/short.md:1:1: error: the description is more than one sentence",
         "content/guides/short.md:9:1: error: tab group lacks the label Python that site.toml requires in guides",
         "site.toml:7:1: error: `[lint] required_fields.home` names `wieght`, which is not a front matter field\n  help: did you mean `weight`?",
-        "site.toml:19:1: error: `except` lists content/missing/gone.md, which is not a page of this site",
-        "site.toml:19:1: error: content/missing is not a section (it has no _index.md)",
-        "check failed: 14 errors, 0 warnings",
+        "site.toml:20:1: error: `except` lists content/missing/gone.md, which is not a page of this site",
+        "site.toml:20:1: error: content/missing is not a section (it has no _index.md)",
+        "content/guides/short.md:1:1: error: this page has no \"Further reading\" heading\n  help: add a `## Further reading` section; this site's site.toml sets `require_headings` to include \"Further reading\" for `[[lint.sections]] path = \"guides\"` (site.toml line 11), or list the page in that rule's `except`",
+        "check failed: 17 errors, 0 warnings",
     ] {
         assert!(run.stderr.contains(want), "missing:\n{want}\nin:\n{}", run.stderr);
     }
