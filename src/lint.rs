@@ -314,15 +314,23 @@ fn check_code(doc: &Doc, entry: &Entry, diags: &mut Diagnostics) {
 fn check_headings(doc: &Doc, entry: &Entry, diags: &mut Diagnostics) {
     let headings = &doc.parsed.md.headings;
     for want in &entry.rule.require_headings {
-        if headings.iter().any(|h| h.text.eq_ignore_ascii_case(want.trim())) {
+        if headings
+            .iter()
+            .any(|h| h.text.eq_ignore_ascii_case(want.trim()))
+        {
             continue;
         }
         let setting = entry.setting(&format!("`require_headings` to include \"{want}\""));
         diags.push(
-            Diagnostic::error(&doc.source, 1, 1, format!("this page has no \"{want}\" heading"))
-                .with_help(format!(
-                    "add a `## {want}` section; {setting}, or list the page in that rule's `except`"
-                )),
+            Diagnostic::error(
+                &doc.source,
+                1,
+                1,
+                format!("this page has no \"{want}\" heading"),
+            )
+            .with_help(format!(
+                "add a `## {want}` section; {setting}, or list the page in that rule's `except`"
+            )),
         );
     }
 }

@@ -93,6 +93,16 @@ fn page_has_breadcrumbs_meta_toc_pager_edit_link_and_tags() {
 }
 
 #[test]
+fn a_page_can_hide_its_reading_time() {
+    let meta = |page: &str| between(&read(page), "<p class=\"page-meta\">", "</p>").to_string();
+    assert!(meta("roles/alpha/index.html").contains("min read"));
+    assert!(
+        !meta("roles/zeta/index.html").contains("min read"),
+        "extra.reading_time: false"
+    );
+}
+
+#[test]
 fn sidebar_marks_the_current_page_and_opens_its_section() {
     let html = read("roles/alpha/index.html");
     let nav = between(&html, "<nav class=\"sidebar\"", "</nav>");
