@@ -71,7 +71,7 @@ fi
 if command -v go >/dev/null; then
   say "go: vet and tests"
   cp -r "$track/go" "$work/go-app"
-  (cd "$work/go-app" && GOFLAGS=-mod=mod GOPROXY=off go vet ./... && GOPROXY=off go test ./...)
+  (cd "$work/go-app" && GOPROXY=off go vet ./... && GOPROXY=off go test ./...)
 else
   say "go: skipped (go not installed)"
 fi
