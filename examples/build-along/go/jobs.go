@@ -8,7 +8,6 @@ import (
 
 const maxAttempts = 5
 
-// ANCHOR: run_one
 // RunOne runs the oldest due job; false when there is none. Safe with many workers: SKIP
 // LOCKED hands each worker a different row.
 func RunOne(ctx context.Context, db *sql.DB) (bool, error) {
@@ -45,8 +44,6 @@ func RunOne(ctx context.Context, db *sql.DB) (bool, error) {
 	}
 	return true, tx.Commit()
 }
-
-// ANCHOR_END: run_one
 
 // sendConfirmation is safe to repeat: a worker may die after sending, before marking it done.
 func sendConfirmation(ctx context.Context, tx *sql.Tx, orderID int64) error {

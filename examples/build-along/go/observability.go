@@ -71,7 +71,6 @@ func (s *statusWriter) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
-// ANCHOR: observe
 var safeID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 // observe sets X-Request-ID, runs serve (which returns the route template it matched), then
@@ -96,7 +95,5 @@ func (a *App) observe(w http.ResponseWriter, r *http.Request, serve func(http.Re
 	})
 	fmt.Fprintln(logOutput, string(line))
 }
-
-// ANCHOR_END: observe
 
 var logOutput io.Writer = os.Stdout

@@ -5,9 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 )
@@ -16,126 +13,6 @@ import (
 // driver_pgx.go (build tag pgx), the one file that needs a module from outside the
 // standard library.
 type PG struct{ DB *sql.DB }
-
-// ANCHOR: migrate
-// Migrate applies migrations/NNN_name.sql in order, each once, all in one transaction.
-func Migrate(ctx context.Context, db *sql.DB, dir string) ([]string, error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7201)`); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		return nil, err
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.sql"))
-	sort.Strings(files)
-	var applied []string
-	for _, path := range files {
-		name := filepath.Base(path)
-		var done bool
-		err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE name = $1)`, name).Scan(&done)
-		if err != nil || done {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		script, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.ExecContext(ctx, string(script)); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES ($1)`, name); err != nil {
-			return nil, err
-		}
-		applied = append(applied, name)
-	}
-	return applied, tx.Commit()
-}
-
-// ANCHOR_END: migrate
-
-// ANCHOR: create
-// CreateOrder prices the lines from the catalogue and writes the order, its lines, its
-// confirmation job and (when a key was sent) the idempotency record in one transaction.
-func (p PG) CreateOrder(ctx context.Context, idem Idempotency, customerID int64, lines []Line) (Order, error) {
-	tx, err := p.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return Order{}, err
-	}
-	defer tx.Rollback()
-	if idem.Key != "" {
-		// A concurrent request with the same key waits on this insert until the first commits.
-		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (client_id, key, request_hash)
-			VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, idem.ClientID, idem.Key, idem.Hash)
-		if err != nil {
-			return Order{}, err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var hash []byte
-			var orderID int64
-			err := tx.QueryRowContext(ctx, `SELECT request_hash, order_id FROM idempotency_keys
-				WHERE client_id = $1 AND key = $2`, idem.ClientID, idem.Key).Scan(&hash, &orderID)
-			if err != nil {
-				return Order{}, err
-			}
-			if string(hash) != string(idem.Hash) {
-				return Order{}, ErrKeyReused
-			}
-			order, _, err := p.getOrder(ctx, tx, orderID)
-			return order, err
-		}
-	}
-	prices := map[int64]int64{}
-	for _, l := range lines {
-		var price int64
-		err := tx.QueryRowContext(ctx, `SELECT price_cents FROM products WHERE id = $1`, l.ProductID).Scan(&price)
-		if err == nil {
-			prices[l.ProductID] = price
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return Order{}, err
-		}
-	}
-	items, total, err := priceLines(lines, prices)
-	if err != nil {
-		return Order{}, err
-	}
-	order := Order{CustomerID: customerID, Items: items, TotalCents: total}
-	var created time.Time
-	err = tx.QueryRowContext(ctx, `INSERT INTO orders (customer_id, total_cents) VALUES ($1, $2)
-		RETURNING id, status, created_at`, customerID, total).Scan(&order.ID, &order.Status, &created)
-	if err != nil {
-		return Order{}, err
-	}
-	order.CreatedAt = timestamp(created)
-	for n, it := range items {
-		_, err := tx.ExecContext(ctx, `INSERT INTO order_items (order_id, line_no, product_id, quantity,
-			unit_price_cents) VALUES ($1, $2, $3, $4, $5)`, order.ID, n, it.ProductID, it.Quantity, it.UnitPriceCents)
-		if err != nil {
-			return Order{}, err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, payload) VALUES ('order_confirmation',
-		jsonb_build_object('order_id', $1::bigint))`, order.ID); err != nil {
-		return Order{}, err
-	}
-	if idem.Key != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET order_id = $1
-			WHERE client_id = $2 AND key = $3`, order.ID, idem.ClientID, idem.Key); err != nil {
-			return Order{}, err
-		}
-	}
-	return order, tx.Commit()
-}
-
-// ANCHOR_END: create
 
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -154,7 +31,6 @@ func (p PG) getOrder(ctx context.Context, q querier, id int64) (Order, bool, err
 	return orders[0], true, nil
 }
 
-// ANCHOR: list
 func (p PG) ListOrders(ctx context.Context, lq ListQuery) ([]Order, int64, error) {
 	orders, err := p.query(ctx, p.DB, `SELECT id, customer_id, status, total_cents, created_at FROM orders
 		WHERE ($1 = 0 OR customer_id = $1) AND ($2 = '' OR status = $2) AND ($3 = 0 OR id < $3)
@@ -164,8 +40,6 @@ func (p PG) ListOrders(ctx context.Context, lq ListQuery) ([]Order, int64, error
 	}
 	return orders[:lq.Limit], orders[lq.Limit-1].ID, nil
 }
-
-// ANCHOR_END: list
 
 // query reads orders, then all their lines in one more query (not one per order).
 func (p PG) query(ctx context.Context, q querier, sqlText string, args ...any) ([]Order, error) {

@@ -19,7 +19,6 @@ type lineIn struct {
 	Quantity  int64 `json:"quantity"`
 }
 
-// ANCHOR: validation
 // decodeOrder reads the body: 400 if it is not JSON, 422 naming each field that is wrong.
 // Unknown fields (such as unit_price_cents) are refused, not ignored.
 func decodeOrder(r *http.Request) (orderIn, error) {
@@ -60,5 +59,3 @@ func decodeOrder(r *http.Request) (orderIn, error) {
 	}
 	return in, nil
 }
-
-// ANCHOR_END: validation

@@ -21,6 +21,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     with psycopg.connect(DATABASE_URL, autocommit=True, row_factory=dict_row) as conn:
+        print("worker started", flush=True)
         while not stopping:
             if not jobs.run_one(conn):
                 time.sleep(1.0)

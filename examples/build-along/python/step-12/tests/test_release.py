@@ -45,7 +45,8 @@ def test_the_image_command_serves_health():
 
 
 def test_the_worker_stops_cleanly_on_sigterm():
-    worker = subprocess.Popen([sys.executable, "-m", "orders.worker"], env=ENV)
-    time.sleep(1.5)
+    worker = subprocess.Popen([sys.executable, "-m", "orders.worker"], env=ENV,
+                              stdout=subprocess.PIPE, text=True)
+    assert worker.stdout.readline() == "worker started\n"  # its signal handlers are in place
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=10) == 0
