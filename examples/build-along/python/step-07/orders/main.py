@@ -20,6 +20,7 @@ def health() -> dict:
 
 
 # ANCHOR: routes
+# ANCHOR: post
 @app.post("/orders", status_code=201)
 def create_order(body: OrderIn, response: Response, conn=Depends(get_conn),
                  client_id: int = Depends(current_client),
@@ -41,6 +42,7 @@ def create_order(body: OrderIn, response: Response, conn=Depends(get_conn),
         raise HTTPException(409, "This Idempotency-Key was already used with a different body.")
     response.headers["Location"] = f"/orders/{order['id']}"
     return order
+# ANCHOR_END: post
 
 
 @app.get("/orders/{order_id}")
