@@ -2,9 +2,9 @@
 # Runs the build-along track (content/build-along/) end to end on this machine.
 #
 # Python (the primary stack): for each step N, lays steps 01..N of
-# examples/build-along/python/ over one another in a fresh folder (a step's `.removed` file lists
-# the files that step deletes), creates a fresh database in a throwaway PostgreSQL, and runs that
-# step's tests. Node.js and Go: runs the finished service's tests (Node.js against the same
+# examples/build-along/python/ over one another in a fresh folder (each step folder holds the
+# files that step adds or changes), creates a fresh database in a throwaway PostgreSQL, and runs
+# that step's tests. Node.js and Go: runs the finished service's tests (Node.js against the same
 # PostgreSQL, Go against its in-memory store; see the Go page for why).
 #
 # Needs python3 (3.11+), PostgreSQL's server binaries (initdb, pg_ctl), and for the other stacks
@@ -49,7 +49,6 @@ mkdir -p "$app"
 for step in "$track"/python/step-*; do
   name="$(basename "$step")"
   cp -r "$step/." "$app/"
-  if [ -f "$step/.removed" ]; then (cd "$app" && xargs rm -f < .removed && rm -f .removed); fi
   fresh_db orders_test
   say "python: $name"
   (cd "$app" && DATABASE_URL="$(pg_url orders_test)" "$venv/bin/python" -m pytest -p no:cacheprovider)
