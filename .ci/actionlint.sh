@@ -33,5 +33,6 @@ if ! bin="$(find_actionlint)"; then
 fi
 
 "$bin" -version | head -n 1
-"$bin" -no-color .github/workflows/*.yml
+# The build-along track's example workflow is linted too: its page teaches it.
+"$bin" -no-color .github/workflows/*.yml examples/build-along/python/step-12/.github/workflows/ci.yml
 echo "actionlint: workflows OK"
