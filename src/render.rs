@@ -1,6 +1,7 @@
 //! Site + Theme to output files: every page through its Tera template with typed view structs,
 //! plus tag pages, aliases, 404.html, sitemap.xml, atom.xml, robots.txt, .nojekyll, CNAME, the
-//! highlight stylesheet, the search index (`search.rs`) and the copied static files. Pages
+//! highlight stylesheet, the search index (`search.rs`) and the copied static files. Shortcodes
+//! get the data files and may link to pages as `@/path.md`, resolved and checked here. Pages
 //! render in parallel and stream into the sink; the result is byte-identical whatever the
 //! thread count.
 
