@@ -1,6 +1,7 @@
 //! Site + Theme to output files: every page through its Tera template with typed view structs,
 //! plus tag pages, aliases, 404.html, sitemap.xml, atom.xml, robots.txt, .nojekyll, CNAME, the
-//! highlight stylesheet, the search index (`search.rs`) and the copied static files. Pages
+//! highlight stylesheet, the search index (`search.rs`) and the copied static files. Shortcodes
+//! get the data files and may link to pages as `@/path.md`, resolved and checked here. Pages
 //! render in parallel and stream into the sink; the result is byte-identical whatever the
 //! thread count.
 
@@ -498,8 +499,61 @@ impl<'a> Renderer<'a> {
             })
             .unwrap_or_default();
         ctx.insert("rows", &rows);
-        self.theme
-            .render(&template, &ctx, &format!("{}:{}", doc.source, sc.line))
+        let html = self
+            .theme
+            .render(&template, &ctx, &format!("{}:{}", doc.source, sc.line))?;
+        self.content_links(doc, sc, html)
+    }
+
+    /// A shortcode links to pages named in its data as `href="@/path.md#id"` (see
+    /// `site::content_link`). They are resolved here, as the template is what reads the data,
+    /// and each one that leads nowhere is reported, all in one error at the shortcode's line.
+    fn content_links(
+        &self,
+        doc: &Doc,
+        sc: &crate::markdown::Shortcode,
+        html: String,
+    ) -> Result<String, Diagnostic> {
+        const HREF: &str = "href=\"";
+        let mut out = String::with_capacity(html.len());
+        let mut problems = Vec::new();
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find("href=\"@/") {
+            let start = at + HREF.len();
+            let len = rest[start..].find('"').unwrap_or(rest.len() - start);
+            let dest = &rest[start..start + len];
+            out.push_str(&rest[..start]);
+            match crate::site::content_link(self.site, self.config, dest) {
+                Ok(url) => out.push_str(&escape_html(&url)),
+                Err((message, help)) => {
+                    out.push('#');
+                    problems.push(match help {
+                        Some(h) => format!("{message} ({h})"),
+                        None => message,
+                    });
+                }
+            }
+            rest = &rest[start + len..];
+        }
+        out.push_str(rest);
+        if problems.is_empty() {
+            return Ok(out);
+        }
+        let what = sc
+            .args
+            .get("source")
+            .map_or(String::new(), |s| format!(" from data `{s}`"));
+        Err(Diagnostic::error(
+            &doc.source,
+            sc.line,
+            1,
+            format!(
+                "shortcode `{}` has links{what} that lead nowhere: {}",
+                sc.name,
+                problems.join("; ")
+            ),
+        )
+        .with_help("`@/` links name a page by its path under the content folder; fix the path in the data file or add the page"))
     }
 
     pub fn page_view(&self, i: usize, content: String) -> PageView<'_> {

@@ -101,6 +101,8 @@ pub struct Site {
     /// Day of the last git commit touching each source file ("content/a.md" -> "2026-11-21"),
     /// filled by the pipeline from one `git log`; empty outside a git checkout.
     pub last_commit: HashMap<String, String>,
+    /// Each document's index by its source ("content/a.md"), for `@/` links (`content_link`).
+    pub by_source: HashMap<String, usize>,
 }
 
 /// Builds the site from parsed documents (sorted by source path). `unparsed` names the Markdown
@@ -169,7 +171,11 @@ pub fn assemble(
         assets,
         static_files,
         last_commit: HashMap::new(),
+        by_source: HashMap::new(),
     };
+    site.by_source = (site.docs.iter().enumerate())
+        .map(|(i, d)| (d.source.clone(), i))
+        .collect();
     site.aliases = collect_aliases(&site, config, diags);
     resolve_links(&mut site, config, &drafts, unparsed, diags);
     site
@@ -652,7 +658,7 @@ fn resolve_links(
     }
 }
 
-type LinkError = (String, Option<String>);
+pub(crate) type LinkError = (String, Option<String>);
 
 /// Resolves one link as GitHub does for the same file in the repository, then maps it to the
 /// published URL layout: pages and published files to their site URLs, other repository files
@@ -727,6 +733,32 @@ fn resolve(
         return repo_url();
     }
     Err(missing(t, doc, link, joined))
+}
+
+/// A link to a page by its path under the content folder, `@/guide/install.md#setup` as in
+/// Zola: how a template or shortcode links to pages named in a data file. The page's URL, or the
+/// error a Markdown link to the same missing page or anchor gets.
+pub(crate) fn content_link(site: &Site, config: &Config, dest: &str) -> Result<String, LinkError> {
+    let content = config.content_dir();
+    let (raw, frag) = split_dest(dest.strip_prefix("@/").unwrap_or(dest));
+    let joined = join(content, &percent_decode(raw))
+        .map_err(|why| (format!("invalid link `{dest}`: {why}"), None))?;
+    let Some(i) = page_sources(&joined).find_map(|s| site.by_source.get(&s).copied()) else {
+        let pages = site.by_source.keys().map(String::as_str);
+        let help = closest_path(&joined, pages)
+            .and_then(|c| c.strip_prefix(&format!("{content}/")))
+            .map(|c| format!("did you mean `@/{c}`?"))
+            .unwrap_or_else(|| format!("`@/` paths start at the content folder, {content}/"));
+        return Err((
+            format!("link to a missing page `{dest}` (looked for {joined})"),
+            Some(help),
+        ));
+    };
+    let url = config.url(&site.docs[i].path);
+    match frag {
+        Some(f) if !f.is_empty() => Ok(format!("{url}#{}", anchor(&site.docs[i], f, dest)?)),
+        _ => Ok(url),
+    }
 }
 
 /// The error for a link to nothing, with the closest page as a hint.

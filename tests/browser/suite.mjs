@@ -267,7 +267,8 @@ async function browserTests(base) {
   });
 
   const pages = [["home", ""], ["section", "stacks/"], ["page", "start-here/"], ["tabs-and-code", "browser-test/tabs-one/"],
-    ["components", "browser-test/components/"], ["tag", "tags/browser-test/"], ["tags", "tags/"], ["404", "404.html"]];
+    ["components", "browser-test/components/"], ["tag", "tags/browser-test/"], ["tags", "tags/"], ["404", "404.html"],
+    ["roadmap-shortcode", "careers/roadmap-map/"]];
   await test("axe finds no violations on every page type in both themes at 1280 and 390 px", async () => {
     for (const width of [1280, 390]) {
       const c = await context({ viewport: { width, height: 844 } });

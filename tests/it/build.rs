@@ -264,3 +264,35 @@ fn usage_errors_exit_with_two() {
             && help.stdout.contains("--output")
     );
 }
+
+/// Pages named in a data file, linked by a shortcode as `@/path.md#id`, resolve to site URLs;
+/// a missing page or anchor there fails `build` and `check` like a broken Markdown link.
+#[test]
+fn data_file_links_are_resolved_and_checked() {
+    let f = fixture("build", "data-links");
+    f.build_ok(&[]);
+    let home = f.read("index.html");
+    for want in [
+        "<li><a href=\"/repo/guide/\">The guide</a></li>",
+        "<li><a href=\"/repo/guide/install/\">Installing</a></li>",
+        "<li><a href=\"/repo/guide/install/#setting-up\">Setting up</a></li>",
+    ] {
+        assert!(home.contains(want), "{want}\n{home}");
+    }
+    assert!(!home.contains("@/"), "{home}");
+    f.write(
+        "data/map.toml",
+        "[[stops]]\nname = \"A\"\npage = \"guide/instal.md\"\n\n[[stops]]\nname = \"B\"\npage = \"guide/install.md#setup\"\n",
+    );
+    for cmd in ["build", "check"] {
+        let run = f.run(&[cmd]);
+        assert_eq!(run.code, 1, "{cmd}: {}", run.stderr);
+        for want in [
+            "content/_index.md:7:1: error: shortcode `link-map` has links from data `map` that lead nowhere",
+            "link to a missing page `@/guide/instal.md` (looked for content/guide/instal.md) (did you mean `@/guide/install.md`?)",
+            "link `@/guide/install.md#setup` points at a missing anchor `#setup` in content/guide/install.md",
+        ] {
+            assert!(run.stderr.contains(want), "{cmd}: {want}\n{}", run.stderr);
+        }
+    }
+}
