@@ -7,6 +7,7 @@ pub mod copies;
 pub mod data;
 pub(crate) mod dates;
 pub mod diag;
+pub(crate) mod contracts;
 pub mod examples;
 pub mod facts;
 pub mod frontmatter;
