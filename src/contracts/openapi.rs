@@ -9,6 +9,7 @@ use serde_json::Value;
 pub(crate) type Miss = (String, String);
 
 /// Owned pointer plus value, so lookups can chain.
+#[derive(Debug)]
 pub(crate) struct Found<'d> {
     pub ptr: String,
     pub value: &'d Value,
