@@ -3,11 +3,11 @@
 
 pub mod cli;
 pub mod config;
+pub(crate) mod contracts;
 pub mod copies;
 pub mod data;
 pub(crate) mod dates;
 pub mod diag;
-pub(crate) mod contracts;
 pub mod examples;
 pub mod facts;
 pub mod frontmatter;

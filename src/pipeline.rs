@@ -267,7 +267,9 @@ pub fn check_with(
     let mut note = report.to_string();
     if contracts > 0 {
         let blocks = crate::diag::plural(contracts, "block");
-        note.push_str(&format!("\ncontracts: {blocks} checked against their contract"));
+        note.push_str(&format!(
+            "\ncontracts: {blocks} checked against their contract"
+        ));
     }
     summary.note = Some(note);
     (Some(summary), diags.sorted())

@@ -122,12 +122,22 @@ fn load_all(config: &Config, diags: &mut Diagnostics) -> BTreeMap<String, Contra
 /// Reads an OpenAPI 3.1 document, YAML or JSON.
 fn load(root: &std::path::Path, rel: &str) -> Result<Value, Diagnostic> {
     let text = std::fs::read_to_string(root.join(rel)).map_err(|e| {
-        Diagnostic::error(CONFIG_FILE, 1, 1, format!("cannot read contract `{rel}`: {e}"))
-            .with_help("[contracts] paths are relative to the site's folder")
+        Diagnostic::error(
+            CONFIG_FILE,
+            1,
+            1,
+            format!("cannot read contract `{rel}`: {e}"),
+        )
+        .with_help("[contracts] paths are relative to the site's folder")
     })?;
     let doc: Value = if rel.ends_with(".json") {
         serde_json::from_str(&text).map_err(|e| {
-            Diagnostic::error(rel, e.line(), e.column(), format!("contract is not JSON: {e}"))
+            Diagnostic::error(
+                rel,
+                e.line(),
+                e.column(),
+                format!("contract is not JSON: {e}"),
+            )
         })?
     } else {
         serde_yaml_ng::from_str(&text).map_err(|e| {
@@ -165,9 +175,8 @@ impl Problems<'_> {
             }
             None => (self.block.line.saturating_sub(1).max(1), 1),
         };
-        self.found.push(
-            Diagnostic::error(self.path, line, col, message).with_help(help),
-        );
+        self.found
+            .push(Diagnostic::error(self.path, line, col, message).with_help(help));
     }
 }
 
@@ -206,7 +215,9 @@ fn check_block(
         other => out.push(
             None,
             (
-                format!("a contract check reads a `json` body or an `http` transcript, not `{other}`"),
+                format!(
+                    "a contract check reads a `json` body or an `http` transcript, not `{other}`"
+                ),
                 "show the body in a ```json block, or the exchange in an ```http block".into(),
             ),
         ),
@@ -219,12 +230,7 @@ struct Ctx<'a> {
     contract: &'a Contract,
 }
 
-fn check_json_block(
-    spec: &Spec,
-    ctx: &Ctx,
-    validator: &mut schema::Validator,
-    out: &mut Problems,
-) {
+fn check_json_block(spec: &Spec, ctx: &Ctx, validator: &mut schema::Validator, out: &mut Problems) {
     let (Some((method, path)), Some(target)) = (&spec.operation, &spec.target) else {
         let message = "a json block's contract attribute names no operation and status".into();
         return out.push(None, (message, SYNTAX.into()));
@@ -249,12 +255,7 @@ fn check_json_block(
     check_message(&msg, (method, path), false, ctx, validator, out);
 }
 
-fn check_transcript(
-    spec: &Spec,
-    ctx: &Ctx,
-    validator: &mut schema::Validator,
-    out: &mut Problems,
-) {
+fn check_transcript(spec: &Spec, ctx: &Ctx, validator: &mut schema::Validator, out: &mut Problems) {
     let code = out.block.code.clone();
     let messages = transcript::parse(&code);
     if messages.is_empty() {
@@ -272,7 +273,9 @@ fn check_transcript(
             Kind::Response { .. } => match spec.operation.clone().or(last_request.clone()) {
                 Some(op) => op,
                 None => {
-                    let message = "this response has no request before it, so its operation is unknown".into();
+                    let message =
+                        "this response has no request before it, so its operation is unknown"
+                            .into();
                     let help = "name it: contract=\"NAME: METHOD PATH\", e.g. contract=\"orders: GET /orders/{order_id}\"".into();
                     out.push(Some(msg.offset), (message, help));
                     continue;
@@ -307,7 +310,10 @@ fn check_message(
     let (content, what) = match &msg.kind {
         Kind::Request { .. } => {
             let body = op.child(doc, "requestBody");
-            (body.and_then(|b| b.child(doc, "content")), "request".to_string())
+            (
+                body.and_then(|b| b.child(doc, "content")),
+                "request".to_string(),
+            )
         }
         Kind::Response { status } => {
             let response = match openapi::response(doc, &op, status) {
@@ -317,8 +323,12 @@ fn check_message(
             if transcript {
                 for name in required_headers(doc, &response) {
                     if msg.header(&name).is_none() {
-                        let m = format!("the {status} response of {operation} must send a `{name}` header");
-                        let h = format!("add `{name}: ...` to the transcript: the contract marks it required");
+                        let m = format!(
+                            "the {status} response of {operation} must send a `{name}` header"
+                        );
+                        let h = format!(
+                            "add `{name}: ...` to the transcript: the contract marks it required"
+                        );
                         fail(out, (m, h));
                     }
                 }
@@ -327,13 +337,16 @@ fn check_message(
         }
     };
     let declared = openapi::media_types(content.as_ref());
-    let named = msg.header("content-type").map(|v| {
-        v.split(';').next().unwrap_or(v).trim().to_ascii_lowercase()
-    });
+    let named = msg
+        .header("content-type")
+        .map(|v| v.split(';').next().unwrap_or(v).trim().to_ascii_lowercase());
     if let Some(n) = &named {
         if !declared.is_empty() && !declared.iter().any(|d| d.eq_ignore_ascii_case(n)) {
             let m = format!("the {what} of {operation} is not served as `{n}`");
-            return fail(out, (m, format!("the contract declares {}", declared.join(", "))));
+            return fail(
+                out,
+                (m, format!("the contract declares {}", declared.join(", "))),
+            );
         }
     }
     if msg.body.is_empty() {
@@ -341,7 +354,13 @@ fn check_message(
     }
     if declared.is_empty() {
         let m = format!("the {what} of {operation} has no body in the contract");
-        return fail(out, (m, "remove the body, or declare its content in the contract".into()));
+        return fail(
+            out,
+            (
+                m,
+                "remove the body, or declare its content in the contract".into(),
+            ),
+        );
     }
     let Some(media) = openapi::json_media(&declared, named.as_deref()) else {
         return;
@@ -378,9 +397,9 @@ fn required_headers(doc: &Value, response: &Found<'_>) -> Vec<String> {
     names
         .into_iter()
         .filter(|n| {
-            headers.child(doc, n).is_some_and(|h| {
-                h.value.get("required").and_then(Value::as_bool) == Some(true)
-            })
+            headers
+                .child(doc, n)
+                .is_some_and(|h| h.value.get("required").and_then(Value::as_bool) == Some(true))
         })
         .collect()
 }

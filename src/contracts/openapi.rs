@@ -89,9 +89,9 @@ fn server_prefixes(doc: &Value) -> Vec<String> {
 fn matches(template: &str, path: &str) -> bool {
     let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
     t.len() == p.len()
-        && t.iter().zip(&p).all(|(t, p)| {
-            t == p || (t.starts_with('{') && t.ends_with('}') && !p.is_empty())
-        })
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t == p || (t.starts_with('{') && t.ends_with('}') && !p.is_empty()))
 }
 
 /// The operation object for `method path`, and the template that matched.
@@ -137,7 +137,11 @@ pub(crate) fn operation<'d>(
 
 /// The response object an operation declares for `status`: the exact code, its class
 /// (`4XX`) or `default`.
-pub(crate) fn response<'d>(doc: &'d Value, op: &Found<'d>, status: &str) -> Result<Found<'d>, Miss> {
+pub(crate) fn response<'d>(
+    doc: &'d Value,
+    op: &Found<'d>,
+    status: &str,
+) -> Result<Found<'d>, Miss> {
     let responses = op.child(doc, "responses");
     let class = format!("{}XX", &status[..1]);
     responses
@@ -207,6 +211,9 @@ mod tests {
         let r = response(&doc, &op, "404").unwrap();
         assert_eq!(r.ptr, "/components/responses/NotFound");
         assert!(response(&doc, &op, "200").is_err());
-        assert!(operation(&doc, "POST", "/a/7").unwrap_err().1.contains("GET"));
+        assert!(operation(&doc, "POST", "/a/7")
+            .unwrap_err()
+            .1
+            .contains("GET"));
     }
 }

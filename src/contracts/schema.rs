@@ -56,7 +56,9 @@ fn fragment(ptr: &str) -> String {
 impl Validator {
     pub fn add(&mut self, contract: &str, doc: &Value) {
         // Only fails on a malformed URL, and ours is fixed.
-        let _ = self.compiler.add_resource(&resource_url(contract), doc.clone());
+        let _ = self
+            .compiler
+            .add_resource(&resource_url(contract), doc.clone());
     }
 
     /// The problems of `body` (byte offset into it, message, help).
@@ -82,7 +84,10 @@ impl Validator {
         let index = match index {
             Ok(i) => *i,
             Err(e) => {
-                let m = format!("contract `{}`: its schema at {} does not compile: {e}", target.contract, target.schema.ptr);
+                let m = format!(
+                    "contract `{}`: its schema at {} does not compile: {e}",
+                    target.contract, target.schema.ptr
+                );
                 return vec![(0, (m, format!("fix the schema in {}", target.source)))];
             }
         };
@@ -97,9 +102,9 @@ impl Validator {
         let mut out: Vec<(usize, Miss)> = Vec::new();
         for leaf in leaves {
             for (key, (m, help)) in describe(leaf, target, &value) {
-                let at = tree
-                    .as_ref()
-                    .map_or(0, |t| locate(t, &leaf.instance_location.tokens, key.as_deref()));
+                let at = tree.as_ref().map_or(0, |t| {
+                    locate(t, &leaf.instance_location.tokens, key.as_deref())
+                });
                 let m = format!("contract `{}`, {}: {m}", target.contract, target.label);
                 if !out.iter().any(|(o, (x, _))| *o == at && *x == m) {
                     out.push((at, (m, help)));
@@ -110,7 +115,10 @@ impl Validator {
     }
 }
 
-fn collect_leaves<'a, 's, 'v>(e: &'a ValidationError<'s, 'v>, out: &mut Vec<&'a ValidationError<'s, 'v>>) {
+fn collect_leaves<'a, 's, 'v>(
+    e: &'a ValidationError<'s, 'v>,
+    out: &mut Vec<&'a ValidationError<'s, 'v>>,
+) {
     if e.causes.is_empty() {
         out.push(e);
     }
@@ -153,7 +161,10 @@ fn describe(e: &ValidationError, target: &Target, value: &Value) -> Vec<(Option<
                 article(&got.to_string()),
                 article(&want)
             );
-            let help = format!("write {place} as {} {want}, as {source} declares it", article(&want));
+            let help = format!(
+                "write {place} as {} {want}, as {source} declares it",
+                article(&want)
+            );
             vec![(None, (m, help))]
         }
         ErrorKind::Required { want } => want
@@ -180,12 +191,19 @@ fn describe(e: &ValidationError, target: &Target, value: &Value) -> Vec<(Option<
         }
         ErrorKind::Format { want, .. } => {
             let m = format!("{place} is not a valid {want}");
-            let example = if *want == "date-time" { " (e.g. 2026-03-01T12:00:00Z)" } else { "" };
+            let example = if *want == "date-time" {
+                " (e.g. 2026-03-01T12:00:00Z)"
+            } else {
+                ""
+            };
             vec![(None, (m, format!("write it as a {want}{example}")))]
         }
         kind => {
             let m = format!("{place}: {kind}");
-            vec![(None, (m, format!("make the example match the schema in {source}")))]
+            vec![(
+                None,
+                (m, format!("make the example match the schema in {source}")),
+            )]
         }
     }
 }
@@ -253,7 +271,10 @@ fn rename_help(got: &str, allowed: &[String], source: &str) -> String {
     match suggestion {
         Some(s) => format!("did you mean `{s}`? (the contract is {source})"),
         None if allowed.is_empty() => format!("remove it, or add it to {source}"),
-        None => format!("remove it, or add it to {source}; the fields there: {}", allowed.join(", ")),
+        None => format!(
+            "remove it, or add it to {source}; the fields there: {}",
+            allowed.join(", ")
+        ),
     }
 }
 
@@ -301,7 +322,11 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
         .map(str::len)
         .sum();
     let rest = &text[line_start.min(text.len())..];
-    line_start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+    line_start
+        + rest
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 #[cfg(test)]

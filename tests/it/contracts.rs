@@ -44,7 +44,11 @@ fn each_drift_is_reported_at_its_field() {
         assert!(run.stderr.contains(want), "missing:\n{want}\nin:\n{}", run.stderr);
     }
     // The misspelt member is not also reported as missing.
-    assert!(!run.stderr.contains("content/api.md:8:1:"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("content/api.md:8:1:"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -56,7 +60,10 @@ fn contract_checks_do_not_fail_build() {
 #[test]
 fn a_contract_that_is_not_openapi_3_1_is_refused() {
     let f = fixture("contracts", "pass");
-    f.write("data/books.yaml", "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n");
+    f.write(
+        "data/books.yaml",
+        "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n",
+    );
     let run = f.run(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
