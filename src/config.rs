@@ -48,6 +48,10 @@ pub struct SiteToml {
     /// `[images]`: the weight above which a local image is reported.
     #[serde(default)]
     pub images: Images,
+    /// `[contracts] orders = "data/orders-api.yaml"`: OpenAPI 3.1 documents code blocks can be
+    /// checked against (see `crate::contracts`), by name.
+    #[serde(default)]
+    pub contracts: BTreeMap<String, String>,
 }
 
 /// `[images] max_kb = 500`: local images heavier than this are a warning (none by default).

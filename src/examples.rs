@@ -282,6 +282,7 @@ mod tests {
             nocheck: false,
             tab: None,
             group: None,
+            contract: None,
         }
     }
 

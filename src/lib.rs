@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub(crate) mod contracts;
 pub mod copies;
 pub mod data;
 pub(crate) mod dates;

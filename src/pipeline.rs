@@ -258,11 +258,19 @@ pub fn check_with(
     if options.strict_snippets {
         report.missing_tools_as_errors(&mut diags);
     }
+    let contracts = crate::contracts::check_contracts(&loaded.site, &loaded.config, &mut diags);
     crate::lint::lint(&loaded.site, &loaded.config, &mut diags);
     let today = options.today.unwrap_or_else(crate::facts::today);
     crate::facts::check_support(&loaded.site, &loaded.data, &today, &mut diags);
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
-    summary.note = Some(report.to_string());
+    let mut note = report.to_string();
+    if contracts > 0 {
+        let blocks = crate::diag::plural(contracts, "block");
+        note.push_str(&format!(
+            "\ncontracts: {blocks} checked against their contract"
+        ));
+    }
+    summary.note = Some(note);
     (Some(summary), diags.sorted())
 }

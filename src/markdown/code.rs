@@ -17,6 +17,7 @@ pub const KNOWN_ATTRS: &[&str] = &[
     "include",
     "lines",
     "region",
+    "contract",
 ];
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,6 +34,9 @@ pub struct FenceInfo {
     pub include: Option<String>,
     pub lines: Option<(usize, usize)>,
     pub region: Option<String>,
+    /// `contract="orders: POST /orders 201"`: the body is checked against that contract
+    /// (see `crate::contracts`).
+    pub contract: Option<String>,
 }
 
 /// Parses ` ```python title="app.py" hl_lines="1 3-5" linenos `; problems come back as
@@ -78,6 +82,7 @@ pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
             ("tab", Some(v)) => fi.tab = Some(v),
             ("include", Some(v)) => fi.include = Some(v),
             ("region", Some(v)) => fi.region = Some(v),
+            ("contract", Some(v)) => fi.contract = Some(v),
             ("lines", Some(v)) => match parse_ranges(&v).as_deref() {
                 Some([range]) if range.0 >= 1 && range.0 <= range.1 => fi.lines = Some(*range),
                 _ => problems.push((

@@ -91,6 +91,8 @@ pub struct CodeBlock {
     pub tab: Option<String>,
     /// Index of the tab group the block belongs to, if any.
     pub group: Option<usize>,
+    /// The fence's `contract` attribute (see `crate::contracts`).
+    pub contract: Option<String>,
 }
 
 /// A cited fact: the product and release line named in the opening comment, the text the
@@ -1127,6 +1129,7 @@ impl<'a> Parse<'a, '_> {
             nocheck: fi.nocheck,
             tab: fi.tab.clone(),
             group,
+            contract: fi.contract.clone(),
         });
         match fi.tab {
             Some(label) => self.pending_tabs.push(code::Tab { label, html }),

@@ -9,6 +9,7 @@ mod build;
 mod cli_docs;
 mod code;
 mod conformance;
+mod contracts;
 mod crawl;
 mod errors;
 mod hardening;
