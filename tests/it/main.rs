@@ -17,5 +17,6 @@ mod lint;
 mod modules;
 mod perf;
 mod publish;
+mod reference;
 mod serve;
 mod theme;
