@@ -29,7 +29,7 @@ pub struct SiteToml {
     /// The site's language code, for `<html lang>`, the feed and the search index's stemmer.
     #[serde(default = "default_language")]
     pub language: String,
-    /// Custom domain for GitHub Pages: written to public/CNAME.
+    /// A custom domain for GitHub Pages, written to the file CNAME in the output folder.
     #[serde(default)]
     pub cname: Option<String>,
     /// `[repository]`: where the site's source lives, for "Edit this page" links.
@@ -45,7 +45,7 @@ pub struct SiteToml {
     #[serde(default)]
     #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub extra: toml::Table,
-    /// Editorial rules `check` enforces (see `crate::lint`); none by default.
+    /// `[lint]`: the site's own editorial rules, which `check` enforces; none by default.
     #[serde(default)]
     pub lint: Lint,
     /// `[links]`: how broken links are reported by `build` and `serve`.

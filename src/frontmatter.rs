@@ -670,6 +670,18 @@ fn clean_json_message(m: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn schema_lists_exactly_the_own_fields() {
+        let schema = crate::schema::Which::FrontMatter.schema();
+        let props: std::collections::BTreeSet<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(props, OWN.iter().copied().collect());
+    }
+
     fn split_ok(text: &str) -> Split<'_> {
         split("a.md", text).unwrap().unwrap()
     }

@@ -97,8 +97,10 @@ fn tables(out: &mut String, root: &Value, schema: &Value, prefix: &str, heading:
             format!("{prefix}.{key}")
         };
         let target = resolve(root, prop);
+        let is_table = target.get("properties").is_some();
         let default = match prop.get("default") {
             _ if required.contains(&key.as_str()) => "required".to_string(),
+            _ if is_table => "see below".to_string(),
             Some(Value::Null) | None => "none".to_string(),
             Some(v) => format!("`{}`", cell(&v.to_string())),
         };
@@ -114,7 +116,7 @@ fn tables(out: &mut String, root: &Value, schema: &Value, prefix: &str, heading:
             cell(&type_name(root, prop)),
             cell(&description)
         );
-        if target.get("properties").is_some() {
+        if is_table {
             nested.push((format!("[{full}]"), full, target));
         } else if let Some(items) = target.get("items").map(|i| resolve(root, i)) {
             if items.get("properties").is_some() {
@@ -190,6 +192,15 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// clap drops the final period of a one-paragraph doc comment; the reference wants it back.
+fn sentence(s: &str) -> String {
+    let mut s = one_line(s);
+    if !s.is_empty() && !s.ends_with(['.', ')', ':']) {
+        s.push('.');
+    }
+    s
+}
+
 fn cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
@@ -212,19 +223,18 @@ fn cli() -> String {
         let name = sub.get_name();
         let _ = writeln!(out, "## `backlot {name}`\n");
         let about = sub.get_long_about().or(sub.get_about()).map(|a| a.to_string());
-        let _ = writeln!(out, "{}\n", one_line(&about.unwrap_or_default()));
+        let _ = writeln!(out, "{}\n", sentence(&about.unwrap_or_default()));
         out.push_str("| Argument | Default | Description |\n|---|---|---|\n");
         for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
             let id = arg.get_id().as_str();
             if id == "help" {
                 continue;
             }
+            let takes_value = arg.get_action().takes_values();
             let shown = match (arg.get_long(), arg.get_value_names()) {
+                (Some(long), _) if !takes_value => format!("--{long}"),
                 (Some(long), Some(v)) => format!("--{long} {}", v[0]),
-                (Some(long), None) if arg.get_action().takes_values() => {
-                    format!("--{long} <{}>", id.to_uppercase())
-                }
-                (Some(long), None) => format!("--{long}"),
+                (Some(long), None) => format!("--{long} <{}>", id.to_uppercase()),
                 (None, _) => format!("<{}>", id.to_uppercase()),
             };
             let default: Vec<String> = arg
@@ -235,10 +245,11 @@ fn cli() -> String {
             let mut help = arg
                 .get_long_help()
                 .or(arg.get_help())
-                .map(|h| one_line(&h.to_string()))
+                .map(|h| sentence(&h.to_string()))
                 .unwrap_or_default();
-            let values: Vec<String> = arg
-                .get_possible_values()
+            let values: Vec<String> = takes_value
+                .then(|| arg.get_possible_values())
+                .unwrap_or_default()
                 .iter()
                 .filter(|v| !v.is_hide_set())
                 .map(|v| format!("`{}`", v.get_name()))

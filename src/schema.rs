@@ -57,3 +57,56 @@ fn generate<T: JsonSchema>(title: &str, description: &str) -> Value {
     }
     value
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of both schemas, with its path, for the checks below.
+    fn properties<'a>(root: &'a Value, at: &'a Value, path: &str, out: &mut Vec<(String, &'a Value)>) {
+        for (key, prop) in at.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            let full = format!("{path}.{key}");
+            out.push((full.clone(), prop));
+            let target = prop
+                .get("$ref")
+                .or_else(|| prop.pointer("/allOf/0/$ref"))
+                .or_else(|| prop.pointer("/anyOf/0/$ref"))
+                .or_else(|| prop.pointer("/items/$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| root.pointer(&format!("/definitions/{}", r.rsplit('/').next()?)));
+            if let Some(t) = target {
+                properties(root, t, &full, out);
+            }
+        }
+    }
+
+    /// A new setting or field reaches the reference with its meaning: its doc comment.
+    #[test]
+    fn every_key_has_a_description() {
+        for which in [Which::Site, Which::FrontMatter] {
+            let schema = which.schema();
+            let mut all = Vec::new();
+            properties(&schema, &schema, "", &mut all);
+            assert!(all.len() > 10, "{which:?}: {} keys", all.len());
+            for (path, prop) in all {
+                let described = prop.get("description").and_then(Value::as_str);
+                assert!(
+                    described.is_some_and(|d| !d.trim().is_empty()),
+                    "{which:?} key `{path}` has no doc comment"
+                );
+            }
+        }
+    }
+
+    /// Tables serde closes with `deny_unknown_fields` are closed in the schema too.
+    #[test]
+    fn site_tables_are_closed() {
+        let schema = Which::Site.schema();
+        assert_eq!(schema["additionalProperties"], Value::Bool(false));
+        for (name, def) in schema["definitions"].as_object().unwrap() {
+            if def.get("properties").is_some() {
+                assert_eq!(def["additionalProperties"], Value::Bool(false), "{name}");
+            }
+        }
+    }
+}
