@@ -195,7 +195,7 @@ fn one_line(s: &str) -> String {
 /// clap drops the final period of a one-paragraph doc comment; the reference wants it back.
 fn sentence(s: &str) -> String {
     let mut s = one_line(s);
-    if !s.is_empty() && !s.ends_with(['.', ')', ':']) {
+    if !s.is_empty() && !s.ends_with(['.', ':']) {
         s.push('.');
     }
     s
