@@ -23,8 +23,8 @@ pub struct FrontMatter {
     pub title: Option<String>,
     /// One sentence about the page, for its meta description, section listings and search.
     pub description: Option<String>,
-    /// The page's place among its siblings: lower first; pages without a weight come last,
-    /// by title.
+    /// The page's place among its siblings: lower first; pages without a weight follow, in
+    /// natural file-name order.
     pub weight: Option<i64>,
     /// Tags, each with a page listing its pages under /tags/.
     pub tags: Vec<String>,
@@ -287,9 +287,7 @@ const KEPT: &[&str] = &[
 
 /// Other tools' keys and what backlot does with each, for the reference.
 pub fn other_tools_keys() -> Vec<(&'static str, String)> {
-    let mapped = MAPPED
-        .iter()
-        .map(|(k, to)| (*k, format!("`{to}`")));
+    let mapped = MAPPED.iter().map(|(k, to)| (*k, format!("`{to}`")));
     let ignored = NOT_APPLICABLE
         .iter()
         .map(|k| (*k, "ignored, with one warning per site".to_string()));

@@ -11,7 +11,10 @@ use std::fmt::Write;
 pub fn pages() -> Vec<(String, String)> {
     let mut out = vec![
         ("content/reference/settings.md".to_string(), settings()),
-        ("content/reference/front-matter.md".to_string(), front_matter()),
+        (
+            "content/reference/front-matter.md".to_string(),
+            front_matter(),
+        ),
         ("content/reference/cli.md".to_string(), cli()),
     ];
     for which in [Which::Site, Which::FrontMatter] {
@@ -64,7 +67,9 @@ fn front_matter() -> String {
     for (key, kind) in crate::frontmatter::other_tools_keys() {
         let _ = writeln!(out, "| `{key}` | {kind} |");
     }
-    out.push_str("\nAny other key is kept under `extra` with a warning that names the closest field.\n");
+    out.push_str(
+        "\nAny other key is kept under `extra` with a warning that names the closest field.\n",
+    );
     out
 }
 
@@ -155,7 +160,11 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
 /// A short type for the table: `string`, `array of string`, `"error" or "warn"`, `table`.
 fn type_name(root: &Value, schema: &Value) -> String {
     let s = resolve(root, schema);
-    if let Some(alts) = s.get("oneOf").or_else(|| s.get("anyOf")).and_then(Value::as_array) {
+    if let Some(alts) = s
+        .get("oneOf")
+        .or_else(|| s.get("anyOf"))
+        .and_then(Value::as_array)
+    {
         let names: Vec<String> = alts.iter().map(|a| type_name(root, a)).collect();
         return names.join(" or ");
     }
@@ -213,60 +222,69 @@ fn cli() -> String {
         "Every backlot command and flag, with its default, and the exit codes.",
         30,
     );
-    let _ = writeln!(out, "{}\n", cmd.get_about().map(|a| a.to_string()).unwrap_or_default());
+    let about = cmd.get_about().map(|a| a.to_string()).unwrap_or_default();
+    let _ = writeln!(out, "{about}\n");
     out.push_str("## Exit codes\n\n| Code | Meaning |\n|---|---|\n");
     for (code, meaning) in EXIT_CODES {
         let _ = writeln!(out, "| {code} | {meaning} |");
     }
     out.push('\n');
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        let name = sub.get_name();
-        let _ = writeln!(out, "## `backlot {name}`\n");
-        let about = sub.get_long_about().or(sub.get_about()).map(|a| a.to_string());
+        let _ = writeln!(out, "## `backlot {}`\n", sub.get_name());
+        let about = sub
+            .get_long_about()
+            .or(sub.get_about())
+            .map(|a| a.to_string());
         let _ = writeln!(out, "{}\n", sentence(&about.unwrap_or_default()));
         out.push_str("| Argument | Default | Description |\n|---|---|---|\n");
-        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
-            let id = arg.get_id().as_str();
-            if id == "help" {
-                continue;
+        for arg in sub.get_arguments() {
+            if !arg.is_hide_set() && arg.get_id() != "help" {
+                out.push_str(&argument_row(arg));
             }
-            let takes_value = arg.get_action().takes_values();
-            let shown = match (arg.get_long(), arg.get_value_names()) {
-                (Some(long), _) if !takes_value => format!("--{long}"),
-                (Some(long), Some(v)) => format!("--{long} {}", v[0]),
-                (Some(long), None) => format!("--{long} <{}>", id.to_uppercase()),
-                (None, _) => format!("<{}>", id.to_uppercase()),
-            };
-            let default: Vec<String> = arg
-                .get_default_values()
-                .iter()
-                .map(|v| format!("`{}`", v.to_string_lossy()))
-                .collect();
-            let mut help = arg
-                .get_long_help()
-                .or(arg.get_help())
-                .map(|h| sentence(&h.to_string()))
-                .unwrap_or_default();
-            let values: Vec<String> = takes_value
-                .then(|| arg.get_possible_values())
-                .unwrap_or_default()
-                .iter()
-                .filter(|v| !v.is_hide_set())
-                .map(|v| format!("`{}`", v.get_name()))
-                .collect();
-            if !values.is_empty() {
-                let _ = write!(help, " One of: {}.", values.join(", "));
-            }
-            let default = if default.is_empty() {
-                "none".to_string()
-            } else {
-                default.join(", ")
-            };
-            let _ = writeln!(out, "| `{}` | {default} | {} |", cell(&shown), cell(&help));
         }
         out.push('\n');
     }
     out
+}
+
+/// One flag or positional argument: how it is written, its default, its help and values.
+fn argument_row(arg: &clap::Arg) -> String {
+    let id = arg.get_id().as_str();
+    let takes_value = arg.get_action().takes_values();
+    let shown = match (arg.get_long(), arg.get_value_names()) {
+        (Some(long), _) if !takes_value => format!("--{long}"),
+        (Some(long), Some(v)) => format!("--{long} {}", v[0]),
+        (Some(long), None) => format!("--{long} <{}>", id.to_uppercase()),
+        (None, _) => format!("<{}>", id.to_uppercase()),
+    };
+    let default: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| format!("`{}`", v.to_string_lossy()))
+        .collect();
+    let default = if default.is_empty() {
+        "none".to_string()
+    } else {
+        default.join(", ")
+    };
+    let mut help = arg
+        .get_long_help()
+        .or(arg.get_help())
+        .map(|h| sentence(&h.to_string()))
+        .unwrap_or_default();
+    let values: Vec<String> = if takes_value {
+        arg.get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| format!("`{}`", v.get_name()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !values.is_empty() {
+        let _ = write!(help, " One of: {}.", values.join(", "));
+    }
+    format!("| `{}` | {default} | {} |\n", cell(&shown), cell(&help))
 }
 
 /// What `main` returns, as its header says.

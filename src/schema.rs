@@ -63,8 +63,18 @@ mod tests {
     use super::*;
 
     /// Every key of both schemas, with its path, for the checks below.
-    fn properties<'a>(root: &'a Value, at: &'a Value, path: &str, out: &mut Vec<(String, &'a Value)>) {
-        for (key, prop) in at.get("properties").and_then(Value::as_object).into_iter().flatten() {
+    fn properties<'a>(
+        root: &'a Value,
+        at: &'a Value,
+        path: &str,
+        out: &mut Vec<(String, &'a Value)>,
+    ) {
+        for (key, prop) in at
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let full = format!("{path}.{key}");
             out.push((full.clone(), prop));
             let target = prop

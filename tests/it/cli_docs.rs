@@ -175,13 +175,20 @@ fn readme_toml_examples_are_valid_site_toml() {
     let schema = jsonschema::validator_for(&backlot::schema::Which::Site.schema()).unwrap();
     let readme = repo_file("README.md");
     let blocks = toml_blocks(&readme);
-    assert!(blocks.len() >= 2, "README has {} TOML examples", blocks.len());
+    assert!(
+        blocks.len() >= 2,
+        "README has {} TOML examples",
+        blocks.len()
+    );
     for block in blocks {
         let text = format!("title = \"t\"\nbase_url = \"https://a.b/\"\n{block}");
         toml::from_str::<backlot::config::SiteToml>(&text)
             .unwrap_or_else(|e| panic!("README's example\n{block}\nis refused: {e}"));
         let json = serde_json::to_value(toml::from_str::<toml::Table>(&text).unwrap()).unwrap();
-        assert!(schema.is_valid(&json), "the schema refuses README's example\n{block}");
+        assert!(
+            schema.is_valid(&json),
+            "the schema refuses README's example\n{block}"
+        );
     }
 }
 
@@ -199,7 +206,10 @@ fn readme_names_only_real_settings() {
     for item in listed.split(',') {
         let key = item.split_whitespace().next().unwrap_or("");
         let key = key.trim_matches(['[', ']']);
-        assert!(keys.contains_key(key), "README lists `{key}`, which site.toml does not have");
+        assert!(
+            keys.contains_key(key),
+            "README lists `{key}`, which site.toml does not have"
+        );
     }
 }
 
@@ -212,7 +222,10 @@ fn readme_exit_codes_are_mains() {
         .expect("README states the exit status")
         .replace('\n', " ");
     for (code, _) in backlot::reference::EXIT_CODES {
-        assert!(line.contains(&format!("{code} ")), "README's exit status lacks {code}");
+        assert!(
+            line.contains(&format!("{code} ")),
+            "README's exit status lacks {code}"
+        );
     }
     let out = backlot().arg("--no-such-flag").output().unwrap();
     assert_eq!(out.status.code(), Some(2), "a usage error exits with 2");
@@ -246,7 +259,8 @@ fn readme_release_assets_are_the_ones_the_action_downloads() {
         );
         assert!(
             repo_file(".github/workflows/release.yml").contains("release-target.sh")
-                || repo_file(".github/workflows/release.yml").contains(asset.trim_end_matches(".tar.gz").trim_end_matches(".zip")),
+                || repo_file(".github/workflows/release.yml")
+                    .contains(asset.trim_end_matches(".tar.gz").trim_end_matches(".zip")),
             "release.yml does not build {asset}"
         );
     }
@@ -287,7 +301,10 @@ fn readme_urls_are_the_sites() {
     let site: backlot::config::SiteToml = toml::from_str(&repo_file("site.toml")).unwrap();
     let repo_url = site.repository.as_ref().unwrap().url.clone();
     let using = format!("{}using/", site.base_url);
-    assert!(readme.contains(&format!("({using})")), "README should link {using}");
+    assert!(
+        readme.contains(&format!("({using})")),
+        "README should link {using}"
+    );
     assert!(
         readme.contains(&format!("#:schema {using}schema/site.json")),
         "README's #:schema URL is not where the Pages workflow publishes the schema"
@@ -310,7 +327,10 @@ fn readme_urls_are_the_sites() {
     for (i, _) in readme.match_indices("uses: ") {
         let used = readme[i + 6..].split_whitespace().next().unwrap();
         if let Some(ours) = used.strip_suffix("@v1") {
-            assert_eq!(ours, owner_repo, "README's `uses:` names another repository");
+            assert_eq!(
+                ours, owner_repo,
+                "README's `uses:` names another repository"
+            );
         }
     }
 }
@@ -336,7 +356,10 @@ fn files_the_documents_name_exist() {
                     || span.starts_with("tests/")
                     || span == "action.yml");
             if looks_like_file {
-                assert!(root.join(span).exists(), "{doc} names `{span}`, which does not exist");
+                assert!(
+                    root.join(span).exists(),
+                    "{doc} names `{span}`, which does not exist"
+                );
             }
         }
         // Links in prose; those in code are examples for page authors.
@@ -350,7 +373,10 @@ fn files_the_documents_name_exist() {
             if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
                 continue;
             }
-            assert!(root.join(target).exists(), "{doc} links `{target}`, which does not exist");
+            assert!(
+                root.join(target).exists(),
+                "{doc} links `{target}`, which does not exist"
+            );
         }
     }
 }

@@ -56,7 +56,10 @@ fn toml_as_json(text: &str) -> Option<Value> {
 
 /// Every site.toml in the repository: the Field Guide's, the reference site's, the fixtures'.
 fn site_tomls() -> Vec<PathBuf> {
-    let mut out = vec![repo().join("site.toml"), repo().join("docs/using/site.toml")];
+    let mut out = vec![
+        repo().join("site.toml"),
+        repo().join("docs/using/site.toml"),
+    ];
     for e in walkdir::WalkDir::new(fixtures_dir()) {
         let e = e.unwrap();
         if e.file_name() == "site.toml" {
@@ -86,7 +89,10 @@ fn site_schema_accepts_exactly_what_the_parser_accepts() {
         );
         accepted += usize::from(parsed.is_ok());
     }
-    assert!(accepted > 10, "only {accepted} site.toml files were accepted");
+    assert!(
+        accepted > 10,
+        "only {accepted} site.toml files were accepted"
+    );
 }
 
 #[test]
@@ -206,7 +212,11 @@ fn every_template_variable_is_in_the_reference() {
         .arg(out.path())
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let reference = using("content/reference/templates.md");
     let mut missing = Vec::new();
     for (template, file) in [
@@ -269,7 +279,11 @@ fn reference_site_builds_and_checks_clean() {
         .arg(&root)
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let run = backlot()
         .args(["build", "--root"])
         .arg(&root)
@@ -278,9 +292,20 @@ fn reference_site_builds_and_checks_clean() {
         .args(["--base-url", "https://owner.github.io/repo/using/"])
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    for file in ["schema/site.json", "schema/front-matter.json", "reference/settings/index.html"] {
-        assert!(Path::new(out.path()).join(file).is_file(), "{file} was not published");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for file in [
+        "schema/site.json",
+        "schema/front-matter.json",
+        "reference/settings/index.html",
+    ] {
+        assert!(
+            Path::new(out.path()).join(file).is_file(),
+            "{file} was not published"
+        );
     }
 }
 
