@@ -175,6 +175,21 @@ fn key_paths(prefix: &str, value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// Runs `backlot <args> --root <root>`, which must succeed.
+fn run_ok(root: &Path, args: &[&str]) {
+    let run = backlot()
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 /// `nav[].children[].url` is `nav[].url`: children have the shape of their parent.
 fn same_shape(path: &str) -> String {
     let mut p = path.to_string();
@@ -205,18 +220,8 @@ fn dumped(html: &str) -> Value {
 fn every_template_variable_is_in_the_reference() {
     let (_tmp, root) = context_dump_site();
     let out = tempfile::tempdir().unwrap();
-    let run = backlot()
-        .args(["build", "--root"])
-        .arg(&root)
-        .arg("--output")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let out_dir = out.path().to_str().unwrap();
+    run_ok(&root, &["build", "--output", out_dir]);
     let reference = using("content/reference/templates.md");
     let mut missing = Vec::new();
     for (template, file) in [
@@ -274,28 +279,12 @@ fn every_built_in_shortcode_is_in_the_reference() {
 fn reference_site_builds_and_checks_clean() {
     let out = tempfile::tempdir().unwrap();
     let root = repo().join("docs/using");
-    let run = backlot()
-        .args(["check", "--root"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let run = backlot()
-        .args(["build", "--root"])
-        .arg(&root)
-        .arg("--output")
-        .arg(out.path())
-        .args(["--base-url", "https://owner.github.io/repo/using/"])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    run_ok(&root, &["check"]);
+    let out_dir = out.path().to_str().unwrap();
+    let base_url = "https://owner.github.io/repo/using/";
+    run_ok(
+        &root,
+        &["build", "--output", out_dir, "--base-url", base_url],
     );
     for file in [
         "schema/site.json",
