@@ -1,4 +1,4 @@
-//! The command line (clap derive): build / serve / check / new / init, with the site arguments shared.
+//! The command line (clap derive): build / serve / check / new / init / schema, with the site arguments shared.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -84,6 +84,13 @@ pub enum Command {
         /// The repository's root folder.
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
+    },
+    /// Print the JSON Schema of site.toml or of front matter, for editors (taplo, VS Code) and
+    /// other tools: `backlot schema site > site.schema.json`.
+    Schema {
+        /// Which schema to print.
+        #[arg(value_enum)]
+        which: crate::schema::Which,
     },
 }
 

@@ -1,37 +1,51 @@
 //! site.toml plus command-line overrides, resolved once into a `Config` (unknown keys rejected).
 
 use crate::diag::{line_col, unknown_field_help, Diagnostic};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteToml {
+    /// The site's name, shown in every page's title and header.
     pub title: String,
+    /// One sentence about the site, for the home page's meta description and the feed.
     #[serde(default)]
     pub description: String,
+    /// The address the site is published at, e.g. "https://owner.github.io/repo/"; its path
+    /// is the prefix of every link (`build --base-url` overrides it).
     pub base_url: String,
+    /// The folder under themes/ whose templates and static files replace the built-in
+    /// default theme's ("default" uses the built-in one as it is).
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// The folder `build` writes, inside the site (`build --output` writes anywhere else).
     #[serde(default = "default_output")]
     pub output_dir: String,
+    /// The site's language code, for `<html lang>`, the feed and the search index's stemmer.
     #[serde(default = "default_language")]
     pub language: String,
-    /// Custom domain for GitHub Pages: written to public/CNAME.
+    /// A custom domain for GitHub Pages, written to the file CNAME in the output folder.
     #[serde(default)]
     pub cname: Option<String>,
+    /// `[repository]`: where the site's source lives, for "Edit this page" links.
     #[serde(default)]
     pub repository: Option<Repository>,
+    /// `[highlight]`: code highlighting themes and limits.
     #[serde(default)]
     pub highlight: Highlight,
+    /// `[tabs]`: tab labels the tab groups of a section must offer.
     #[serde(default)]
     pub tabs: Tabs,
+    /// `[extra]`: any values of the site's own, read by templates as `site.extra`.
     #[serde(default)]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub extra: toml::Table,
-    /// Editorial rules `check` enforces (see `crate::lint`); none by default.
+    /// `[lint]`: the site's own editorial rules, which `check` enforces; none by default.
     #[serde(default)]
     pub lint: Lint,
     /// `[links]`: how broken links are reported by `build` and `serve`.
@@ -43,6 +57,7 @@ pub struct SiteToml {
     /// The folder holding the Markdown, relative to the site root ("docs" in most repositories).
     #[serde(default = "default_content_dir")]
     pub content_dir: String,
+    /// `[front_matter]`: how strict the site is about its pages' front matter.
     #[serde(default)]
     pub front_matter: FrontMatterRules,
     /// `[images]`: the weight above which a local image is reported.
@@ -55,32 +70,47 @@ pub struct SiteToml {
 }
 
 /// `[images] max_kb = 500`: local images heavier than this are a warning (none by default).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Images {
+    /// Local images heavier than this many kilobytes are a warning (an error in `check`).
     #[serde(default)]
     pub max_kb: Option<u64>,
 }
 
 /// `[links] level = "warn"` lets a site with broken links, anchors or alias conflicts still
 /// build while they are being fixed; `check` always treats them as errors.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Links {
+    /// "error" (the default) or "warn": how `build` and `serve` report broken links.
     #[serde(default)]
     pub level: LinkLevel,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Deserialize,
+    serde::Serialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkLevel {
+    /// A broken link fails the build.
     #[default]
     Error,
+    /// A broken link is reported and the site still builds.
     Warn,
 }
 
 /// Embeds raw HTML may use, each off by default: pages come by pull request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Html {
     /// Hosts `<iframe src="https://HOST/...">` may load from, e.g. "www.youtube-nocookie.com".
@@ -95,7 +125,7 @@ pub struct Html {
 }
 
 /// `[front_matter]`: how strict the site is about its pages' front matter.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatterRules {
     /// What a key backlot does not know is: a warning (kept under `extra`) or an error.
@@ -103,19 +133,22 @@ pub struct FrontMatterRules {
     pub unknown_keys: Level,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Reported as a warning (an error in `check`).
     #[default]
     Warn,
+    /// Reported as an error.
     Error,
 }
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Repository {
-    /// e.g. https://github.com/owner/repo
+    /// The repository's web address, e.g. "https://github.com/owner/repo".
     pub url: String,
+    /// The branch "Edit this page" links open.
     #[serde(default = "default_branch")]
     pub branch: String,
     /// Where the site lives inside the repository ("" for the root).
@@ -123,16 +156,19 @@ pub struct Repository {
     pub path: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Highlight {
+    /// The highlight theme for the light colour scheme (see the highlight themes list).
     #[serde(default = "default_light")]
     pub light_theme: String,
+    /// The highlight theme for the dark colour scheme.
     #[serde(default = "default_dark")]
     pub dark_theme: String,
     /// Blocks larger than this are shown as plain text (a guard against pathological input).
     #[serde(default = "default_max_block")]
     pub max_block_bytes: usize,
+    /// Blocks with a line longer than this are shown as plain text.
     #[serde(default = "default_max_line")]
     pub max_line_bytes: usize,
 }
@@ -148,7 +184,7 @@ impl Default for Highlight {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tabs {
     /// Section path (relative to content/, e.g. "stacks/languages") -> labels every tab group
@@ -158,7 +194,7 @@ pub struct Tabs {
 }
 
 /// `[lint]`: the site's own editorial rules. Every rule is off unless site.toml sets it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lint {
     /// Every page, section and the home page sets a non-empty `description`.
@@ -179,22 +215,28 @@ pub struct Lint {
 }
 
 /// A value for each kind of document: topic pages, section `_index.md` files, the home page.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(bound = "T: JsonSchema + Default")]
 pub struct PerKind<T> {
+    /// For topic pages.
     #[serde(default)]
     pub pages: T,
+    /// For section `_index.md` files.
     #[serde(default)]
     pub sections: T,
+    /// For the home page.
     #[serde(default)]
     pub home: T,
 }
 
 /// `[[lint.sections]]`: rules for the folder `path` (relative to content/). Page rules apply to
 /// every page below it, except the files listed in `except` (relative to content/).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionRule {
+    /// The folder, relative to the content folder ("" for all of it).
+    #[schemars(with = "String")]
     pub path: toml::Spanned<String>,
     /// The folder is a section (has `_index.md`) with at least this many pages of its own.
     #[serde(default)]
@@ -208,6 +250,7 @@ pub struct SectionRule {
     /// Every tab group offering one of these labels offers them all.
     #[serde(default)]
     pub tabs: Vec<String>,
+    /// Files (relative to the content folder) the page rules skip.
     #[serde(default)]
     pub except: Vec<String>,
     /// Every page has a heading with each of these texts (any level, case-insensitive), e.g. a

@@ -13,21 +13,38 @@ use serde::{de, de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// The fields a page may set; any other key lands in `extra` and `foreign`.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The fields a page may set; any other key lands in `extra` and `foreign`. The JSON Schema
+/// (`backlot schema front-matter`) is derived from this struct: its doc comments are the
+/// fields' descriptions, and it allows other keys, as the default `unknown_keys = "warn"` does.
+#[derive(Debug, Clone, Default, PartialEq, schemars::JsonSchema)]
+#[schemars(default)]
 pub struct FrontMatter {
+    /// The page's title; without it, the first `# heading`, then the file name.
     pub title: Option<String>,
+    /// One sentence about the page, for its meta description, section listings and search.
     pub description: Option<String>,
+    /// The page's place among its siblings: lower first; pages without a weight follow, in
+    /// natural file-name order.
     pub weight: Option<i64>,
+    /// Tags, each with a page listing its pages under /tags/.
     pub tags: Vec<String>,
+    /// A draft is built only with `--drafts` (and by `serve --drafts`).
     pub draft: bool,
+    /// When the page was first published, e.g. 2026-11-21 or 2026-11-21T10:00:00Z.
     pub date: Option<Date>,
+    /// When the page was last changed in substance; without it, the last git commit's date.
     pub updated: Option<Date>,
+    /// The last part of the page's URL instead of the file name.
     pub slug: Option<String>,
+    /// Old paths of the page (e.g. "old/page/"): each gets a redirect to it.
+    #[schemars(with = "OneOrMany")]
     pub aliases: Vec<String>,
+    /// The theme template to render the page with, e.g. "page.html".
     pub template: Option<String>,
+    /// Any values of the page's own, read by templates as `page.extra`.
     pub extra: Map<String, Value>,
     /// Keys that are not backlot's own, in file order.
+    #[schemars(skip)]
     pub foreign: Vec<ForeignKey>,
 }
 
@@ -89,6 +106,18 @@ impl Date {
         } else {
             self.0.clone()
         }
+    }
+}
+
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+        })
     }
 }
 
@@ -255,6 +284,18 @@ const KEPT: &[&str] = &[
     "prev",
     "next",
 ];
+
+/// Other tools' keys and what backlot does with each, for the reference.
+pub fn other_tools_keys() -> Vec<(&'static str, String)> {
+    let mapped = MAPPED.iter().map(|(k, to)| (*k, format!("`{to}`")));
+    let ignored = NOT_APPLICABLE
+        .iter()
+        .map(|k| (*k, "ignored, with one warning per site".to_string()));
+    let kept = KEPT
+        .iter()
+        .map(|k| (*k, "kept under `page.extra`, without a warning".to_string()));
+    mapped.chain(ignored).chain(kept).collect()
+}
 
 fn strict_error(path: &str, k: &ForeignKey) -> Diagnostic {
     let help = key_help(&k.key).unwrap_or_else(|| {
@@ -502,6 +543,17 @@ impl Fields<'_, '_> {
 /// A string or a list of strings (`redirect_from: /old/` as well as a list).
 struct OneOrMany(Vec<String>);
 
+impl schemars::JsonSchema for OneOrMany {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OneOrMany".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for OneOrMany {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -615,6 +667,18 @@ fn clean_json_message(m: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schema_lists_exactly_the_own_fields() {
+        let schema = crate::schema::Which::FrontMatter.schema();
+        let props: std::collections::BTreeSet<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(props, OWN.iter().copied().collect());
+    }
 
     fn split_ok(text: &str) -> Split<'_> {
         split("a.md", text).unwrap().unwrap()

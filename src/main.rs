@@ -121,6 +121,10 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Schema { which } => {
+            print!("{}", which.text());
+            ExitCode::SUCCESS
+        }
         Command::New { path, root } => {
             match backlot::new::new_page(&root, &path) {
                 Ok(shown) => {

@@ -18,5 +18,6 @@ mod lint;
 mod modules;
 mod perf;
 mod publish;
+mod reference;
 mod serve;
 mod theme;
