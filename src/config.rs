@@ -65,6 +65,17 @@ pub struct Images {
 pub struct Links {
     #[serde(default)]
     pub level: LinkLevel,
+    /// Addresses `check --external` leaves alone: a glob over the whole URL (`*` is any run of
+    /// characters), or, without a `*`, a prefix (as Zola's `skip_prefixes`).
+    #[serde(default)]
+    pub external_skip: Vec<String>,
+    /// Seconds an external request may take (15 by default).
+    #[serde(default)]
+    pub external_timeout: Option<u64>,
+    /// Hours a working external link is trusted without asking again (24 by default; 0 turns
+    /// the cache off).
+    #[serde(default)]
+    pub external_cache_hours: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]

@@ -232,6 +232,8 @@ pub struct CheckOptions {
     pub strict_snippets: bool,
     /// The date (YYYY-MM-DD) end-of-support dates are compared with; today when `None`.
     pub today: Option<String>,
+    /// Also ask every external link's host whether it works (`check --external`).
+    pub external: bool,
 }
 
 /// `backlot check`: everything `build` does except writing, plus the snippet checker and the
@@ -261,8 +263,14 @@ pub fn check_with(
     crate::lint::lint(&loaded.site, &loaded.config, &mut diags);
     let today = options.today.unwrap_or_else(crate::facts::today);
     crate::facts::check_support(&loaded.site, &loaded.data, &today, &mut diags);
+    let external = options
+        .external
+        .then(|| crate::external::check(&loaded.site, &loaded.config, &mut diags));
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
-    summary.note = Some(report.to_string());
+    summary.note = Some(match external {
+        Some(note) => format!("{report}; {note}"),
+        None => report.to_string(),
+    });
     (Some(summary), diags.sorted())
 }

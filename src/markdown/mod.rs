@@ -52,6 +52,8 @@ pub struct ParsedMarkdown {
     /// Files the page reads besides its source, relative to the site root: included code
     /// (`crate::include`) and measured images (`crate::images`).
     pub includes: Vec<String>,
+    /// Links and images to http(s) addresses, as written, for `check --external`.
+    pub external: Vec<LinkRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -944,6 +946,21 @@ impl<'a> Parse<'a, '_> {
             return CowStr::Borrowed("#");
         }
         if dest.is_empty() || is_external(dest) {
+            let web = ["http://", "https://"].iter().any(|s| {
+                dest.get(..s.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(s))
+            });
+            if web {
+                let (line, col) = self.lines.at(offset);
+                self.out.external.push(LinkRef {
+                    dest: dest.to_string(),
+                    line,
+                    col,
+                    is_image,
+                    has_alt,
+                    dest_span,
+                });
+            }
             return dest.clone();
         }
         let (line, col) = self.lines.at(offset);

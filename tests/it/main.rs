@@ -11,6 +11,7 @@ mod code;
 mod conformance;
 mod crawl;
 mod errors;
+mod external;
 mod hardening;
 mod links;
 mod lint;
