@@ -795,7 +795,11 @@ impl<'a> Renderer<'a> {
     /// static files, the site's static/ folder, and the files beside the pages in content/.
     pub(crate) fn copy_list(&self) -> Vec<(String, CopyFrom<'a>, String)> {
         let mut files = Vec::new();
+        let diagrams = self.site.has_diagram();
         for (name, bytes) in &self.theme.static_files {
+            if !diagrams && crate::theme::DIAGRAM_FILES.contains(&name.as_str()) {
+                continue;
+            }
             files.push((
                 name.clone(),
                 CopyFrom::Bytes(bytes),

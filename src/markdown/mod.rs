@@ -54,6 +54,8 @@ pub struct ParsedMarkdown {
     pub includes: Vec<String>,
     /// Links and images to http(s) addresses, as written, for `check --external`.
     pub external: Vec<LinkRef>,
+    /// The page has a mermaid diagram: the theme's diagram renderer is copied to the output.
+    pub has_diagram: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1113,6 +1115,7 @@ impl<'a> Parse<'a, '_> {
             // Rendered in the browser by the theme's mermaid script, loaded only on pages that
             // have a diagram; without JavaScript the source shows, as it does on GitHub.
             self.flush_tabs();
+            self.out.has_diagram = true;
             let source = escape_html(code.trim_end());
             self.events.push(Event::Html(
                 format!("<pre class=\"mermaid\">{source}</pre>\n").into(),

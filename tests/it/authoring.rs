@@ -181,6 +181,37 @@ fn mermaid_blocks_load_the_shipped_renderer_only_where_used() {
 }
 
 #[test]
+fn the_diagram_renderer_is_copied_only_when_a_page_has_a_diagram() {
+    use backlot::config::Overrides;
+    use backlot::serve::incremental::Engine;
+    use backlot::serve::watcher::Plan;
+    let f = fixture("mermaid", "site");
+    let flow = std::fs::read_to_string(f.root.join("content/flow.md")).unwrap();
+    let without = flow.replace("```mermaid", "```text");
+    std::fs::write(f.root.join("content/flow.md"), &without).unwrap();
+    f.build_ok(&[]);
+    assert!(!f.exists("mermaid.min.js") && !f.exists("mermaid-init.js"));
+    assert!(f.exists("theme.js"), "other theme files are copied");
+
+    // The preview: the first diagram brings the renderer, removing the last takes it away.
+    let mut engine = Engine::new(&f.root, Overrides::default());
+    assert!(!engine.rebuild(&Plan::full()).failed());
+    let served = |e: &Engine| e.snapshot().merged().contains_key("mermaid.min.js");
+    assert!(!served(&engine));
+    let edit = |text: &str| {
+        std::fs::write(f.root.join("content/flow.md"), text).unwrap();
+        let mut plan = Plan::default();
+        plan.content.insert("content/flow.md".into());
+        plan
+    };
+    assert!(!engine.rebuild(&edit(&flow)).failed());
+    assert!(served(&engine));
+    assert!(engine.snapshot().merged().contains_key("mermaid-init.js"));
+    assert!(!engine.rebuild(&edit(&without)).failed());
+    assert!(!served(&engine));
+}
+
+#[test]
 fn images_get_their_size_lazy_loading_and_a_weight_warning() {
     let f = fixture("images", "site");
     let run = f.build_ok(&[]);
