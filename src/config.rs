@@ -56,6 +56,10 @@ pub struct SiteToml {
 pub struct Images {
     #[serde(default)]
     pub max_kb: Option<u64>,
+    /// `widths = [480, 960]`: PNG and JPEG images wider than a width get a variant resized to
+    /// it and a `srcset` listing them (none by default).
+    #[serde(default)]
+    pub widths: Vec<u32>,
 }
 
 /// `[links] level = "warn"` lets a site with broken links, anchors or alias conflicts still

@@ -131,7 +131,7 @@ pub fn parse_all(
 /// sizes (the parse itself reads the page's bytes only, so `serve` can cache it).
 pub fn after_parse(config: &Config, rel: &str, doc: &mut ParsedDoc, h: &Highlighter) {
     crate::include::resolve(&config.root, rel, &mut doc.md, h);
-    crate::images::measure(&config.root, rel, &mut doc.md, &config.site.images);
+    crate::images::measure(config, rel, &mut doc.md);
 }
 
 impl Loaded {

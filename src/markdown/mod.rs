@@ -56,6 +56,9 @@ pub struct ParsedMarkdown {
     pub external: Vec<LinkRef>,
     /// The page has a mermaid diagram: the theme's diagram renderer is copied to the output.
     pub has_diagram: bool,
+    /// Responsive variants of the page's images, (link index, width), filled by
+    /// `crate::images`; `{marker}V{n}.` in `html` is variant n's URL.
+    pub variants: Vec<(usize, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,6 +162,11 @@ pub fn link_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}L{i}.")
 }
 
+/// Marks where the URL of responsive image variant `i` goes (see `crate::images`).
+pub fn variant_marker(prefix: &str, i: usize) -> String {
+    format!("{prefix}V{i}.")
+}
+
 pub fn shortcode_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}S{i}.")
 }
@@ -209,7 +217,7 @@ fn parse_marker(after: &str) -> Option<(char, usize, usize)> {
     let kind = after
         .chars()
         .next()
-        .filter(|k| matches!(k, 'L' | 'S' | 'C'))?;
+        .filter(|k| matches!(k, 'L' | 'S' | 'C' | 'V'))?;
     let end = after[1..].find('.')? + 1;
     let n = after[1..end].parse().ok()?;
     Some((kind, n, end + 1))

@@ -800,11 +800,9 @@ fn render(r: &Renderer, job: &Job, diags: &mut Diagnostics) -> (Snapshot, Render
     if search_changed {
         next.search = Arc::new(LazySearch::new(r));
     }
-    // The first diagram added (or the last removed) changes what is copied.
-    let renderer = crate::theme::DIAGRAM_FILES[0];
-    let renderer_due = r.site.has_diagram() && r.theme.static_files.contains_key(renderer);
-    let renderer_changed = renderer_due != job.old.copies.contains_key(renderer);
-    if all || job.copies || job.old.copies.is_empty() || renderer_changed {
+    // A page's first diagram or a new image variant changes what is copied.
+    let listed = || r.copy_paths().iter().ne(job.old.copies.keys());
+    if all || job.copies || job.old.copies.is_empty() || listed() {
         next.copies = layer(|s, d| r.copy_files(s, d), diags);
         changed.extend(layer_changes(&job.old.copies, &next.copies));
     }
