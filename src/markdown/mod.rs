@@ -1,5 +1,6 @@
 //! One pure parse per Markdown file: HTML, headings and ids, table of contents, links recorded
-//! (not resolved: that needs the other pages) from Markdown, GFM autolinks and URLs in raw HTML,
+//! (not resolved: that needs the other pages) from Markdown, GFM autolinks and URLs in raw HTML
+//! (http(s) ones apart, for `check --external`),
 //! anchors from raw HTML, callouts, code blocks and shortcodes, math (MathML, see `math`),
 //! mermaid diagrams (left to the theme's script) and citations of dated facts (`crate::facts`).
 //!
@@ -955,34 +956,29 @@ impl<'a> Parse<'a, '_> {
             );
             return CowStr::Borrowed("#");
         }
-        if dest.is_empty() || is_external(dest) {
-            let web = ["http://", "https://"].iter().any(|s| {
-                dest.get(..s.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(s))
-            });
-            if web {
-                let (line, col) = self.lines.at(offset);
-                self.out.external.push(LinkRef {
-                    dest: dest.to_string(),
-                    line,
-                    col,
-                    is_image,
-                    has_alt,
-                    dest_span,
-                });
-            }
+        let web = ["http://", "https://"].iter().any(|s| {
+            dest.get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s))
+        });
+        if (dest.is_empty() || is_external(dest)) && !web {
             return dest.clone();
         }
         let (line, col) = self.lines.at(offset);
-        let i = self.out.links.len();
-        self.out.links.push(LinkRef {
+        let link = LinkRef {
             dest: dest.to_string(),
             line,
             col,
             is_image,
             has_alt,
             dest_span,
-        });
+        };
+        if web {
+            // Left as written; kept for `check --external`.
+            self.out.external.push(link);
+            return dest.clone();
+        }
+        let i = self.out.links.len();
+        self.out.links.push(link);
         link_marker(&self.out.marker, i).into()
     }
 

@@ -289,13 +289,7 @@ fn large_images_get_responsive_variants_from_the_widths_in_site_toml() {
     // The same bytes from a fresh resize (cache emptied) and from one thread.
     let first = f.tree();
     std::fs::remove_dir_all(f.root.join(".backlot-cache/images")).unwrap();
-    let one_thread = backlot()
-        .args(["build", "--root"])
-        .arg(&f.root)
-        .env("RAYON_NUM_THREADS", "1")
-        .output()
-        .unwrap();
-    assert!(one_thread.status.success());
+    f.build_one_thread();
     assert_eq!(
         first,
         f.tree(),
