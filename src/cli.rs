@@ -69,6 +69,10 @@ pub enum Command {
         /// python3, bash) is not installed, instead of skipping them with a note.
         #[arg(long)]
         strict_snippets: bool,
+        /// Also check links to other sites (concurrently, with retries and a cache in
+        /// .backlot-cache/; `[links] external_skip` lists addresses to leave alone).
+        #[arg(long)]
+        external: bool,
     },
     /// Create a page with its front matter filled in, e.g. `backlot new content/stacks/go.md`.
     New {

@@ -76,6 +76,10 @@ pub struct Images {
     /// Local images heavier than this many kilobytes are a warning (an error in `check`).
     #[serde(default)]
     pub max_kb: Option<u64>,
+    /// `widths = [480, 960]`: PNG and JPEG images wider than a width get a variant resized to
+    /// it and a `srcset` listing them (none by default).
+    #[serde(default)]
+    pub widths: Vec<u32>,
 }
 
 /// `[links] level = "warn"` lets a site with broken links, anchors or alias conflicts still
@@ -86,6 +90,17 @@ pub struct Links {
     /// "error" (the default) or "warn": how `build` and `serve` report broken links.
     #[serde(default)]
     pub level: LinkLevel,
+    /// Addresses `check --external` leaves alone: a glob over the whole URL (`*` is any run of
+    /// characters), or, without a `*`, a prefix (as Zola's `skip_prefixes`).
+    #[serde(default)]
+    pub external_skip: Vec<String>,
+    /// Seconds an external request may take (15 by default).
+    #[serde(default)]
+    pub external_timeout: Option<u64>,
+    /// Hours a working external link is trusted without asking again (24 by default; 0 turns
+    /// the cache off).
+    #[serde(default)]
+    pub external_cache_hours: Option<u64>,
 }
 
 #[derive(

@@ -9,6 +9,7 @@ pub mod data;
 pub(crate) mod dates;
 pub mod diag;
 pub mod examples;
+pub(crate) mod external;
 pub mod facts;
 pub mod frontmatter;
 pub mod git;

@@ -50,6 +50,7 @@ fn main() -> ExitCode {
             format,
             changed_since,
             strict_snippets,
+            external,
         } => {
             let overrides = Overrides {
                 output: None,
@@ -77,6 +78,7 @@ fn main() -> ExitCode {
             let options = pipeline::CheckOptions {
                 strict_snippets,
                 today,
+                external,
             };
             let (summary, mut diags) = pipeline::check_with(&site.root, &overrides, options);
             // A site that could not even load is reported whole.

@@ -131,7 +131,7 @@ pub fn parse_all(
 /// sizes (the parse itself reads the page's bytes only, so `serve` can cache it).
 pub fn after_parse(config: &Config, rel: &str, doc: &mut ParsedDoc, h: &Highlighter) {
     crate::include::resolve(&config.root, rel, &mut doc.md, h);
-    crate::images::measure(&config.root, rel, &mut doc.md, &config.site.images);
+    crate::images::measure(config, rel, &mut doc.md);
 }
 
 impl Loaded {
@@ -232,6 +232,8 @@ pub struct CheckOptions {
     pub strict_snippets: bool,
     /// The date (YYYY-MM-DD) end-of-support dates are compared with; today when `None`.
     pub today: Option<String>,
+    /// Also ask every external link's host whether it works (`check --external`).
+    pub external: bool,
 }
 
 /// `backlot check`: everything `build` does except writing, plus the snippet checker and the
@@ -262,9 +264,15 @@ pub fn check_with(
     crate::lint::lint(&loaded.site, &loaded.config, &mut diags);
     let today = options.today.unwrap_or_else(crate::facts::today);
     crate::facts::check_support(&loaded.site, &loaded.data, &today, &mut diags);
+    let external = options
+        .external
+        .then(|| crate::external::check(&loaded.site, &loaded.config, &mut diags));
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
     let mut note = report.to_string();
+    if let Some(external) = external {
+        note.push_str(&format!("; {external}"));
+    }
     if contracts > 0 {
         let blocks = crate::diag::plural(contracts, "block");
         note.push_str(&format!(

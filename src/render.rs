@@ -438,6 +438,7 @@ impl<'a> Renderer<'a> {
         let mut error = None;
         let html = fill_markers(&md.html, &md.marker, |kind, n| match kind {
             'L' => escape_html(doc.link_urls.get(n).map_or("#", String::as_str)),
+            'V' => escape_html(&crate::images::variant_url(doc, n)),
             // Highlighted here, not at parse time (see `code_marker`); warnings were given then.
             'C' => match (md.code_blocks.get(n), md.code_fences.get(n)) {
                 (Some(block), Some(fence)) => {
@@ -849,7 +850,11 @@ impl<'a> Renderer<'a> {
     /// static files, the site's static/ folder, and the files beside the pages in content/.
     pub(crate) fn copy_list(&self) -> Vec<(String, CopyFrom<'a>, String)> {
         let mut files = Vec::new();
+        let diagrams = self.site.has_diagram();
         for (name, bytes) in &self.theme.static_files {
+            if !diagrams && crate::theme::DIAGRAM_FILES.contains(&name.as_str()) {
+                continue;
+            }
             files.push((
                 name.clone(),
                 CopyFrom::Bytes(bytes),
@@ -866,8 +871,17 @@ impl<'a> Renderer<'a> {
         files
     }
 
+    /// The output paths `copy_files` writes: `serve` copies again when they change.
+    pub(crate) fn copy_paths(&self) -> std::collections::BTreeSet<String> {
+        let copies = self.copy_list().into_iter().map(|(path, _, _)| path);
+        copies
+            .chain(crate::images::variants(self.site).into_keys())
+            .collect()
+    }
+
+    /// Copies the files of `copy_list`, then writes the images' responsive variants.
     pub fn copy_files(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
-        let mut n = 0;
+        let mut n = crate::images::write_variants(self.site, &self.config.root, sink, diags);
         for (path, from, source) in self.copy_list() {
             let bytes = match from {
                 CopyFrom::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),

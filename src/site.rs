@@ -46,6 +46,13 @@ pub struct Doc {
     pub implicit: bool,
 }
 
+impl Site {
+    /// Some page has a diagram (see `crate::theme::DIAGRAM_FILES`).
+    pub fn has_diagram(&self) -> bool {
+        self.docs.iter().any(|d| d.parsed.md.has_diagram)
+    }
+}
+
 impl Doc {
     pub fn front(&self) -> &FrontMatter {
         &self.parsed.front

@@ -11,6 +11,10 @@ use tera::Tera;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
+/// Static files only pages with a diagram load: copied to the output only when some page has
+/// one, since the renderer (5.5 MB) would otherwise be most of every site's weight.
+pub(crate) const DIAGRAM_FILES: [&str; 2] = ["mermaid.min.js", "mermaid-init.js"];
+
 pub struct Theme {
     pub tera: Tera,
     /// Files under the theme's static/ folder, by path relative to it.

@@ -1,5 +1,6 @@
 //! One pure parse per Markdown file: HTML, headings and ids, table of contents, links recorded
-//! (not resolved: that needs the other pages) from Markdown, GFM autolinks and URLs in raw HTML,
+//! (not resolved: that needs the other pages) from Markdown, GFM autolinks and URLs in raw HTML
+//! (http(s) ones apart, for `check --external`),
 //! anchors from raw HTML, callouts, code blocks and shortcodes, math (MathML, see `math`),
 //! mermaid diagrams (left to the theme's script) and citations of dated facts (`crate::facts`).
 //!
@@ -52,6 +53,13 @@ pub struct ParsedMarkdown {
     /// Files the page reads besides its source, relative to the site root: included code
     /// (`crate::include`) and measured images (`crate::images`).
     pub includes: Vec<String>,
+    /// Links and images to http(s) addresses, as written, for `check --external`.
+    pub external: Vec<LinkRef>,
+    /// The page has a mermaid diagram: the theme's diagram renderer is copied to the output.
+    pub has_diagram: bool,
+    /// Responsive variants of the page's images, (link index, width), filled by
+    /// `crate::images`; `{marker}V{n}.` in `html` is variant n's URL.
+    pub variants: Vec<(usize, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,6 +165,11 @@ pub fn link_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}L{i}.")
 }
 
+/// Marks where the URL of responsive image variant `i` goes (see `crate::images`).
+pub fn variant_marker(prefix: &str, i: usize) -> String {
+    format!("{prefix}V{i}.")
+}
+
 pub fn shortcode_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}S{i}.")
 }
@@ -207,7 +220,7 @@ fn parse_marker(after: &str) -> Option<(char, usize, usize)> {
     let kind = after
         .chars()
         .next()
-        .filter(|k| matches!(k, 'L' | 'S' | 'C'))?;
+        .filter(|k| matches!(k, 'L' | 'S' | 'C' | 'V'))?;
     let end = after[1..].find('.')? + 1;
     let n = after[1..end].parse().ok()?;
     Some((kind, n, end + 1))
@@ -945,19 +958,29 @@ impl<'a> Parse<'a, '_> {
             );
             return CowStr::Borrowed("#");
         }
-        if dest.is_empty() || is_external(dest) {
+        let web = ["http://", "https://"].iter().any(|s| {
+            dest.get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s))
+        });
+        if (dest.is_empty() || is_external(dest)) && !web {
             return dest.clone();
         }
         let (line, col) = self.lines.at(offset);
-        let i = self.out.links.len();
-        self.out.links.push(LinkRef {
+        let link = LinkRef {
             dest: dest.to_string(),
             line,
             col,
             is_image,
             has_alt,
             dest_span,
-        });
+        };
+        if web {
+            // Left as written; kept for `check --external`.
+            self.out.external.push(link);
+            return dest.clone();
+        }
+        let i = self.out.links.len();
+        self.out.links.push(link);
         link_marker(&self.out.marker, i).into()
     }
 
@@ -1098,6 +1121,7 @@ impl<'a> Parse<'a, '_> {
             // Rendered in the browser by the theme's mermaid script, loaded only on pages that
             // have a diagram; without JavaScript the source shows, as it does on GitHub.
             self.flush_tabs();
+            self.out.has_diagram = true;
             let source = escape_html(code.trim_end());
             self.events.push(Event::Html(
                 format!("<pre class=\"mermaid\">{source}</pre>\n").into(),

@@ -800,7 +800,9 @@ fn render(r: &Renderer, job: &Job, diags: &mut Diagnostics) -> (Snapshot, Render
     if search_changed {
         next.search = Arc::new(LazySearch::new(r));
     }
-    if all || job.copies || job.old.copies.is_empty() {
+    // A page's first diagram or a new image variant changes what is copied.
+    let listed = || r.copy_paths().iter().ne(job.old.copies.keys());
+    if all || job.copies || job.old.copies.is_empty() || listed() {
         next.copies = layer(|s, d| r.copy_files(s, d), diags);
         changed.extend(layer_changes(&job.old.copies, &next.copies));
     }

@@ -181,6 +181,37 @@ fn mermaid_blocks_load_the_shipped_renderer_only_where_used() {
 }
 
 #[test]
+fn the_diagram_renderer_is_copied_only_when_a_page_has_a_diagram() {
+    use backlot::config::Overrides;
+    use backlot::serve::incremental::Engine;
+    use backlot::serve::watcher::Plan;
+    let f = fixture("mermaid", "site");
+    let flow = std::fs::read_to_string(f.root.join("content/flow.md")).unwrap();
+    let without = flow.replace("```mermaid", "```text");
+    std::fs::write(f.root.join("content/flow.md"), &without).unwrap();
+    f.build_ok(&[]);
+    assert!(!f.exists("mermaid.min.js") && !f.exists("mermaid-init.js"));
+    assert!(f.exists("theme.js"), "other theme files are copied");
+
+    // The preview: the first diagram brings the renderer, removing the last takes it away.
+    let mut engine = Engine::new(&f.root, Overrides::default());
+    assert!(!engine.rebuild(&Plan::full()).failed());
+    let served = |e: &Engine| e.snapshot().merged().contains_key("mermaid.min.js");
+    assert!(!served(&engine));
+    let edit = |text: &str| {
+        std::fs::write(f.root.join("content/flow.md"), text).unwrap();
+        let mut plan = Plan::default();
+        plan.content.insert("content/flow.md".into());
+        plan
+    };
+    assert!(!engine.rebuild(&edit(&flow)).failed());
+    assert!(served(&engine));
+    assert!(engine.snapshot().merged().contains_key("mermaid-init.js"));
+    assert!(!engine.rebuild(&edit(&without)).failed());
+    assert!(!served(&engine));
+}
+
+#[test]
 fn images_get_their_size_lazy_loading_and_a_weight_warning() {
     let f = fixture("images", "site");
     let run = f.build_ok(&[]);
@@ -209,6 +240,73 @@ fn images_get_their_size_lazy_loading_and_a_weight_warning() {
     );
     assert_eq!(run.stderr.matches("weighs").count(), 1, "{}", run.stderr);
     assert_eq!(f.run(&["check"]).code, 1, "the weight warning fails check");
+}
+
+/// A `w` x `h` gradient, so a resize has real work to do.
+fn picture(w: u32, h: u32) -> image::RgbImage {
+    image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128])
+    })
+}
+
+#[test]
+fn large_images_get_responsive_variants_from_the_widths_in_site_toml() {
+    let f = fixture("images", "site");
+    let toml = std::fs::read_to_string(f.root.join("site.toml"))
+        .unwrap()
+        .replace("max_kb = 4", "max_kb = 400\nwidths = [100, 32, 100, 500]");
+    f.write("site.toml", &toml);
+    picture(200, 120)
+        .save(f.root.join("content/guide/wide.png"))
+        .unwrap();
+    picture(160, 90)
+        .save(f.root.join("content/guide/photo.jpg"))
+        .unwrap();
+    f.write("content/guide/more.md", "---\ntitle: More\ndescription: Wide ones.\n---\n\n![Wide](wide.png)\n\n![A photo](photo.jpg)\n\n![Small](first.png)\n");
+    f.build_ok(&[]);
+    let html = f.read("guide/more/index.html");
+    let main = main_element(&html);
+    assert!(main.contains("<img src=\"/repo/guide/wide.png\" width=\"200\" height=\"120\" srcset=\"/repo/guide/wide-32w.png 32w, /repo/guide/wide-100w.png 100w, /repo/guide/wide.png 200w\" sizes=\"(max-width: 200px) 100vw, 200px\" alt=\"Wide\" />"), "{main}");
+    assert!(main.contains("<img loading=\"lazy\" decoding=\"async\" src=\"/repo/guide/photo.jpg\" width=\"160\" height=\"90\" srcset=\"/repo/guide/photo-32w.jpg 32w, /repo/guide/photo-100w.jpg 100w, /repo/guide/photo.jpg 160w\""), "{main}");
+    assert!(
+        main.contains("srcset=\"/repo/guide/first-32w.png 32w, /repo/guide/first.png 40w\""),
+        "{main}"
+    );
+    let size = |p: &str| image::image_dimensions(f.public().join(p)).unwrap();
+    assert_eq!(size("guide/wide-32w.png"), (32, 19));
+    assert_eq!(size("guide/wide-100w.png"), (100, 60));
+    assert_eq!(size("guide/photo-100w.jpg"), (100, 56));
+    assert_eq!(
+        image::ImageFormat::from_path("x.jpg").unwrap(),
+        image::guess_format(&std::fs::read(f.public().join("guide/photo-100w.jpg")).unwrap())
+            .unwrap()
+    );
+    assert!(
+        !f.exists("guide/wide-500w.png"),
+        "no variant wider than the image"
+    );
+
+    // The same bytes from a fresh resize (cache emptied) and from one thread.
+    let first = f.tree();
+    std::fs::remove_dir_all(f.root.join(".backlot-cache/images")).unwrap();
+    f.build_one_thread();
+    assert_eq!(
+        first,
+        f.tree(),
+        "variants are byte-identical build after build"
+    );
+
+    // A rebuild takes the variants from the cache instead of resizing again.
+    let cached: Vec<_> = std::fs::read_dir(f.root.join(".backlot-cache/images"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(cached.len(), 7, "{cached:?}");
+    for path in &cached {
+        std::fs::write(path, b"from the cache").unwrap();
+    }
+    f.build_ok(&[]);
+    assert_eq!(f.read("guide/wide-100w.png"), "from the cache");
 }
 
 #[test]

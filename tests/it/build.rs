@@ -166,13 +166,7 @@ fn builds_are_byte_identical() {
     let f = fixture("build", "basic");
     f.build_ok(&[]);
     let first = f.tree();
-    let one_thread = backlot()
-        .args(["build", "--root"])
-        .arg(&f.root)
-        .env("RAYON_NUM_THREADS", "1")
-        .output()
-        .unwrap();
-    assert!(one_thread.status.success());
+    f.build_one_thread();
     assert!(
         first == f.tree(),
         "RAYON_NUM_THREADS=1 gave different output"

@@ -66,6 +66,21 @@ impl Fixture {
             .into()
     }
 
+    /// `backlot build` on one thread (`RAYON_NUM_THREADS=1`), which must succeed.
+    pub fn build_one_thread(&self) {
+        let run = backlot()
+            .args(["build", "--root"])
+            .arg(&self.root)
+            .env("RAYON_NUM_THREADS", "1")
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+
     /// `backlot build`, which must succeed.
     pub fn build_ok(&self, args: &[&str]) -> Run {
         let mut all = vec!["build"];

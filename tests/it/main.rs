@@ -12,6 +12,7 @@ mod conformance;
 mod contracts;
 mod crawl;
 mod errors;
+mod external;
 mod hardening;
 mod links;
 mod lint;

@@ -524,6 +524,22 @@ fn workflows_have_least_privilege_and_the_right_steps() {
         .contains("check --format github $ARGS"));
     assert!(uses(&check["jobs"]["site"]).contains(&"actions/upload-artifact".to_string()));
     assert!(all.contains(".ci/run"), "the tests run too");
+
+    let links = workflow("links.yml");
+    assert!(links["on"]["schedule"][0]["cron"].is_string());
+    assert!(links["on"].get("workflow_dispatch").is_some());
+    assert!(
+        links["on"].get("pull_request").is_none(),
+        "not run on pull requests"
+    );
+    assert_eq!(
+        serde_yaml_ng::to_string(&links["permissions"]).unwrap(),
+        "contents: read\n",
+        "it can open nothing: a broken link fails the run"
+    );
+    let all = serde_yaml_ng::to_string(&links).unwrap();
+    assert!(all.contains("command: check") && all.contains("args: --external"));
+    assert!(all.contains(".backlot-cache/external-links.json"));
 }
 
 /// The contributor guide and the GitHub templates exist, parse, and cover what the issue lists.
