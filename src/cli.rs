@@ -102,4 +102,8 @@ pub struct SiteArgs {
     /// https://github.com/owner/repo, so a fork's site links to the fork.
     #[arg(long, value_name = "URL")]
     pub repo_url: Option<String>,
+    /// Keep highlighted code blocks in this folder between runs and reuse them (for CI, which
+    /// restores the folder); a damaged or outdated cache is ignored with a note.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
 }

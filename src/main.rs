@@ -38,6 +38,7 @@ fn main() -> ExitCode {
                 repository_url: site.repo_url,
                 links,
                 source_date_epoch,
+                cache: site.cache,
             };
             if watch {
                 return backlot::serve::watch_build(&site.root, &overrides);
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
                 repository_url: site.repo_url,
                 links: None,
                 source_date_epoch,
+                cache: site.cache,
             };
             // Tests and reviews of dated facts set the day `check` compares support dates with.
             let today = std::env::var("BACKLOT_TODAY").ok().filter(|d| {
