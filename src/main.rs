@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             watch,
             links,
         } => {
+            let cache = site.cache();
             let overrides = Overrides {
                 output,
                 base_url: site.base_url,
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
                 repository_url: site.repo_url,
                 links,
                 source_date_epoch,
-                cache: site.cache,
+                cache,
             };
             if watch {
                 return backlot::serve::watch_build(&site.root, &overrides);
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
             changed_since,
             strict_snippets,
         } => {
+            let cache = site.cache();
             let overrides = Overrides {
                 output: None,
                 base_url: site.base_url,
@@ -59,7 +61,7 @@ fn main() -> ExitCode {
                 repository_url: site.repo_url,
                 links: None,
                 source_date_epoch,
-                cache: site.cache,
+                cache,
             };
             // Tests and reviews of dated facts set the day `check` compares support dates with.
             let today = std::env::var("BACKLOT_TODAY").ok().filter(|d| {
