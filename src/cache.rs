@@ -330,7 +330,10 @@ mod tests {
         assert_eq!(c.get(keys[1]), Some(lines(&["package main"])));
         assert_eq!(c.get(keys[2]), None);
         let note = c.finish();
-        assert!(note.contains("1 damaged entries") && note.contains("truncated"), "{note}");
+        assert!(
+            note.contains("1 damaged entries") && note.contains("truncated"),
+            "{note}"
+        );
         // A file that is not a cache at all.
         std::fs::write(&path, b"garbage").unwrap();
         let c = BlockCache::open(dir.path(), "id");

@@ -3,8 +3,9 @@
 //! Output uses CSS classes (`hl-keyword` ...), never inline styles, so one stylesheet holds a
 //! light and a dark theme. The syntax set loads once, lazily; highlighted blocks are cached by
 //! (syntax, code) so a block is highlighted once per build and once across `serve` rebuilds.
-//! Spans no theme's stylesheet selects are left out (`Highlighter::lighten`); the dark theme
-//! applies on screens only, so pages print in the light one.
+//! Spans no theme's stylesheet selects are left out as they are written (`SpanWriter`, one pass
+//! per line); the dark theme applies on screens only, so pages print in the light one. With
+//! `--cache`, blocks also go through the on-disk cache (`crate::cache`).
 //! Growth is bounded: spans nest at most `MAX_SPAN_DEPTH` deep, and a block whose HTML would
 //! exceed `MAX_GROWTH` times its size is shown as plain text.
 
@@ -272,10 +273,9 @@ impl Highlighter {
                     w.open(*scope);
                 }
                 let text = line.trim_end_matches('\n');
-                let parsed = state
-                    .parse_line(line, ss)
-                    .ok()
-                    .and_then(|ops| classed_spans(text, &clip(&ops, line), &mut stack, &mut w).ok());
+                let parsed = state.parse_line(line, ss).ok().and_then(|ops| {
+                    classed_spans(text, &clip(&ops, line), &mut stack, &mut w).ok()
+                });
                 if parsed.is_none() {
                     // A grammar error: show the rest of the block as plain text.
                     return plain_lines(code);
@@ -639,9 +639,10 @@ mod tests {
                     raw_open(&mut html, *scope);
                 }
                 let text = line.trim_end_matches('\n');
-                let parsed = state.parse_line(line, ss).ok().and_then(|ops| {
-                    raw_spans(text, &clip(&ops, line), &mut stack, &mut html).ok()
-                });
+                let parsed = state
+                    .parse_line(line, ss)
+                    .ok()
+                    .and_then(|ops| raw_spans(text, &clip(&ops, line), &mut stack, &mut html).ok());
                 if parsed.is_none() {
                     return plain_lines(code);
                 }
@@ -827,11 +828,17 @@ mod tests {
             "{\"a\": \"<&'\\\">\"}\n\n\n".to_string(),
         ];
         for code in &cases {
-            assert_eq!(h.highlight_lines(json, code), two_pass::highlight(&h, json, code));
+            assert_eq!(
+                h.highlight_lines(json, code),
+                two_pass::highlight(&h, json, code)
+            );
         }
         let py = h.find("python").unwrap();
         let code = "s = \"\"\"a\nb\"\"\"\nif not x: pass  # c\n";
-        assert_eq!(h.highlight_lines(py, code), two_pass::highlight(&h, py, code));
+        assert_eq!(
+            h.highlight_lines(py, code),
+            two_pass::highlight(&h, py, code)
+        );
     }
 
     #[test]
@@ -848,7 +855,10 @@ mod tests {
             "<span class=\"hl-keyword hl-py\">if not</span> <span class=\"hl-string hl-quoted\">&quot;x&quot;</span>"
         );
         // A set must be matched whole: `hl-string` alone is not `.hl-string.hl-quoted`.
-        assert_eq!(two_pass::lighten(&h, "<span class=\"hl-string\">a</span>"), "a");
+        assert_eq!(
+            two_pass::lighten(&h, "<span class=\"hl-string\">a</span>"),
+            "a"
+        );
     }
 
     #[test]

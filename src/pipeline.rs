@@ -273,6 +273,7 @@ pub fn check_with(
     crate::facts::check_support(&loaded.site, &loaded.data, &today, &mut diags);
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
-    summary.note = Some(report.to_string() + &cache_note.map(|n| format!("; {n}")).unwrap_or_default());
+    summary.note =
+        Some(report.to_string() + &cache_note.map(|n| format!("; {n}")).unwrap_or_default());
     (Some(summary), diags.sorted())
 }

@@ -206,16 +206,28 @@ fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
         std::fs::write(&pack, bytes).unwrap();
         let out = cached_build(&f, &cache);
         assert!(out.contains(said), "{said}: {out}");
-        assert!(f.tree() == uncached, "a build with a damaged cache differs ({said})");
+        assert!(
+            f.tree() == uncached,
+            "a build with a damaged cache differs ({said})"
+        );
     }
     assert!(cached_build(&f, &cache).contains("cache: 3 of 3 code blocks reused"));
 
     // An edited block is highlighted afresh; the others are reused.
     let code = std::fs::read_to_string(f.root.join("content/code.md")).unwrap();
-    f.write("content/code.md", &code.replace("func main() {}", "func main() { run() }"));
+    f.write(
+        "content/code.md",
+        &code.replace("func main() {}", "func main() { run() }"),
+    );
     let edited = cached_build(&f, &cache);
-    assert!(edited.contains("cache: 2 of 3 code blocks reused"), "{edited}");
+    assert!(
+        edited.contains("cache: 2 of 3 code blocks reused"),
+        "{edited}"
+    );
     let warm = f.tree();
     f.build_ok(&[]);
-    assert!(f.tree() == warm, "a warm build after an edit differs from a cold one");
+    assert!(
+        f.tree() == warm,
+        "a warm build after an edit differs from a cold one"
+    );
 }
