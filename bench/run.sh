@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The performance benchmark, one command: bench/run.sh [--sizes 1000,10000] [--runs 3] [--no-hugo]
 # Builds backlot and the floor program (examples/floor.rs) in release mode, then bench/bench.py
-# generates the corpora and times backlot (highlight cache on and off), the floor and Hugo.
+# generates the corpora and times backlot (highlight cache on and off, and a warm rebuild with
+# --cache after a one-page edit), the floor and Hugo.
 # See docs/performance.md for what it measures and the latest figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -113,4 +113,21 @@ pub struct SiteArgs {
     /// https://github.com/owner/repo, so a fork's site links to the fork.
     #[arg(long, value_name = "URL")]
     pub repo_url: Option<String>,
+    /// Keep highlighted code blocks in this folder between runs and reuse them (for CI, which
+    /// restores the folder); a damaged or outdated cache is ignored with a note. The
+    /// BACKLOT_CACHE environment variable sets it too.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+}
+
+impl SiteArgs {
+    /// `--cache`, else `BACKLOT_CACHE` (as Hugo's `HUGO_CACHEDIR`), so a workflow can turn the
+    /// cache on for every command without changing their arguments.
+    pub fn cache(&self) -> Option<PathBuf> {
+        self.cache.clone().or_else(|| {
+            std::env::var_os("BACKLOT_CACHE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+    }
 }

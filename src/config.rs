@@ -314,6 +314,8 @@ pub struct Overrides {
     pub links: Option<LinkLevel>,
     /// The feed's date when no page has one (`SOURCE_DATE_EPOCH`, read by `main`).
     pub source_date_epoch: Option<i64>,
+    /// The on-disk build cache's folder (`--cache`), if the run keeps one.
+    pub cache: Option<PathBuf>,
 }
 
 /// The resolved configuration every stage reads.

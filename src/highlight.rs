@@ -3,12 +3,14 @@
 //! Output uses CSS classes (`hl-keyword` ...), never inline styles, so one stylesheet holds a
 //! light and a dark theme. The syntax set loads once, lazily; highlighted blocks are cached by
 //! (syntax, code) so a block is highlighted once per build and once across `serve` rebuilds.
-//! Spans no theme's stylesheet selects are left out (`Highlighter::lighten`); the dark theme
-//! applies on screens only, so pages print in the light one.
+//! Spans no theme's stylesheet selects are left out as they are written (`SpanWriter`, one pass
+//! per line); the dark theme applies on screens only, so pages print in the light one. With
+//! `--cache`, blocks also go through the on-disk cache (`crate::cache`).
 //! Growth is bounded: spans nest at most `MAX_SPAN_DEPTH` deep, and a block whose HTML would
 //! exceed `MAX_GROWTH` times its size is shown as plain text.
 
 use crate::config;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -127,6 +129,8 @@ pub struct Highlighter {
     /// The class sets the two themes' stylesheets select on (see `lighten`); `None` when a
     /// theme is unknown, and then every span is kept.
     styled: OnceLock<Option<Vec<Vec<String>>>>,
+    /// The on-disk cache of highlighted blocks, when the run has one (`--cache`).
+    disk: OnceLock<crate::cache::BlockCache>,
 }
 
 impl Highlighter {
@@ -140,7 +144,24 @@ impl Highlighter {
             cache_enabled: crate::profile::get().highlight_cache,
             settings: settings.clone(),
             styled: OnceLock::new(),
+            disk: OnceLock::new(),
         }
+    }
+
+    /// Reads and keeps highlighted blocks in the on-disk cache in `dir` for this run.
+    pub fn use_disk_cache(&self, dir: &std::path::Path) {
+        let id = format!(
+            "{} highlight {} {}",
+            env!("BACKLOT_VERSION"),
+            self.settings.light_theme,
+            self.settings.dark_theme
+        );
+        let _ = self.disk.set(crate::cache::BlockCache::open(dir, &id));
+    }
+
+    /// Saves the on-disk cache, if the run has one; the note says what it reused.
+    pub fn save_disk_cache(&self) -> Option<String> {
+        self.disk.get().map(crate::cache::BlockCache::finish)
     }
 
     /// Drops every cached block: a build calls it once all pages are rendered, so the cache's
@@ -185,7 +206,7 @@ impl Highlighter {
     /// so lines can be wrapped for numbering and highlighting.
     pub fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Arc<[String]> {
         if !self.cache_enabled {
-            return self.highlight_uncached(syntax, code).into();
+            return self.highlight_stored(syntax, code).into();
         }
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (&syntax.name, code).hash(&mut h);
@@ -193,13 +214,27 @@ impl Highlighter {
         if let Some(hit) = self.cache.lock().unwrap().get(&key) {
             return hit.clone();
         }
-        let lines: Arc<[String]> = self.highlight_uncached(syntax, code).into();
+        let lines: Arc<[String]> = self.highlight_stored(syntax, code).into();
         // Bounded: on real content most blocks are distinct, and an unbounded cache would hold
         // the highlighted HTML of the whole site (as much memory as not streaming at all).
         let size: usize = lines.iter().map(|l| l.capacity() + 32).sum();
         if self.cache_bytes.fetch_add(size, Ordering::Relaxed) + size <= CACHE_BUDGET_BYTES {
             self.cache.lock().unwrap().insert(key, lines.clone());
         }
+        lines
+    }
+
+    /// From the on-disk cache when the run has one and it holds the block.
+    fn highlight_stored(&self, syntax: &SyntaxReference, code: &str) -> Vec<String> {
+        let Some(disk) = self.disk.get() else {
+            return self.highlight_uncached(syntax, code);
+        };
+        let key = crate::cache::key(&syntax.name, code);
+        if let Some(lines) = disk.get(key) {
+            return lines;
+        }
+        let lines = self.highlight_uncached(syntax, code);
+        disk.put(key, &lines);
         lines
     }
 
@@ -223,36 +258,51 @@ impl Highlighter {
 
     fn highlight_lines(&self, syntax: &SyntaxReference, code: &str) -> Vec<String> {
         let ss = self.syntaxes();
+        let styled = self.styled();
         let mut state = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
         let mut out = Vec::new();
         let budget = code.len() * MAX_GROWTH + SLACK_BYTES;
         let mut total = 0;
-        for line in LinesWithEndings::from(code) {
-            let mut html = String::with_capacity(line.len() * 2);
-            for scope in stack.as_slice().iter().take(MAX_SPAN_DEPTH) {
-                open_span(&mut html, *scope);
+        SPANS.with(|table| {
+            let mut table = table.borrow_mut();
+            let mut w = SpanWriter::new(&mut table, styled);
+            for line in LinesWithEndings::from(code) {
+                w.start_line(line.len() * 2);
+                for scope in stack.as_slice().iter().take(MAX_SPAN_DEPTH) {
+                    w.open(*scope);
+                }
+                let text = line.trim_end_matches('\n');
+                let parsed = state.parse_line(line, ss).ok().and_then(|ops| {
+                    classed_spans(text, &clip(&ops, line), &mut stack, &mut w).ok()
+                });
+                if parsed.is_none() {
+                    // A grammar error: show the rest of the block as plain text.
+                    return plain_lines(code);
+                }
+                for _ in 0..stack.len().min(MAX_SPAN_DEPTH) {
+                    w.close();
+                }
+                let html = w.take_line();
+                total += html.len();
+                if total > budget {
+                    return plain_lines(code);
+                }
+                out.push(html);
             }
-            let text = line.trim_end_matches('\n');
-            let parsed = state
-                .parse_line(line, ss)
-                .ok()
-                .and_then(|ops| classed_spans(text, &clip(&ops, line), &mut stack, &mut html).ok());
-            if parsed.is_none() {
-                // A grammar error: show the rest of the block as plain text.
-                return plain_lines(code);
-            }
-            for _ in 0..stack.len().min(MAX_SPAN_DEPTH) {
-                html.push_str("</span>");
-            }
-            let html = self.lighten(&html);
-            total += html.len();
-            if total > budget {
-                return plain_lines(code);
-            }
-            out.push(html);
+            out
+        })
+    }
+
+    /// The class sets the themes' stylesheets select on, computed once per highlighter.
+    fn styled(&self) -> Styled<'_> {
+        let sets = self
+            .styled
+            .get_or_init(|| self.css().ok().map(|c| selected(&c)));
+        Styled {
+            sets: sets.as_deref(),
+            themes: themes_key(&self.settings),
         }
-        out
     }
 
     /// The stylesheet: the light theme by default, the dark one under `prefers-color-scheme`
@@ -307,37 +357,40 @@ fn clip<'a>(
         .collect()
 }
 
-/// One line's tokens as `<span class="…">` elements appended to `html`, as syntect's
+/// One line's tokens as `<span class="…">` elements written by `w`, as syntect's
 /// `line_tokens_to_classed_spans` writes them (same classes, same escaping, empty spans
 /// dropped) except that scopes deeper than `MAX_SPAN_DEPTH` get no span.
 fn classed_spans(
     line: &str,
     ops: &[(usize, ScopeStackOp)],
     stack: &mut ScopeStack,
-    html: &mut String,
+    w: &mut SpanWriter,
 ) -> Result<(), syntect::parsing::ScopeError> {
     let mut done = 0;
-    // Where the last span opened, while nothing has been written inside it.
-    let mut empty_since: Option<usize> = None;
+    // The last span opened has nothing written inside it yet.
+    let mut fresh = false;
     for (i, op) in ops {
         if *i > done {
-            empty_since = None;
-            html.push_str(&escape_html(&line[done..*i]));
+            fresh = false;
+            w.text(&line[done..*i]);
             done = *i;
         }
         stack.apply_with_hook(op, |basic, now| match basic {
             BasicScopeStackOp::Push(scope) if now.len() <= MAX_SPAN_DEPTH => {
-                empty_since = Some(html.len());
-                open_span(html, scope);
+                fresh = true;
+                w.open(scope);
             }
-            BasicScopeStackOp::Pop if now.len() < MAX_SPAN_DEPTH => match empty_since.take() {
-                Some(start) => html.truncate(start),
-                None => html.push_str("</span>"),
-            },
+            BasicScopeStackOp::Pop if now.len() < MAX_SPAN_DEPTH => {
+                if std::mem::take(&mut fresh) {
+                    w.unopen();
+                } else {
+                    w.close();
+                }
+            }
             _ => {}
         })?;
     }
-    html.push_str(&escape_html(&line[done..]));
+    w.text(&line[done..]);
     Ok(())
 }
 
@@ -348,38 +401,164 @@ pub fn plain_lines(code: &str) -> Vec<String> {
 
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
 }
 
-thread_local! {
-    static CLASSES: std::cell::RefCell<HashMap<Scope, String>> = std::cell::RefCell::new(HashMap::new());
+/// `escape_html` appended to `out`, copying the runs between special characters whole.
+fn escape_into(out: &mut String, s: &str) {
+    let mut done = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[done..i]);
+        out.push_str(entity);
+        done = i + 1;
+    }
+    out.push_str(&s[done..]);
 }
 
-fn open_span(html: &mut String, scope: Scope) {
-    CLASSES.with(|c| {
-        let mut c = c.borrow_mut();
-        let classes = c.entry(scope).or_insert_with(|| {
-            scope
-                .build_string()
-                .split('.')
-                .map(|a| format!("{CLASS_PREFIX}{a}"))
-                .collect::<Vec<_>>()
-                .join(" ")
+/// The class sets the themes' stylesheets select on (`None`: a theme is unknown, keep every
+/// span), and a key naming the pair of themes they came from.
+#[derive(Clone, Copy)]
+struct Styled<'a> {
+    sets: Option<&'a [Vec<String>]>,
+    themes: u64,
+}
+
+fn themes_key(settings: &config::Highlight) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    (&settings.light_theme, &settings.dark_theme).hash(&mut h);
+    h.finish()
+}
+
+/// A scope's opening tag, or `None` when no theme colours it (the span is left out).
+type SpanTable = FxHashMap<(u64, Scope), Option<Box<str>>>;
+
+thread_local! {
+    /// Per thread, so the hot path takes no lock; keyed by the themes too, so highlighters
+    /// with other themes (tests, `serve` after a config edit) never share a decision.
+    static SPANS: std::cell::RefCell<SpanTable> = Default::default();
+}
+
+/// An open span: its scope, whether it was written, where it started, and whether opening it
+/// joined it to the span just closed (by taking that span's `</span>` back out).
+struct Open {
+    scope: Scope,
+    kept: bool,
+    start: usize,
+    joined: bool,
+}
+
+/// Writes a line's spans in one pass with fewer spans and the same colours: a span none of
+/// whose class sets is selected by either theme's stylesheet (as the subject or as an
+/// ancestor) cannot change how anything looks, so it is left out; a span closed and reopened
+/// with the same classes is joined. syntect wraps every line in spans for scopes like
+/// `source.shell.bash` that no theme colours, which made highlighting most of a page's bytes.
+struct SpanWriter<'t> {
+    table: &'t mut SpanTable,
+    styled: Styled<'t>,
+    html: String,
+    open: Vec<Open>,
+    /// The last kept span closed on this line, and where its `</span>` starts.
+    closed: Option<(Scope, usize)>,
+}
+
+impl<'t> SpanWriter<'t> {
+    fn new(table: &'t mut SpanTable, styled: Styled<'t>) -> Self {
+        SpanWriter {
+            table,
+            styled,
+            html: String::new(),
+            open: Vec::new(),
+            closed: None,
+        }
+    }
+
+    fn start_line(&mut self, capacity: usize) {
+        self.html = String::with_capacity(capacity);
+        self.open.clear();
+        self.closed = None;
+    }
+
+    fn take_line(&mut self) -> String {
+        std::mem::take(&mut self.html)
+    }
+
+    fn text(&mut self, text: &str) {
+        escape_into(&mut self.html, text);
+    }
+
+    fn open(&mut self, scope: Scope) {
+        let styled = self.styled;
+        let tag = self
+            .table
+            .entry((styled.themes, scope))
+            .or_insert_with(|| open_tag(scope, styled.sets));
+        let start = self.html.len();
+        let (kept, mut joined) = (tag.is_some(), false);
+        match (tag, self.closed) {
+            (Some(_), Some((c, at))) if styled.sets.is_some() && c == scope && start == at + 7 => {
+                self.html.truncate(at);
+                joined = true;
+            }
+            (Some(tag), _) => self.html.push_str(tag),
+            (None, _) => {}
+        }
+        self.open.push(Open {
+            scope,
+            kept,
+            start,
+            joined,
         });
-        html.push_str("<span class=\"");
-        html.push_str(classes);
-        html.push_str("\">");
-    });
+    }
+
+    fn close(&mut self) {
+        if let Some(Open {
+            kept: true, scope, ..
+        }) = self.open.pop()
+        {
+            self.closed = Some((scope, self.html.len()));
+            self.html.push_str("</span>");
+        }
+    }
+
+    /// Takes back the span just opened, with nothing written inside it (an empty span).
+    fn unopen(&mut self) {
+        if let Some(o) = self.open.pop() {
+            if o.joined {
+                self.html.push_str("</span>");
+            } else {
+                self.html.truncate(o.start);
+            }
+        }
+    }
+}
+
+/// `<span class="hl-a hl-b">` for scope `a.b`, or `None` when `styled` selects none of it.
+fn open_tag(scope: Scope, styled: Option<&[Vec<String>]>) -> Option<Box<str>> {
+    let classes = scope
+        .build_string()
+        .split('.')
+        .map(|a| format!("{CLASS_PREFIX}{a}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(sets) = styled {
+        let have: Vec<&str> = classes.split(' ').collect();
+        if !sets
+            .iter()
+            .any(|set| set.iter().all(|c| have.contains(&c.as_str())))
+        {
+            return None;
+        }
+    }
+    Some(format!("<span class=\"{classes}\">").into_boxed_str())
 }
 
 fn theme_css(theme: &Theme) -> Result<String, String> {
@@ -412,66 +591,6 @@ fn scope_css(css: &str, prefix: &str) -> String {
     out
 }
 
-impl Highlighter {
-    /// A highlighted line with fewer spans and the same colours: a span none of whose class
-    /// sets is selected by either theme's stylesheet (as the subject or as an ancestor) cannot
-    /// change how anything looks, so it goes; a span closed and reopened with the same classes
-    /// is joined. syntect wraps every line in spans for scopes like `source.shell.bash` that
-    /// no theme colours, which made highlighting most of a page's bytes.
-    fn lighten(&self, line: &str) -> String {
-        let Some(styled) = self
-            .styled
-            .get_or_init(|| self.css().ok().map(|c| selected(&c)))
-        else {
-            return line.to_string();
-        };
-        let keep = |classes: &str| {
-            let have: Vec<&str> = classes.split(' ').collect();
-            styled
-                .iter()
-                .any(|set| set.iter().all(|c| have.contains(&c.as_str())))
-        };
-        let mut out = String::with_capacity(line.len());
-        // Open spans: (kept, classes); the last closed kept span: (classes, where it closed).
-        let mut open: Vec<(bool, &str)> = Vec::new();
-        let mut closed: Option<(&str, usize)> = None;
-        let mut rest = line;
-        while let Some(at) = rest.find('<') {
-            out.push_str(&rest[..at]);
-            rest = &rest[at..];
-            if let Some(after) = rest.strip_prefix("</span>") {
-                rest = after;
-                if let Some((true, classes)) = open.pop() {
-                    closed = Some((classes, out.len()));
-                    out.push_str("</span>");
-                }
-            } else if let Some(tag) = rest.strip_prefix("<span class=\"") {
-                let end = tag.find("\">").unwrap_or(tag.len());
-                let classes = &tag[..end];
-                rest = tag.get(end + 2..).unwrap_or("");
-                let kept = keep(classes);
-                open.push((kept, classes));
-                match closed {
-                    Some((c, at)) if kept && c == classes && out.len() == at + 7 => {
-                        out.truncate(at)
-                    }
-                    _ if kept => {
-                        out.push_str("<span class=\"");
-                        out.push_str(classes);
-                        out.push_str("\">");
-                    }
-                    _ => {}
-                }
-            } else {
-                out.push('<');
-                rest = &rest[1..];
-            }
-        }
-        out.push_str(rest);
-        out
-    }
-}
-
 /// The class sets a stylesheet's selectors are made of: `.a.b .c` gives `[a, b]` and `[c]`.
 fn selected(css: &str) -> Vec<Vec<String>> {
     let mut sets: Vec<Vec<String>> = css
@@ -501,6 +620,227 @@ mod tests {
         Highlighter::new(&config::Highlight::default())
     }
 
+    /// The highlighting before spans were lightened while written (commit bee12a4): syntect's
+    /// spans first, then a second pass over the line's HTML. Kept as the oracle that the
+    /// one-pass writer must match byte for byte.
+    mod two_pass {
+        use super::super::*;
+
+        pub fn highlight(h: &Highlighter, syntax: &SyntaxReference, code: &str) -> Vec<String> {
+            let ss = h.syntaxes();
+            let mut state = ParseState::new(syntax);
+            let mut stack = ScopeStack::new();
+            let mut out = Vec::new();
+            let budget = code.len() * MAX_GROWTH + SLACK_BYTES;
+            let mut total = 0;
+            for line in LinesWithEndings::from(code) {
+                let mut html = String::new();
+                for scope in stack.as_slice().iter().take(MAX_SPAN_DEPTH) {
+                    raw_open(&mut html, *scope);
+                }
+                let text = line.trim_end_matches('\n');
+                let parsed = state
+                    .parse_line(line, ss)
+                    .ok()
+                    .and_then(|ops| raw_spans(text, &clip(&ops, line), &mut stack, &mut html).ok());
+                if parsed.is_none() {
+                    return plain_lines(code);
+                }
+                for _ in 0..stack.len().min(MAX_SPAN_DEPTH) {
+                    html.push_str("</span>");
+                }
+                let html = lighten(h, &html);
+                total += html.len();
+                if total > budget {
+                    return plain_lines(code);
+                }
+                out.push(html);
+            }
+            out
+        }
+
+        fn raw_open(html: &mut String, scope: Scope) {
+            let classes: Vec<String> = scope
+                .build_string()
+                .split('.')
+                .map(|a| format!("{CLASS_PREFIX}{a}"))
+                .collect();
+            html.push_str(&format!("<span class=\"{}\">", classes.join(" ")));
+        }
+
+        fn raw_spans(
+            line: &str,
+            ops: &[(usize, ScopeStackOp)],
+            stack: &mut ScopeStack,
+            html: &mut String,
+        ) -> Result<(), syntect::parsing::ScopeError> {
+            let mut done = 0;
+            let mut empty_since: Option<usize> = None;
+            for (i, op) in ops {
+                if *i > done {
+                    empty_since = None;
+                    html.push_str(&escape_html(&line[done..*i]));
+                    done = *i;
+                }
+                stack.apply_with_hook(op, |basic, now| match basic {
+                    BasicScopeStackOp::Push(scope) if now.len() <= MAX_SPAN_DEPTH => {
+                        empty_since = Some(html.len());
+                        raw_open(html, scope);
+                    }
+                    BasicScopeStackOp::Pop if now.len() < MAX_SPAN_DEPTH => {
+                        match empty_since.take() {
+                            Some(start) => html.truncate(start),
+                            None => html.push_str("</span>"),
+                        }
+                    }
+                    _ => {}
+                })?;
+            }
+            html.push_str(&escape_html(&line[done..]));
+            Ok(())
+        }
+
+        pub fn lighten(h: &Highlighter, line: &str) -> String {
+            let Some(styled) = h.styled().sets else {
+                return line.to_string();
+            };
+            let keep = |classes: &str| {
+                let have: Vec<&str> = classes.split(' ').collect();
+                styled
+                    .iter()
+                    .any(|set| set.iter().all(|c| have.contains(&c.as_str())))
+            };
+            let mut out = String::with_capacity(line.len());
+            let mut open: Vec<(bool, &str)> = Vec::new();
+            let mut closed: Option<(&str, usize)> = None;
+            let mut rest = line;
+            while let Some(at) = rest.find('<') {
+                out.push_str(&rest[..at]);
+                rest = &rest[at..];
+                if let Some(after) = rest.strip_prefix("</span>") {
+                    rest = after;
+                    if let Some((true, classes)) = open.pop() {
+                        closed = Some((classes, out.len()));
+                        out.push_str("</span>");
+                    }
+                } else if let Some(tag) = rest.strip_prefix("<span class=\"") {
+                    let end = tag.find("\">").unwrap_or(tag.len());
+                    let classes = &tag[..end];
+                    rest = tag.get(end + 2..).unwrap_or("");
+                    let kept = keep(classes);
+                    open.push((kept, classes));
+                    match closed {
+                        Some((c, at)) if kept && c == classes && out.len() == at + 7 => {
+                            out.truncate(at)
+                        }
+                        _ if kept => {
+                            out.push_str("<span class=\"");
+                            out.push_str(classes);
+                            out.push_str("\">");
+                        }
+                        _ => {}
+                    }
+                } else {
+                    out.push('<');
+                    rest = &rest[1..];
+                }
+            }
+            out.push_str(rest);
+            out
+        }
+    }
+
+    /// Every fenced block of the repository's Markdown (the site's content and the test
+    /// fixtures), as (file, language, code).
+    fn repository_blocks() -> Vec<(String, String, String)> {
+        use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut blocks = Vec::new();
+        for dir in ["content", "tests/fixtures", "snippets"] {
+            let files = walkdir::WalkDir::new(root.join(dir))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "md"));
+            for f in files {
+                let Ok(text) = std::fs::read_to_string(f.path()) else {
+                    continue;
+                };
+                let mut open: Option<(String, String)> = None;
+                for event in Parser::new_ext(&text, crate::markdown::options()) {
+                    match (event, &mut open) {
+                        (Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))), _) => {
+                            let lang = info.split([' ', ',', '{']).next().unwrap_or("");
+                            open = Some((lang.to_string(), String::new()));
+                        }
+                        (Event::Text(t), Some((_, code))) => code.push_str(&t),
+                        (Event::End(TagEnd::CodeBlock), Some(_)) => {
+                            let (lang, code) = open.take().unwrap();
+                            blocks.push((f.path().display().to_string(), lang, code));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        blocks
+    }
+
+    /// The one-pass writer gives the two-pass HTML for blocks of every grammar the
+    /// repository's Markdown uses, with the default themes and (each grammar's first block)
+    /// with a theme `lighten` knows nothing of (every span kept).
+    #[test]
+    fn one_pass_spans_match_the_two_pass_html_on_every_repository_block() {
+        let light = h();
+        let unknown = Highlighter::new(&config::Highlight {
+            light_theme: "no-such-theme".into(),
+            ..Default::default()
+        });
+        // Up to `PER_GRAMMAR` blocks of each grammar: unoptimised syntect takes a minute for all.
+        const PER_GRAMMAR: usize = 25;
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (file, lang, code) in repository_blocks() {
+            let Some(syntax) = light.find(&lang) else {
+                continue;
+            };
+            let n = seen.entry(syntax.name.clone()).or_default();
+            *n += 1;
+            let h = match *n {
+                1 => &unknown,
+                n if n <= PER_GRAMMAR => &light,
+                _ => continue,
+            };
+            assert_eq!(
+                h.highlight_lines(syntax, &code),
+                two_pass::highlight(h, syntax, &code),
+                "{file}: a {lang} block"
+            );
+        }
+        assert!(seen.len() > 10, "{seen:?}");
+    }
+
+    #[test]
+    fn one_pass_spans_match_the_two_pass_html_on_edge_cases() {
+        let h = h();
+        let json = h.find("json").unwrap();
+        let cases = [
+            format!("{}1{}\n", "[".repeat(40), "]".repeat(40)),
+            "[\n[\n[\n]\n]\n]\n".to_string(),
+            "{\"a\": \"<&'\\\">\"}\n\n\n".to_string(),
+        ];
+        for code in &cases {
+            assert_eq!(
+                h.highlight_lines(json, code),
+                two_pass::highlight(&h, json, code)
+            );
+        }
+        let py = h.find("python").unwrap();
+        let code = "s = \"\"\"a\nb\"\"\"\nif not x: pass  # c\n";
+        assert_eq!(
+            h.highlight_lines(py, code),
+            two_pass::highlight(&h, py, code)
+        );
+    }
+
     #[test]
     fn lighten_drops_uncoloured_spans_and_joins_neighbours() {
         let h = h();
@@ -511,11 +851,14 @@ mod tests {
         h.styled.set(Some(sets)).unwrap();
         let line = "<span class=\"hl-source hl-py\"><span class=\"hl-keyword hl-py\">if</span><span class=\"hl-keyword hl-py\"> not</span> <span class=\"hl-meta\"><span class=\"hl-string hl-quoted\">&quot;x&quot;</span></span></span>";
         assert_eq!(
-            h.lighten(line),
+            two_pass::lighten(&h, line),
             "<span class=\"hl-keyword hl-py\">if not</span> <span class=\"hl-string hl-quoted\">&quot;x&quot;</span>"
         );
         // A set must be matched whole: `hl-string` alone is not `.hl-string.hl-quoted`.
-        assert_eq!(h.lighten("<span class=\"hl-string\">a</span>"), "a");
+        assert_eq!(
+            two_pass::lighten(&h, "<span class=\"hl-string\">a</span>"),
+            "a"
+        );
     }
 
     #[test]

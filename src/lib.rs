@@ -1,6 +1,7 @@
 //! backlot: a static documentation site generator. `pipeline` runs the stages in order; each
 //! module owns one stage (see docs/design.md).
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub(crate) mod contracts;

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             watch,
             links,
         } => {
+            let cache = site.cache();
             let overrides = Overrides {
                 output,
                 base_url: site.base_url,
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
                 repository_url: site.repo_url,
                 links,
                 source_date_epoch,
+                cache,
             };
             if watch {
                 return backlot::serve::watch_build(&site.root, &overrides);
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
             strict_snippets,
             external,
         } => {
+            let cache = site.cache();
             let overrides = Overrides {
                 output: None,
                 base_url: site.base_url,
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
                 repository_url: site.repo_url,
                 links: None,
                 source_date_epoch,
+                cache,
             };
             // Tests and reviews of dated facts set the day `check` compares support dates with.
             let today = std::env::var("BACKLOT_TODAY").ok().filter(|d| {

@@ -190,6 +190,9 @@ pub fn build_with(
         return (None, diags.sorted());
     }
     let config = &loaded.config;
+    if let Some(dir) = &overrides.cache {
+        loaded.highlighter.use_disk_cache(dir);
+    }
     let staging = match Staging::begin(&config.output_dir, config.output_confined_to()) {
         Ok(s) => s,
         Err(e) => {
@@ -209,6 +212,7 @@ pub fn build_with(
         .as_ref(),
         &mut diags,
     );
+    let cache_note = loaded.highlighter.save_disk_cache();
     if diags.has_errors() {
         staging.abort();
         return (None, diags.sorted());
@@ -222,7 +226,9 @@ pub fn build_with(
         ));
         return (None, diags.sorted());
     }
-    (Some(loaded.summary(files, started)), diags.sorted())
+    let mut summary = loaded.summary(files, started);
+    summary.note = cache_note;
+    (Some(summary), diags.sorted())
 }
 
 /// What `check` is asked for beyond `build`.
@@ -253,7 +259,11 @@ pub fn check_with(
     let Some(loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
+    if let Some(dir) = &overrides.cache {
+        loaded.highlighter.use_disk_cache(dir);
+    }
     let files = loaded.render(&NullSink, &mut diags);
+    let cache_note = loaded.highlighter.save_disk_cache();
     let report = progress::stage("checking code snippets", || {
         crate::examples::check_snippets(&loaded.site, &mut diags)
     });
@@ -270,6 +280,9 @@ pub fn check_with(
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
     let mut note = report.to_string();
+    if let Some(cache) = cache_note {
+        note.push_str(&format!("; {cache}"));
+    }
     if let Some(external) = external {
         note.push_str(&format!("; {external}"));
     }

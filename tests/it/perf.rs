@@ -165,3 +165,69 @@ fn a_large_site_lists_top_sections_and_the_current_branch_only() {
         "no page off the branch"
     );
 }
+
+/// `build --cache DIR` and its summary note (the build's output on stdout and stderr).
+fn cached_build(f: &Fixture, cache: &std::path::Path) -> String {
+    let run = f.build_ok(&["--cache", cache.to_str().unwrap()]);
+    format!("{}{}", run.stdout, run.stderr)
+}
+
+#[test]
+fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
+    let f = large_section(3);
+    let cache = f.root.join("build-cache");
+    let pack = cache.join("highlight.pack");
+    f.build_ok(&[]);
+    let uncached = f.tree();
+    let cold = cached_build(&f, &cache);
+    assert!(cold.contains("cache: 0 of 3 code blocks reused"), "{cold}");
+    assert!(f.tree() == uncached, "a cold cached build differs");
+    let warm = cached_build(&f, &cache);
+    assert!(warm.contains("cache: 3 of 3 code blocks reused"), "{warm}");
+    assert!(f.tree() == uncached, "a warm build differs");
+
+    // Each kind of damage is noticed, reported, and the site is the same; each run rewrites
+    // a whole cache, so the damage is made again before each.
+    let whole = std::fs::read(&pack).unwrap();
+    let flipped = {
+        let mut b = whole.clone();
+        let at = b.len() - 10;
+        b[at] ^= 0x01;
+        b
+    };
+    let stale = String::from_utf8_lossy(&whole).replacen("highlight", "highlighT", 1);
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("1 damaged entries ignored", flipped),
+        ("truncated", whole[..whole.len() - 5].to_vec()),
+        ("not used", b"not a cache at all".to_vec()),
+        ("not used", stale.into_bytes()),
+    ];
+    for (said, bytes) in cases {
+        std::fs::write(&pack, bytes).unwrap();
+        let out = cached_build(&f, &cache);
+        assert!(out.contains(said), "{said}: {out}");
+        assert!(
+            f.tree() == uncached,
+            "a build with a damaged cache differs ({said})"
+        );
+    }
+    assert!(cached_build(&f, &cache).contains("cache: 3 of 3 code blocks reused"));
+
+    // An edited block is highlighted afresh; the others are reused.
+    let code = std::fs::read_to_string(f.root.join("content/code.md")).unwrap();
+    f.write(
+        "content/code.md",
+        &code.replace("func main() {}", "func main() { run() }"),
+    );
+    let edited = cached_build(&f, &cache);
+    assert!(
+        edited.contains("cache: 2 of 3 code blocks reused"),
+        "{edited}"
+    );
+    let warm = f.tree();
+    f.build_ok(&[]);
+    assert!(
+        f.tree() == warm,
+        "a warm build after an edit differs from a cold one"
+    );
+}
