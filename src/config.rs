@@ -48,6 +48,16 @@ pub struct SiteToml {
     /// `[images]`: the weight above which a local image is reported.
     #[serde(default)]
     pub images: Images,
+    /// `[languages.<code>]`: translations besides `language`, each from `<content_dir>.<code>/`
+    /// and published under `/<code>/` (see `crate::variants`).
+    #[serde(default)]
+    pub languages: BTreeMap<String, crate::variants::LanguageToml>,
+    /// `[[versions]]`: earlier versions of the docs, each published under `/<name>/`.
+    #[serde(default)]
+    pub versions: Vec<crate::variants::VersionToml>,
+    /// The label of the version the working tree holds, shown in the version switcher.
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// `[images] max_kb = 500`: local images heavier than this are a warning (none by default).
@@ -266,6 +276,9 @@ pub struct Config {
     pub output_confined: bool,
     /// Unix seconds for the feed's `<updated>` when no page has a date.
     pub source_date_epoch: Option<i64>,
+    /// Which language and version of the site this config builds (`crate::variants`); `None`
+    /// for a site with one language and one version.
+    pub variant: Option<crate::variants::Current>,
 }
 
 impl Config {
@@ -337,6 +350,7 @@ impl Config {
             drafts: overrides.drafts,
             output_confined: overrides.output.is_none(),
             source_date_epoch: overrides.source_date_epoch,
+            variant: None,
         })
     }
 

@@ -183,9 +183,10 @@ pub fn build_with(
 ) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let Some(loaded) = load(root, overrides, &mut diags) else {
+    let Some(mut loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
+    let others = crate::variants::load_others(&mut loaded, &mut diags);
     if diags.has_errors() {
         return (None, diags.sorted());
     }
@@ -202,13 +203,11 @@ pub fn build_with(
             return (None, diags.sorted());
         }
     };
-    let files = loaded.render(
-        sink(DirSink {
-            dir: staging.dir.clone(),
-        })
-        .as_ref(),
-        &mut diags,
-    );
+    let sink = sink(DirSink {
+        dir: staging.dir.clone(),
+    });
+    let mut files = loaded.render(sink.as_ref(), &mut diags);
+    files += crate::variants::render_others(&loaded, &others, sink.as_ref(), &mut diags);
     if diags.has_errors() {
         staging.abort();
         return (None, diags.sorted());
@@ -248,10 +247,13 @@ pub fn check_with(
 ) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let Some(loaded) = load(root, overrides, &mut diags) else {
+    let Some(mut loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
-    let files = loaded.render(&NullSink, &mut diags);
+    let others = crate::variants::load_others(&mut loaded, &mut diags);
+    let mut files = loaded.render(&NullSink, &mut diags);
+    files += crate::variants::render_others(&loaded, &others, &NullSink, &mut diags);
+    crate::variants::check_translations(&loaded, &others, &mut diags);
     let report = progress::stage("checking code snippets", || {
         crate::examples::check_snippets(&loaded.site, &mut diags)
     });

@@ -20,6 +20,8 @@ pub struct Theme {
     /// Template name -> the names its tags mention, with those of the templates it extends,
     /// includes or imports (see `uses`).
     names: HashMap<String, HashSet<String>>,
+    /// The theme's strings in each language, with the site's own tables (`crate::i18n`).
+    pub translations: crate::i18n::Translations,
 }
 
 impl Theme {
@@ -60,6 +62,7 @@ impl Theme {
                 Err(e) => diags.push(Diagnostic::error(&f.rel, 1, 1, format!("cannot read: {e}"))),
             }
         }
+        let translations = crate::i18n::Translations::load(&files, &config.root, diags);
         let mut sources = HashMap::new();
         let mut static_files = BTreeMap::new();
         for (rel, (shown, bytes)) in files {
@@ -115,6 +118,7 @@ impl Theme {
             static_files,
             sources,
             names,
+            translations,
         })
     }
 
