@@ -83,7 +83,11 @@ pub fn checkout(root: &Path, rev: &str) -> Result<tempfile::TempDir, String> {
         .map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        return Err(err.lines().next().unwrap_or("git archive failed").to_string());
+        return Err(err
+            .lines()
+            .next()
+            .unwrap_or("git archive failed")
+            .to_string());
     }
     let dir = tempfile::Builder::new()
         .prefix("backlot-version-")

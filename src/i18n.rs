@@ -227,7 +227,10 @@ mod tests {
         std::fs::write(site.path().join("i18n/ar.toml"), "next = \"التالي!\"\n").unwrap();
         std::fs::write(site.path().join("i18n/en.toml"), "extra = \"Extra\"\n").unwrap();
         let files = theme(&[
-            ("i18n/en.toml", "next = \"Next\"\nprevious = \"Previous\"\ncopy = \"Copy\"\n"),
+            (
+                "i18n/en.toml",
+                "next = \"Next\"\nprevious = \"Previous\"\ncopy = \"Copy\"\n",
+            ),
             ("i18n/ar.toml", "next = \"التالي\"\n"),
             ("static/x.toml", "next = 1\n"),
         ]);
@@ -257,6 +260,9 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        assert_eq!(fill("{n} in {title}", &[("n", "3"), ("title", "Go")]), "3 in Go");
+        assert_eq!(
+            fill("{n} in {title}", &[("n", "3"), ("title", "Go")]),
+            "3 in Go"
+        );
     }
 }

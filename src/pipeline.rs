@@ -221,7 +221,9 @@ pub fn build_with(
         ));
         return (None, diags.sorted());
     }
-    (Some(loaded.summary(files, started)), diags.sorted())
+    let mut summary = loaded.summary(files, started);
+    others.count_into(&mut summary);
+    (Some(summary), diags.sorted())
 }
 
 /// What `check` is asked for beyond `build`.
@@ -265,6 +267,7 @@ pub fn check_with(
     crate::facts::check_support(&loaded.site, &loaded.data, &today, &mut diags);
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
+    others.count_into(&mut summary);
     summary.note = Some(report.to_string());
     (Some(summary), diags.sorted())
 }

@@ -214,7 +214,6 @@ impl NavView<'_> {
     }
 }
 
-
 /// The sidebar's markup. Written here rather than by a recursive template macro, which cost
 /// more than the rest of a page's template (a theme can still build its own from `nav`).
 fn sidebar_html(r: &Renderer, view: &NavView) -> String {

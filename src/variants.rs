@@ -41,6 +41,9 @@ pub struct LanguageToml {
     /// other languages in `RTL`.
     #[serde(default)]
     pub dir: Option<Dir>,
+    /// Pages not translated yet are expected: `check` does not report them.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -179,7 +182,14 @@ impl Map {
         (url, permalink, exists)
     }
 
-    fn alternate(&self, cur: &Current, j: usize, path: &str, label: String, code: &str) -> Alternate {
+    fn alternate(
+        &self,
+        cur: &Current,
+        j: usize,
+        path: &str,
+        label: String,
+        code: &str,
+    ) -> Alternate {
         let (url, permalink, exists) = self.url(cur, j, path);
         Alternate {
             code: code.to_string(),
@@ -193,7 +203,11 @@ impl Map {
 
     fn version_label(&self, version: &Option<String>) -> String {
         match version {
-            Some(v) => self.version_labels.get(v).cloned().unwrap_or_else(|| v.clone()),
+            Some(v) => self
+                .version_labels
+                .get(v)
+                .cloned()
+                .unwrap_or_else(|| v.clone()),
             None => self.current_label.clone(),
         }
     }
@@ -215,7 +229,11 @@ pub fn alternates(config: &Config, path: &str) -> Option<Alternates> {
         .filter(|&j| map.variants[j].version == me.version)
         .map(|j| {
             let lang = &map.variants[j].lang;
-            let name = map.lang_names.get(lang).cloned().unwrap_or_else(|| lang.clone());
+            let name = map
+                .lang_names
+                .get(lang)
+                .cloned()
+                .unwrap_or_else(|| lang.clone());
             map.alternate(cur, j, path, name, lang)
         })
         .collect();
@@ -240,11 +258,26 @@ pub fn alternates(config: &Config, path: &str) -> Option<Alternates> {
         _ => own,
     };
     let hreflang: Vec<Alternate> = languages.iter().filter(|a| a.exists).cloned().collect();
-    let x_default = hreflang.first().filter(|_| hreflang.len() > 1).map(|a| a.permalink.clone());
+    let x_default = hreflang
+        .first()
+        .filter(|_| hreflang.len() > 1)
+        .map(|a| a.permalink.clone());
     Some(Alternates {
-        languages: if languages.len() > 1 { languages } else { Vec::new() },
-        versions: if versions.len() > 1 { versions } else { Vec::new() },
-        hreflang: if hreflang.len() > 1 { hreflang } else { Vec::new() },
+        languages: if languages.len() > 1 {
+            languages
+        } else {
+            Vec::new()
+        },
+        versions: if versions.len() > 1 {
+            versions
+        } else {
+            Vec::new()
+        },
+        hreflang: if hreflang.len() > 1 {
+            hreflang
+        } else {
+            Vec::new()
+        },
         x_default,
         canonical,
         old: me.version.as_ref().map(|_| map.version_label(&me.version)),
@@ -270,7 +303,10 @@ pub fn feed_url(config: &Config) -> String {
         Some(cur) if cur.variant().version.is_some() => {
             let lang = &cur.variant().lang;
             let j = cur.map.find(&None, lang).unwrap_or(0);
-            format!("{}{}atom.xml", cur.site_base_path, cur.map.variants[j].prefix)
+            format!(
+                "{}{}atom.xml",
+                cur.site_base_path, cur.map.variants[j].prefix
+            )
         }
         _ => config.url("atom.xml"),
     }
@@ -296,6 +332,22 @@ pub struct Others {
     _checkouts: Vec<tempfile::TempDir>,
 }
 
+impl Others {
+    /// Adds the other variants' pages and sections to a build's summary.
+    pub fn count_into(&self, summary: &mut crate::pipeline::Summary) {
+        for b in &self.built {
+            let sections = b
+                .site
+                .docs
+                .iter()
+                .filter(|d| d.kind == crate::site::Kind::Section)
+                .count();
+            summary.sections += sections;
+            summary.pages += b.site.docs.len() - sections;
+        }
+    }
+}
+
 /// Loads every variant besides `main` and links them all (each config learns the map).
 /// Hook: `pipeline::build_with` and `check_with`, after `load`.
 pub fn load_others(main: &mut Loaded, diags: &mut Diagnostics) -> Others {
@@ -316,16 +368,26 @@ pub fn load_others(main: &mut Loaded, diags: &mut Diagnostics) -> Others {
             .chain(built.iter().map(|b| &b.site))
             .map(|site| site.docs.iter().map(|d| d.path.clone()).collect())
             .collect(),
-        current_label: main.config.site.version.clone().unwrap_or_else(|| "latest".into()),
+        current_label: main
+            .config
+            .site
+            .version
+            .clone()
+            .unwrap_or_else(|| "latest".into()),
         ..Map::default()
     };
     for v in &main.config.site.versions {
-        map.version_labels
-            .insert(v.name.clone(), v.label.clone().unwrap_or_else(|| v.name.clone()));
+        map.version_labels.insert(
+            v.name.clone(),
+            v.label.clone().unwrap_or_else(|| v.name.clone()),
+        );
     }
     for v in &map.variants {
         let t = main.theme.translations.strings(&v.lang);
-        let name = t.get("language_name").cloned().unwrap_or_else(|| v.lang.clone());
+        let name = t
+            .get("language_name")
+            .cloned()
+            .unwrap_or_else(|| v.lang.clone());
         map.lang_names.insert(v.lang.clone(), name);
     }
     check_prefix_clashes(&map, &main.site, diags);
@@ -350,7 +412,11 @@ pub fn load_others(main: &mut Loaded, diags: &mut Diagnostics) -> Others {
 }
 
 /// Every variant's source, the main one first: each version, and in it each language.
-fn sources(config: &Config, checkouts: &mut Vec<tempfile::TempDir>, diags: &mut Diagnostics) -> Vec<Source> {
+fn sources(
+    config: &Config,
+    checkouts: &mut Vec<tempfile::TempDir>,
+    diags: &mut Diagnostics,
+) -> Vec<Source> {
     let site = &config.site;
     let mut roots: Vec<(Option<String>, PathBuf)> = vec![(None, config.root.clone())];
     for v in &site.versions {
@@ -358,7 +424,8 @@ fn sources(config: &Config, checkouts: &mut Vec<tempfile::TempDir>, diags: &mut 
             roots.push((Some(v.name.clone()), root));
         }
     }
-    let langs = std::iter::once(&site.language).chain(site.languages.keys().filter(|l| **l != site.language));
+    let langs = std::iter::once(&site.language)
+        .chain(site.languages.keys().filter(|l| **l != site.language));
     let langs: Vec<&String> = langs.collect();
     let mut out = Vec::new();
     for (version, root) in &roots {
@@ -370,8 +437,9 @@ fn sources(config: &Config, checkouts: &mut Vec<tempfile::TempDir>, diags: &mut 
             };
             if n > 0 && !root.join(&content_dir).is_dir() {
                 if version.is_none() {
+                    let (line, col) = config_line(config, &format!("[languages.{lang}]"));
                     diags.push(
-                        Diagnostic::error("site.toml", 1, 1, format!("language `{lang}` has no content folder {content_dir}/"))
+                        Diagnostic::error("site.toml", line, col, format!("language `{lang}` has no content folder {content_dir}/"))
                             .with_help(format!("create {content_dir}/ with the translated pages, or remove [languages.{lang}]")),
                     );
                 }
@@ -406,14 +474,29 @@ fn version_root(
     diags: &mut Diagnostics,
 ) -> Option<PathBuf> {
     let fail = |diags: &mut Diagnostics, what: String, help: &str| {
-        diags.push(Diagnostic::error("site.toml", 1, 1, format!("version `{}`: {what}", v.name)).with_help(help));
+        let (line, col) = config_line(config, &format!("name = \"{}\"", v.name));
+        diags.push(
+            Diagnostic::error(
+                "site.toml",
+                line,
+                col,
+                format!("version `{}`: {what}", v.name),
+            )
+            .with_help(help),
+        );
         None
     };
     let name_ok = !v.name.is_empty()
-        && v.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && v.name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         && !v.name.starts_with('.');
     if !name_ok {
-        return fail(diags, "the name must be a single URL segment".into(), "use a name such as \"v1\" or \"1.4\"");
+        return fail(
+            diags,
+            "the name must be a single URL segment".into(),
+            "use a name such as \"v1\" or \"1.4\"",
+        );
     }
     match (&v.dir, &v.git_ref) {
         (Some(dir), None) => {
@@ -421,7 +504,11 @@ fn version_root(
             if root.join(config.content_dir()).is_dir() {
                 Some(root)
             } else {
-                fail(diags, format!("{dir}/{} does not exist", config.content_dir()), "point `dir` at a folder holding that version's content folder")
+                fail(
+                    diags,
+                    format!("{dir}/{} does not exist", config.content_dir()),
+                    "point `dir` at a folder holding that version's content folder",
+                )
             }
         }
         (None, Some(r)) => match crate::git::checkout(&config.root, r) {
@@ -430,10 +517,26 @@ fn version_root(
                 checkouts.push(tmp);
                 Some(root)
             }
-            Err(e) => fail(diags, format!("cannot read git ref `{r}`: {e}"), "fetch the ref (the Pages workflow needs fetch-depth: 0) or correct its name"),
+            Err(e) => fail(
+                diags,
+                format!("cannot read git ref `{r}`: {e}"),
+                "fetch the ref (the Pages workflow needs fetch-depth: 0) or correct its name",
+            ),
         },
-        _ => fail(diags, "set exactly one of `ref` and `dir`".into(), "ref = \"v1.0\" (a git branch or tag) or dir = \"versions/v1\""),
+        _ => fail(
+            diags,
+            "set exactly one of `ref` and `dir`".into(),
+            "ref = \"v1.0\" (a git branch or tag) or dir = \"versions/v1\"",
+        ),
     }
+}
+
+/// Where `needle` is in site.toml (1:1 when it is written some other way).
+fn config_line(config: &Config, needle: &str) -> (usize, usize) {
+    let text =
+        std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    text.find(needle)
+        .map_or((1, 1), |at| crate::diag::line_col(&text, at))
 }
 
 /// The main config with a variant's content, language and URL prefix.
@@ -455,7 +558,11 @@ fn overlay(main: &Config, s: &Source) -> Config {
         c.site.repository = None;
     }
     c.base_path = format!("{}{}", main.base_path, s.variant.prefix);
-    c.base_url = format!("{}/{}", main.base_url, s.variant.prefix.trim_end_matches('/'));
+    c.base_url = format!(
+        "{}/{}",
+        main.base_url,
+        s.variant.prefix.trim_end_matches('/')
+    );
     c
 }
 
@@ -464,7 +571,8 @@ fn load_site(main: &Loaded, config: &Config, diags: &mut Diagnostics) -> Site {
     let sources = crate::source::discover(&config.root, config.content_dir(), diags);
     let parsed = crate::pipeline::parse_all(config, &sources.markdown, &main.highlighter, diags);
     let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
-    let mut site = crate::site::assemble(config, parsed, sources.assets, Vec::new(), &unparsed, diags);
+    let mut site =
+        crate::site::assemble(config, parsed, sources.assets, Vec::new(), &unparsed, diags);
     site.last_commit = crate::git::last_updated(&config.root, config.content_dir());
     crate::facts::check_citations(&site, &main.data, diags);
     site
@@ -477,8 +585,16 @@ fn check_prefix_clashes(map: &Map, site: &Site, diags: &mut Diagnostics) {
         for d in &site.docs {
             if d.path.split('/').next() == Some(first) {
                 diags.push(
-                    Diagnostic::error(&d.source, 1, 1, format!("the page's address /{} is taken by the variant under /{first}/", d.path))
-                        .with_help("rename the page's folder or the language/version"),
+                    Diagnostic::error(
+                        &d.source,
+                        1,
+                        1,
+                        format!(
+                            "the page's address /{} is taken by the variant under /{first}/",
+                            d.path
+                        ),
+                    )
+                    .with_help("rename the page's folder or the language/version"),
                 );
             }
         }
@@ -487,7 +603,12 @@ fn check_prefix_clashes(map: &Map, site: &Site, diags: &mut Diagnostics) {
 
 /// Renders every other variant into `sink` under its prefix; returns the files written.
 /// Hook: `pipeline::build_with` and `check_with`, after the main variant renders.
-pub fn render_others(main: &Loaded, others: &Others, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+pub fn render_others(
+    main: &Loaded,
+    others: &Others,
+    sink: &dyn Sink,
+    diags: &mut Diagnostics,
+) -> usize {
     others
         .built
         .iter()
@@ -565,14 +686,37 @@ pub fn check_translations(main: &Loaded, others: &Others, diags: &mut Diagnostic
         if v.version.is_some() {
             continue;
         }
-        let translated: BTreeMap<&str, &str> =
-            b.site.docs.iter().map(|d| (d.path.as_str(), d.source.as_str())).collect();
+        let partial = main
+            .config
+            .site
+            .languages
+            .get(&v.lang)
+            .is_some_and(|l| l.partial);
+        let translated: BTreeMap<&str, &str> = b
+            .site
+            .docs
+            .iter()
+            .map(|d| (d.path.as_str(), d.source.as_str()))
+            .collect();
         let theirs = times(&b.config.root, b.config.content_dir());
         for d in main.site.docs.iter().filter(|d| !d.implicit) {
             match translated.get(d.path.as_str()) {
+                None if partial => {}
                 None => diags.push(
-                    Diagnostic::warning(&d.source, 1, 1, format!("page not translated into `{}`", v.lang))
-                        .with_help(format!("add {}", translated_source(&d.source, main.config.content_dir(), b.config.content_dir()))),
+                    Diagnostic::warning(
+                        &d.source,
+                        1,
+                        1,
+                        format!("page not translated into `{}`", v.lang),
+                    )
+                    .with_help(format!(
+                        "add {}",
+                        translated_source(
+                            &d.source,
+                            main.config.content_dir(),
+                            b.config.content_dir()
+                        )
+                    )),
                 ),
                 Some(src) => {
                     if let (Some(o), Some(t)) = (original_times.get(&d.source), theirs.get(*src)) {

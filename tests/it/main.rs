@@ -19,3 +19,4 @@ mod perf;
 mod publish;
 mod serve;
 mod theme;
+mod variants;
