@@ -135,6 +135,15 @@ pub fn after_parse(config: &Config, rel: &str, doc: &mut ParsedDoc, h: &Highligh
 }
 
 impl Loaded {
+    /// What the site's other languages and versions share with it (`crate::variants`).
+    pub fn shared(&self) -> crate::variants::Shared<'_> {
+        crate::variants::Shared {
+            theme: &self.theme,
+            data: &self.data,
+            highlighter: &self.highlighter,
+        }
+    }
+
     pub fn renderer(&self) -> Renderer<'_> {
         Renderer {
             config: &self.config,
@@ -207,7 +216,7 @@ pub fn build_with(
         dir: staging.dir.clone(),
     });
     let mut files = loaded.render(sink.as_ref(), &mut diags);
-    files += crate::variants::render_others(&loaded, &others, sink.as_ref(), &mut diags);
+    files += crate::variants::render_others(&loaded.shared(), &others, sink.as_ref(), &mut diags);
     if diags.has_errors() {
         staging.abort();
         return (None, diags.sorted());
@@ -254,7 +263,7 @@ pub fn check_with(
     };
     let others = crate::variants::load_others(&mut loaded, &mut diags);
     let mut files = loaded.render(&NullSink, &mut diags);
-    files += crate::variants::render_others(&loaded, &others, &NullSink, &mut diags);
+    files += crate::variants::render_others(&loaded.shared(), &others, &NullSink, &mut diags);
     crate::variants::check_translations(&loaded, &others, &mut diags);
     let report = progress::stage("checking code snippets", || {
         crate::examples::check_snippets(&loaded.site, &mut diags)

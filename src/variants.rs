@@ -319,16 +319,25 @@ struct Source {
     content_dir: String,
 }
 
-/// A loaded variant besides the main one, with the checkout it was read from.
+/// What every variant shares with the main one.
+pub struct Shared<'a> {
+    pub theme: &'a crate::theme::Theme,
+    pub data: &'a serde_json::Value,
+    pub highlighter: &'a crate::highlight::Highlighter,
+}
+
+/// A loaded variant besides the main one.
 pub struct Built {
     pub config: Config,
     pub site: Site,
 }
 
-/// The other variants of a loaded site, and the checkouts of git refs they were read from.
+/// The other variants of a site, and the checkouts of git refs they were read from.
 #[derive(Default)]
 pub struct Others {
     pub built: Vec<Built>,
+    /// Every variant, the main one first.
+    variants: Vec<Variant>,
     _checkouts: Vec<tempfile::TempDir>,
 }
 
@@ -346,69 +355,89 @@ impl Others {
             summary.pages += b.site.docs.len() - sections;
         }
     }
+
+    /// Reads and assembles every variant besides the main one (not linked yet: see `link`).
+    pub fn load(main: &Config, shared: &Shared, diags: &mut Diagnostics) -> Others {
+        if !enabled(main) {
+            return Others::default();
+        }
+        let mut checkouts = Vec::new();
+        let sources = sources(main, &mut checkouts, diags);
+        let built = sources
+            .iter()
+            .skip(1)
+            .map(|s| {
+                let config = overlay(main, s);
+                let site = load_site(shared, &config, diags);
+                Built { config, site }
+            })
+            .collect();
+        Others {
+            built,
+            variants: sources.into_iter().map(|s| s.variant).collect(),
+            _checkouts: checkouts,
+        }
+    }
+
+    /// Builds the map of every variant's pages and gives each config (the main one's too) its
+    /// place in it. `None` on a site with one variant.
+    pub fn link(
+        &mut self,
+        main: &mut Config,
+        main_site: &Site,
+        theme: &crate::theme::Theme,
+        diags: &mut Diagnostics,
+    ) -> Option<Arc<Map>> {
+        if self.variants.is_empty() {
+            main.variant = None;
+            return None;
+        }
+        let mut map = Map {
+            variants: self.variants.clone(),
+            pages: std::iter::once(main_site)
+                .chain(self.built.iter().map(|b| &b.site))
+                .map(|site| site.docs.iter().map(|d| d.path.clone()).collect())
+                .collect(),
+            current_label: main.site.version.clone().unwrap_or_else(|| "latest".into()),
+            ..Map::default()
+        };
+        for v in &main.site.versions {
+            let label = v.label.clone().unwrap_or_else(|| v.name.clone());
+            map.version_labels.insert(v.name.clone(), label);
+        }
+        for v in &map.variants {
+            let t = theme.translations.strings(&v.lang);
+            let name = t.get("language_name").cloned();
+            map.lang_names
+                .insert(v.lang.clone(), name.unwrap_or_else(|| v.lang.clone()));
+        }
+        check_prefix_clashes(&map, main_site, diags);
+        let map = Arc::new(map);
+        let (base_path, base_url) = (main.base_path.clone(), main.base_url.clone());
+        let configs = std::iter::once(main).chain(self.built.iter_mut().map(|b| &mut b.config));
+        for (index, config) in configs.enumerate() {
+            config.variant = Some(Current {
+                map: map.clone(),
+                index,
+                site_base_path: base_path.clone(),
+                site_base_url: base_url.clone(),
+            });
+        }
+        Some(map)
+    }
 }
 
-/// Loads every variant besides `main` and links them all (each config learns the map).
+/// Loads every variant besides `main` and links them all.
 /// Hook: `pipeline::build_with` and `check_with`, after `load`.
 pub fn load_others(main: &mut Loaded, diags: &mut Diagnostics) -> Others {
-    if !enabled(&main.config) {
-        return Others::default();
-    }
-    let mut checkouts = Vec::new();
-    let sources = sources(&main.config, &mut checkouts, diags);
-    let mut built = Vec::new();
-    for s in sources.iter().skip(1) {
-        let config = overlay(&main.config, s);
-        let site = load_site(main, &config, diags);
-        built.push(Built { config, site });
-    }
-    let mut map = Map {
-        variants: sources.iter().map(|s| s.variant.clone()).collect(),
-        pages: std::iter::once(&main.site)
-            .chain(built.iter().map(|b| &b.site))
-            .map(|site| site.docs.iter().map(|d| d.path.clone()).collect())
-            .collect(),
-        current_label: main
-            .config
-            .site
-            .version
-            .clone()
-            .unwrap_or_else(|| "latest".into()),
-        ..Map::default()
+    let shared = Shared {
+        theme: &main.theme,
+        data: &main.data,
+        highlighter: &main.highlighter,
     };
-    for v in &main.config.site.versions {
-        map.version_labels.insert(
-            v.name.clone(),
-            v.label.clone().unwrap_or_else(|| v.name.clone()),
-        );
-    }
-    for v in &map.variants {
-        let t = main.theme.translations.strings(&v.lang);
-        let name = t
-            .get("language_name")
-            .cloned()
-            .unwrap_or_else(|| v.lang.clone());
-        map.lang_names.insert(v.lang.clone(), name);
-    }
-    check_prefix_clashes(&map, &main.site, diags);
-    let map = Arc::new(map);
-    let attach = |config: &mut Config, index: usize, base: &Config| {
-        config.variant = Some(Current {
-            map: map.clone(),
-            index,
-            site_base_path: base.base_path.clone(),
-            site_base_url: base.base_url.clone(),
-        });
-    };
-    let base = main.config.clone();
-    attach(&mut main.config, 0, &base);
-    for (i, b) in built.iter_mut().enumerate() {
-        attach(&mut b.config, i + 1, &base);
-    }
-    Others {
-        built,
-        _checkouts: checkouts,
-    }
+    let mut others = Others::load(&main.config, &shared, diags);
+    others.link(&mut main.config, &main.site, &main.theme, diags);
+    others
 }
 
 /// Every variant's source, the main one first: each version, and in it each language.
@@ -531,6 +560,20 @@ fn version_root(
     }
 }
 
+/// The folders whose changes concern the other variants: their content folders and the
+/// site's `i18n/` tables (hook: `serve::scope_of`).
+pub fn watched(config: &Config) -> Vec<String> {
+    let mut dirs = vec!["i18n".to_string()];
+    if !enabled(config) {
+        return dirs;
+    }
+    for lang in config.site.languages.keys() {
+        dirs.push(format!("{}.{lang}", config.content_dir()));
+    }
+    dirs.extend(config.site.versions.iter().filter_map(|v| v.dir.clone()));
+    dirs
+}
+
 /// Where `needle` is in site.toml (1:1 when it is written some other way).
 fn config_line(config: &Config, needle: &str) -> (usize, usize) {
     let text =
@@ -567,14 +610,14 @@ fn overlay(main: &Config, s: &Source) -> Config {
 }
 
 /// Discovers, parses and assembles one variant's pages with the main variant's highlighter.
-fn load_site(main: &Loaded, config: &Config, diags: &mut Diagnostics) -> Site {
+fn load_site(main: &Shared, config: &Config, diags: &mut Diagnostics) -> Site {
     let sources = crate::source::discover(&config.root, config.content_dir(), diags);
-    let parsed = crate::pipeline::parse_all(config, &sources.markdown, &main.highlighter, diags);
+    let parsed = crate::pipeline::parse_all(config, &sources.markdown, main.highlighter, diags);
     let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
     let mut site =
         crate::site::assemble(config, parsed, sources.assets, Vec::new(), &unparsed, diags);
     site.last_commit = crate::git::last_updated(&config.root, config.content_dir());
-    crate::facts::check_citations(&site, &main.data, diags);
+    crate::facts::check_citations(&site, main.data, diags);
     site
 }
 
@@ -604,7 +647,7 @@ fn check_prefix_clashes(map: &Map, site: &Site, diags: &mut Diagnostics) {
 /// Renders every other variant into `sink` under its prefix; returns the files written.
 /// Hook: `pipeline::build_with` and `check_with`, after the main variant renders.
 pub fn render_others(
-    main: &Loaded,
+    main: &Shared,
     others: &Others,
     sink: &dyn Sink,
     diags: &mut Diagnostics,
@@ -616,9 +659,9 @@ pub fn render_others(
             let r = Renderer {
                 config: &b.config,
                 site: &b.site,
-                theme: &main.theme,
-                data: &main.data,
-                highlighter: &main.highlighter,
+                theme: main.theme,
+                data: main.data,
+                highlighter: main.highlighter,
             };
             crate::owners::check(&r, diags);
             render_one(&r, sink, diags)

@@ -272,3 +272,88 @@ fn a_version_can_come_from_a_git_tag() {
         run.stderr
     );
 }
+
+/// The preview's plan for changed paths, as its watcher makes it.
+fn plan_for(root: &std::path::Path, paths: &[&str]) -> backlot::serve::watcher::Plan {
+    use backlot::serve::watcher::{classify, Plan};
+    let overrides = backlot::config::Overrides::default();
+    let config = backlot::config::Config::load(root, &overrides).unwrap();
+    let watched = backlot::variants::watched(&config);
+    let mut plan = Plan::default();
+    for p in paths {
+        if !backlot::serve::variants::absorb(&watched, p, &mut plan) {
+            plan.add(classify(p, "default", "public", "content"), p);
+        }
+    }
+    plan
+}
+
+#[test]
+fn the_preview_rebuilds_the_variant_that_changed_and_equals_a_clean_build() {
+    use backlot::serve::incremental::Engine;
+    use backlot::serve::watcher::Plan;
+    let f = fixture("variants", "site");
+    let mut engine = Engine::new(&f.root, backlot::config::Overrides::default());
+    let first = engine.rebuild(&Plan::full());
+    assert!(!first.failed(), "{:?}", first.diags);
+    let same_as_build = |engine: &Engine, what: &str| {
+        let _ = std::fs::remove_dir_all(f.public());
+        f.build_ok(&[]);
+        let served: std::collections::BTreeMap<String, Vec<u8>> = engine
+            .snapshot()
+            .merged()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_vec()))
+            .collect();
+        let built = f.tree();
+        assert_eq!(
+            served.keys().collect::<Vec<_>>(),
+            built.keys().collect::<Vec<_>>(),
+            "{what}"
+        );
+        for (k, v) in &built {
+            assert!(served[k] == *v, "{k} differs {what}");
+        }
+    };
+    same_as_build(&engine, "after the first build");
+    // A translation's text: the Arabic variant again, no page of the main one.
+    let ar = "content.ar/guide/install.md";
+    let text = std::fs::read_to_string(f.root.join(ar)).unwrap();
+    f.write(ar, &format!("{text}\nفقرة جديدة.\n"));
+    let outcome = engine.rebuild(&plan_for(&f.root, &[ar]));
+    assert!(!outcome.failed(), "{:?}", outcome.diags);
+    assert_eq!(outcome.rendered, 0, "the main variant is untouched");
+    assert!(
+        outcome
+            .changed
+            .contains(&"ar/guide/install/index.html".to_string()),
+        "{:?}",
+        outcome.changed
+    );
+    same_as_build(&engine, "after editing a translation");
+    // A new translation: every variant's switchers now lead to it.
+    let new = "content.ar/guide/configure.md";
+    f.write(new, "+++\ntitle = \"الإعداد\"\n+++\nنص.\n");
+    let outcome = engine.rebuild(&plan_for(&f.root, &[new]));
+    assert!(!outcome.failed(), "{:?}", outcome.diags);
+    assert!(
+        outcome
+            .changed
+            .contains(&"guide/configure/index.html".to_string()),
+        "{:?}",
+        outcome.changed
+    );
+    same_as_build(&engine, "after adding a translation");
+    // A page of the main variant: rendered incrementally, the others stay.
+    let en = "content/guide/install.md";
+    let text = std::fs::read_to_string(f.root.join(en)).unwrap();
+    f.write(en, &format!("{text}\nA new paragraph.\n"));
+    let outcome = engine.rebuild(&plan_for(&f.root, &[en]));
+    assert_eq!(outcome.rendered, 1, "{:?}", outcome.changed);
+    same_as_build(&engine, "after editing an original");
+    // The site's string table.
+    f.write("i18n/ar.toml", "next = \"بعده\"\n");
+    let outcome = engine.rebuild(&plan_for(&f.root, &["i18n/ar.toml"]));
+    assert!(!outcome.failed(), "{:?}", outcome.diags);
+    same_as_build(&engine, "after changing a string");
+}
