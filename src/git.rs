@@ -74,7 +74,16 @@ pub fn checkout(root: &Path, rev: &str) -> Result<tempfile::TempDir, String> {
     if rev.starts_with('-') {
         return Err(format!("`{rev}` is not a revision"));
     }
-    let tree = format!("{rev}:{}", repo_prefix(root));
+    // A CI checkout has the remote's branches as origin/<name> only.
+    let is_commit = |r: &String| {
+        let spec = format!("{r}^{{commit}}");
+        git(root, &["rev-parse", "--verify", "--quiet", &spec]).is_ok()
+    };
+    let commit = [rev.to_string(), format!("origin/{rev}")]
+        .into_iter()
+        .find(is_commit)
+        .ok_or_else(|| format!("no branch or tag `{rev}` (nor origin/{rev}) in this repository"))?;
+    let tree = format!("{commit}:{}", repo_prefix(root));
     let out = Command::new("git")
         .arg("-C")
         .arg(root)

@@ -267,7 +267,7 @@ fn a_version_can_come_from_a_git_tag() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .contains("site.toml:14:1: error: version `v1`: cannot read git ref `no-such-tag`"),
+            .contains("site.toml:14:1: error: version `v1`: cannot read git ref `no-such-tag`: no branch or tag `no-such-tag` (nor origin/no-such-tag)"),
         "{}",
         run.stderr
     );
