@@ -386,7 +386,7 @@ impl Config {
 }
 
 /// The folders a site is read from: a build must never write into them.
-pub const SOURCE_DIRS: &[&str] = &["content", "data", "static", "themes"];
+pub const SOURCE_DIRS: &[&str] = &["content", "data", "static", "themes", "i18n"];
 
 /// `output_dir` in site.toml is a folder inside the site: relative, no `..`, not a source folder.
 fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {

@@ -455,7 +455,23 @@ fn sources(
     }
     let langs = std::iter::once(&site.language)
         .chain(site.languages.keys().filter(|l| **l != site.language));
-    let langs: Vec<&String> = langs.collect();
+    let mut langs: Vec<&String> = langs.collect();
+    langs.retain(|lang| {
+        let ok = is_segment(lang);
+        if !ok {
+            let (line, col) = config_line(config, &format!("[languages.{lang}]"));
+            diags.push(
+                Diagnostic::error(
+                    "site.toml",
+                    line,
+                    col,
+                    format!("language `{lang}` cannot be a URL segment"),
+                )
+                .with_help("use a language tag such as \"ar\", \"pt-BR\" or \"zh-Hans\""),
+            );
+        }
+        ok
+    });
     let mut out = Vec::new();
     for (version, root) in &roots {
         for (n, lang) in langs.iter().enumerate() {
@@ -515,12 +531,7 @@ fn version_root(
         );
         None
     };
-    let name_ok = !v.name.is_empty()
-        && v.name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        && !v.name.starts_with('.');
-    if !name_ok {
+    if !is_segment(&v.name) {
         return fail(
             diags,
             "the name must be a single URL segment".into(),
@@ -541,6 +552,11 @@ fn version_root(
             }
         }
         (None, Some(r)) => match crate::git::checkout(&config.root, r) {
+            Ok(tmp) if !tmp.path().join(config.content_dir()).is_dir() => fail(
+                diags,
+                format!("git ref `{r}` has no {}/ folder", config.content_dir()),
+                "name a ref whose tree holds the site's content folder",
+            ),
             Ok(tmp) => {
                 let root = tmp.path().to_path_buf();
                 checkouts.push(tmp);
@@ -572,6 +588,15 @@ pub fn watched(config: &Config) -> Vec<String> {
     }
     dirs.extend(config.site.versions.iter().filter_map(|v| v.dir.clone()));
     dirs
+}
+
+/// A name that is one plain URL segment: letters, digits, `-`, `_`, `.`, not starting with `.`.
+fn is_segment(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
 /// Where `needle` is in site.toml (1:1 when it is written some other way).

@@ -496,6 +496,7 @@ mod tests {
             output: "public".into(),
             content: "content".into(),
             included: BTreeMap::new(),
+            variants: vec!["i18n".into(), "content.ar".into()],
         }
     }
 
@@ -535,6 +536,22 @@ mod tests {
         );
         assert_eq!(plan.rebuild(), Rebuild::Pages);
         assert_eq!(plan.content.iter().collect::<Vec<_>>(), ["content/go.md"]);
+    }
+
+    #[test]
+    fn translations_and_string_tables_reach_their_variants() {
+        let s = scope();
+        let mut plan = Plan::default();
+        let modify = EventKind::Modify(ModifyKind::Any);
+        s.absorb(&mut plan, ev(modify, &["/site/content.ar/guide/go.md"]));
+        assert!(plan.variants && plan.content.is_empty());
+        assert_eq!(plan.rebuild(), Rebuild::Pages);
+        let mut plan = Plan::default();
+        s.absorb(&mut plan, ev(modify, &["/site/i18n/ar.toml"]));
+        assert_eq!(plan.rebuild(), Rebuild::RenderAll);
+        let mut plan = Plan::default();
+        s.absorb(&mut plan, ev(modify, &["/site/content.arx/go.md"]));
+        assert_eq!(plan.rebuild(), Rebuild::Nothing);
     }
 
     #[test]
