@@ -51,10 +51,10 @@ pub struct SiteToml {
     /// `[languages.<code>]`: translations besides `language`, each from `<content_dir>.<code>/`
     /// and published under `/<code>/` (see `crate::variants`).
     #[serde(default)]
-    pub languages: BTreeMap<String, crate::variants::LanguageToml>,
+    pub languages: BTreeMap<String, LanguageToml>,
     /// `[[versions]]`: earlier versions of the docs, each published under `/<name>/`.
     #[serde(default)]
-    pub versions: Vec<crate::variants::VersionToml>,
+    pub versions: Vec<VersionToml>,
     /// The label of the version the working tree holds, shown in the version switcher.
     #[serde(default)]
     pub version: Option<String>,
@@ -278,7 +278,7 @@ pub struct Config {
     pub source_date_epoch: Option<i64>,
     /// Which language and version of the site this config builds (`crate::variants`); `None`
     /// for a site with one language and one version.
-    pub variant: Option<crate::variants::Current>,
+    pub variant: Option<crate::variant_map::Current>,
 }
 
 impl Config {
@@ -387,6 +387,47 @@ impl Config {
 
 /// The folders a site is read from: a build must never write into them.
 pub const SOURCE_DIRS: &[&str] = &["content", "data", "static", "themes", "i18n"];
+
+/// `[languages.<code>]`: a translation of the site.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageToml {
+    /// The site's title in this language (else site.toml's `title`).
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Writing direction; by default right-to-left for Arabic, Hebrew, Persian, Urdu and the
+    /// other languages in `crate::variants::RTL`.
+    #[serde(default)]
+    pub dir: Option<Dir>,
+    /// Pages not translated yet are expected: `check` does not report them.
+    #[serde(default)]
+    pub partial: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    Ltr,
+    Rtl,
+}
+
+/// `[[versions]]`: an earlier version of the docs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionToml {
+    /// The URL prefix (`/v1/`) and, without `label`, the name in the switcher.
+    pub name: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    /// A git branch or tag whose tree holds this version (the site's folder in it).
+    #[serde(default, rename = "ref")]
+    pub git_ref: Option<String>,
+    /// Or a folder of the site holding this version's content folders.
+    #[serde(default)]
+    pub dir: Option<String>,
+}
 
 /// `output_dir` in site.toml is a folder inside the site: relative, no `..`, not a source folder.
 fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {

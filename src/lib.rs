@@ -35,4 +35,5 @@ pub mod slug;
 pub mod source;
 pub mod template_graph;
 pub mod theme;
+pub mod variant_map;
 pub mod variants;

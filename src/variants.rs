@@ -16,103 +16,23 @@
 //! root; old versions have no sitemap or feed, and their canonical URLs point at the current
 //! version). Templates read the result as `page.alternates` and `site.variant`.
 
-use crate::config::Config;
+use crate::config::{Config, Dir, VersionToml};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::pipeline::Loaded;
 use crate::render::Renderer;
 use crate::site::Site;
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+pub use crate::variant_map::{Current, Map, Variant};
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-
-/// `[languages.<code>]`: a translation of the site.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LanguageToml {
-    /// The site's title in this language (else site.toml's `title`).
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Writing direction; by default right-to-left for Arabic, Hebrew, Persian, Urdu and the
-    /// other languages in `RTL`.
-    #[serde(default)]
-    pub dir: Option<Dir>,
-    /// Pages not translated yet are expected: `check` does not report them.
-    #[serde(default)]
-    pub partial: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dir {
-    Ltr,
-    Rtl,
-}
-
-/// `[[versions]]`: an earlier version of the docs.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VersionToml {
-    /// The URL prefix (`/v1/`) and, without `label`, the name in the switcher.
-    pub name: String,
-    #[serde(default)]
-    pub label: Option<String>,
-    /// A git branch or tag whose tree holds this version (the site's folder in it).
-    #[serde(default, rename = "ref")]
-    pub git_ref: Option<String>,
-    /// Or a folder of the site holding this version's content folders.
-    #[serde(default)]
-    pub dir: Option<String>,
-}
 
 /// Languages written right to left (ISO 639-1 and -3 codes).
 const RTL: &[&str] = &[
     "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ku", "ps", "sd", "ug", "ur", "yi",
 ];
-
-/// One variant: a language of a version.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Variant {
-    pub lang: String,
-    /// The old version's name; `None` for the current version.
-    pub version: Option<String>,
-    /// Its place under the site, "" or "ar/", "v1/", "v1/ar/".
-    pub prefix: String,
-    pub rtl: bool,
-}
-
-/// Every variant of the site and the pages each has: what switchers and `hreflang` read.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Map {
-    pub variants: Vec<Variant>,
-    /// Site paths of each variant's documents.
-    pub pages: Vec<HashSet<String>>,
-    /// Version name -> label, and the current version's label.
-    pub version_labels: BTreeMap<String, String>,
-    pub current_label: String,
-    /// Language code -> its name in its own language (the theme's `language_name`).
-    pub lang_names: BTreeMap<String, String>,
-}
-
-/// What one variant's config knows of the whole site.
-#[derive(Debug, Clone)]
-pub struct Current {
-    pub map: Arc<Map>,
-    pub index: usize,
-    /// The whole site's base path and URL (the variant's own carry its prefix).
-    pub site_base_path: String,
-    pub site_base_url: String,
-}
-
-impl Current {
-    pub fn variant(&self) -> &Variant {
-        &self.map.variants[self.index]
-    }
-}
 
 /// A link to a page's counterpart in another variant.
 #[derive(Debug, Clone, Serialize)]
