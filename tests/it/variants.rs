@@ -153,7 +153,10 @@ fn output_is_the_same_whatever_the_thread_count() {
     let f = fixture("variants", "site");
     let run = |threads: &str, out: &str| {
         let r = crate::harness::backlot()
-            .args(["build", "--output", out, "--root"])
+            .arg("build")
+            .arg("--output")
+            .arg(f.root.join(out))
+            .arg("--root")
             .arg(&f.root)
             .env("RAYON_NUM_THREADS", threads)
             .output()
