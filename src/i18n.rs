@@ -49,8 +49,10 @@ pub struct Translations {
 impl Translations {
     /// Reads the theme's tables (`theme_files`: path in the theme -> (file shown, bytes)) and
     /// the site's `i18n/` folder. Problems are reported; the table they are in is skipped.
+    /// `builtin_en` is the default theme's own `en.toml`, the strings its scripts carry.
     pub fn load(
         theme_files: &BTreeMap<String, (String, Vec<u8>)>,
+        builtin_en: &[u8],
         root: &Path,
         diags: &mut Diagnostics,
     ) -> Translations {
@@ -100,7 +102,7 @@ impl Translations {
         let langs: Vec<&String> = theme.keys().chain(site.keys()).collect();
         let tables: BTreeMap<String, Strings> =
             langs.into_iter().map(|l| (l.clone(), layers(l))).collect();
-        let builtin = builtin_english();
+        let builtin = builtin_english(builtin_en);
         let script = tables
             .iter()
             .map(|(l, t)| (l.clone(), script_json(t)))
@@ -188,13 +190,9 @@ fn parse(shown: &str, text: &str, diags: &mut Diagnostics) -> Option<Strings> {
     Some(out)
 }
 
-/// The script keys of the default theme's English table: the strings the scripts carry.
-fn builtin_english() -> String {
-    let en = crate::theme::DEFAULT_THEME
-        .iter()
-        .find(|(p, _)| *p == "i18n/en.toml")
-        .and_then(|(_, b)| toml::from_str::<Strings>(&String::from_utf8_lossy(b)).ok())
-        .unwrap_or_default();
+/// The script keys of the built-in English table (`builtin_en`): the strings the scripts carry.
+fn builtin_english(builtin_en: &[u8]) -> String {
+    let en = toml::from_str::<Strings>(&String::from_utf8_lossy(builtin_en)).unwrap_or_default();
     script_json(&en)
 }
 
@@ -235,7 +233,7 @@ mod tests {
             ("static/x.toml", "next = 1\n"),
         ]);
         let mut diags = Diagnostics::default();
-        let t = Translations::load(&files, site.path(), &mut diags);
+        let t = Translations::load(&files, b"", site.path(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         let ar = t.strings("ar-EG");
         assert_eq!(ar["next"], "التالي!");
@@ -251,7 +249,7 @@ mod tests {
         let site = tempfile::tempdir().unwrap();
         let files = theme(&[("i18n/en.toml", "next = \"Next\"\nprevious = 3\n")]);
         let mut diags = Diagnostics::default();
-        Translations::load(&files, site.path(), &mut diags);
+        Translations::load(&files, b"", site.path(), &mut diags);
         let d = diags.sorted();
         let d = d.iter().next().unwrap();
         assert_eq!((d.path.as_str(), d.line), ("i18n/en.toml", 2));

@@ -36,4 +36,5 @@ pub mod source;
 pub mod template_graph;
 pub mod theme;
 pub mod variant_map;
+pub mod variant_view;
 pub mod variants;

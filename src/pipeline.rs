@@ -138,6 +138,7 @@ impl Loaded {
     /// What the site's other languages and versions share with it (`crate::variants`).
     pub fn shared(&self) -> crate::variants::Shared<'_> {
         crate::variants::Shared {
+            parse: parse_all,
             theme: &self.theme,
             data: &self.data,
             highlighter: &self.highlighter,
@@ -178,6 +179,27 @@ impl Loaded {
     }
 }
 
+/// Loads the site's other languages and versions and links every variant's config to the
+/// map of their pages (`crate::variants`).
+fn load_variants(main: &mut Loaded, diags: &mut Diagnostics) -> crate::variants::Others {
+    let shared = crate::variants::Shared {
+        parse: parse_all,
+        theme: &main.theme,
+        data: &main.data,
+        highlighter: &main.highlighter,
+    };
+    let mut others = crate::variants::Others::load(&main.config, &shared, diags);
+    others.link(&mut main.config, &main.site, &main.theme, diags);
+    others
+}
+
+/// The other variants' pages and sections in a build's summary.
+fn add_counts(summary: &mut Summary, others: &crate::variants::Others) {
+    let (pages, sections) = others.counts();
+    summary.pages += pages;
+    summary.sections += sections;
+}
+
 /// `backlot build`: writes the site through a staging folder; the output folder is replaced
 /// only if there were no errors.
 pub fn build(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>, Diagnostics) {
@@ -195,7 +217,7 @@ pub fn build_with(
     let Some(mut loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
-    let others = crate::variants::load_others(&mut loaded, &mut diags);
+    let others = load_variants(&mut loaded, &mut diags);
     if diags.has_errors() {
         return (None, diags.sorted());
     }
@@ -231,7 +253,7 @@ pub fn build_with(
         return (None, diags.sorted());
     }
     let mut summary = loaded.summary(files, started);
-    others.count_into(&mut summary);
+    add_counts(&mut summary, &others);
     (Some(summary), diags.sorted())
 }
 
@@ -261,10 +283,10 @@ pub fn check_with(
     let Some(mut loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
-    let others = crate::variants::load_others(&mut loaded, &mut diags);
+    let others = load_variants(&mut loaded, &mut diags);
     let mut files = loaded.render(&NullSink, &mut diags);
     files += crate::variants::render_others(&loaded.shared(), &others, &NullSink, &mut diags);
-    crate::variants::check_translations(&loaded, &others, &mut diags);
+    crate::variants::check_translations(&loaded.config, &loaded.site, &others, &mut diags);
     let report = progress::stage("checking code snippets", || {
         crate::examples::check_snippets(&loaded.site, &mut diags)
     });
@@ -276,7 +298,7 @@ pub fn check_with(
     crate::facts::check_support(&loaded.site, &loaded.data, &today, &mut diags);
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
-    others.count_into(&mut summary);
+    add_counts(&mut summary, &others);
     summary.note = Some(report.to_string());
     (Some(summary), diags.sorted())
 }

@@ -50,7 +50,7 @@ pub struct SiteView<'a> {
     pub assets_path: &'a str,
     pub feed_url: String,
     /// The language and version being built, on a site with several (`crate::variants`).
-    pub variant: Option<crate::variants::SiteVariant>,
+    pub variant: Option<crate::variant_view::SiteVariant>,
 }
 
 impl SiteView<'_> {
@@ -100,7 +100,7 @@ pub struct PageView<'a> {
     pub extra: &'a serde_json::Map<String, Value>,
     pub children: Vec<ChildView<'a>>,
     /// Language and version switchers, `hreflang` and canonical URL (`crate::variants`).
-    pub alternates: Option<crate::variants::Alternates>,
+    pub alternates: Option<crate::variant_view::Alternates>,
 }
 
 #[derive(Serialize)]
@@ -400,14 +400,14 @@ impl<'a> Renderer<'a> {
             has_tags: !self.site.tags.is_empty(),
             t: self.strings(),
             t_js: self.theme.translations.script_json(&s.language),
-            dir: crate::variants::dir_of(self.config),
+            dir: crate::variant_view::dir_of(self.config),
             assets_path: self
                 .config
                 .variant
                 .as_ref()
                 .map_or(&self.config.base_path, |v| &v.site_base_path),
-            feed_url: crate::variants::feed_url(self.config),
-            variant: crate::variants::site_variant(self.config),
+            feed_url: crate::variant_view::feed_url(self.config),
+            variant: crate::variant_view::site_variant(self.config),
         }
     }
 
@@ -583,7 +583,7 @@ impl<'a> Renderer<'a> {
             source: &doc.source,
             extra: &fm.extra,
             children: doc.children.iter().map(|&c| self.child(c)).collect(),
-            alternates: crate::variants::alternates(self.config, &doc.path),
+            alternates: crate::variant_view::alternates(self.config, &doc.path),
         }
     }
 

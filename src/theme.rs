@@ -62,7 +62,11 @@ impl Theme {
                 Err(e) => diags.push(Diagnostic::error(&f.rel, 1, 1, format!("cannot read: {e}"))),
             }
         }
-        let translations = crate::i18n::Translations::load(&files, &config.root, diags);
+        let builtin_en = DEFAULT_THEME
+            .iter()
+            .find(|(p, _)| *p == "i18n/en.toml")
+            .map_or(&[][..], |(_, b)| *b);
+        let translations = crate::i18n::Translations::load(&files, builtin_en, &config.root, diags);
         let mut sources = HashMap::new();
         let mut static_files = BTreeMap::new();
         for (rel, (shown, bytes)) in files {

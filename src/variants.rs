@@ -14,223 +14,21 @@
 //! share its theme, data and highlighter, and write only their pages, generated files, search
 //! index and content assets (the theme's files, robots.txt and the like exist once, at the
 //! root; old versions have no sitemap or feed, and their canonical URLs point at the current
-//! version). Templates read the result as `page.alternates` and `site.variant`.
+//! version). Templates read the result as `page.alternates` and `site.variant`, made by
+//! `variant_view` from the map in `variant_map` that each variant's `Config` carries.
 
-use crate::config::{Config, Dir, VersionToml};
+use crate::config::{Config, VersionToml};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::Sink;
-use crate::pipeline::Loaded;
 use crate::render::Renderer;
 use crate::site::Site;
 pub use crate::variant_map::{Current, Map, Variant};
-use serde::Serialize;
+pub use crate::variant_view::{dir_of, enabled};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-
-/// Languages written right to left (ISO 639-1 and -3 codes).
-const RTL: &[&str] = &[
-    "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ku", "ps", "sd", "ug", "ur", "yi",
-];
-
-/// A link to a page's counterpart in another variant.
-#[derive(Debug, Clone, Serialize)]
-pub struct Alternate {
-    pub code: String,
-    pub label: String,
-    pub url: String,
-    pub permalink: String,
-    pub current: bool,
-    /// The page exists there (else the link leads to that variant's home).
-    pub exists: bool,
-}
-
-/// `page.alternates`: the switchers, `hreflang` links and canonical URL of a page.
-#[derive(Debug, Clone, Serialize)]
-pub struct Alternates {
-    pub languages: Vec<Alternate>,
-    pub versions: Vec<Alternate>,
-    /// Languages where the page exists, for `<link rel="alternate" hreflang>`.
-    pub hreflang: Vec<Alternate>,
-    /// The default language's page, for `hreflang="x-default"`.
-    pub x_default: Option<String>,
-    pub canonical: String,
-    /// An old version: the banner names it and links to `latest` (same page or home).
-    pub old: Option<String>,
-    pub latest: Option<Alternate>,
-}
-
-/// `site.variant`: the language and version a page is in.
-#[derive(Debug, Clone, Serialize)]
-pub struct SiteVariant {
-    pub lang: String,
-    pub version: String,
-    pub old: bool,
-    pub current_version: String,
-}
-
-/// The direction of `lang` ("rtl" or "ltr"), from the site's setting or the `RTL` list.
-pub fn dir_of(config: &Config) -> &'static str {
-    let lang = &config.site.language;
-    let set = config.site.languages.get(lang).and_then(|l| l.dir);
-    let primary = lang.split(['-', '_']).next().unwrap_or(lang);
-    let rtl = set.map_or(RTL.contains(&primary), |d| d == Dir::Rtl);
-    if rtl {
-        "rtl"
-    } else {
-        "ltr"
-    }
-}
-
-/// Whether the site has more than one variant.
-pub fn enabled(config: &Config) -> bool {
-    !config.site.languages.is_empty() || !config.site.versions.is_empty()
-}
-
-impl Map {
-    fn url(&self, cur: &Current, j: usize, path: &str) -> (String, String, bool) {
-        let exists = self.pages[j].contains(path);
-        let rel = format!(
-            "{}{}",
-            self.variants[j].prefix,
-            if exists { path } else { "" }
-        );
-        let url = format!("{}{rel}", cur.site_base_path);
-        let origin_len = cur.site_base_url.len() - cur.site_base_path.trim_end_matches('/').len();
-        let permalink = format!("{}{url}", &cur.site_base_url[..origin_len]);
-        (url, permalink, exists)
-    }
-
-    fn alternate(
-        &self,
-        cur: &Current,
-        j: usize,
-        path: &str,
-        label: String,
-        code: &str,
-    ) -> Alternate {
-        let (url, permalink, exists) = self.url(cur, j, path);
-        Alternate {
-            code: code.to_string(),
-            label,
-            url,
-            permalink,
-            current: j == cur.index,
-            exists,
-        }
-    }
-
-    fn version_label(&self, version: &Option<String>) -> String {
-        match version {
-            Some(v) => self
-                .version_labels
-                .get(v)
-                .cloned()
-                .unwrap_or_else(|| v.clone()),
-            None => self.current_label.clone(),
-        }
-    }
-
-    /// The variant of `version` in `lang`, else in the default language.
-    fn find(&self, version: &Option<String>, lang: &str) -> Option<usize> {
-        let of_version = |v: &&Variant| &v.version == version;
-        let pos = |want: &dyn Fn(&Variant) -> bool| self.variants.iter().position(want);
-        pos(&|v| of_version(&v) && v.lang == lang).or_else(|| pos(&|v| of_version(&v)))
-    }
-}
-
-/// The alternates of the page at `path` in the variant `config` builds (hook: `render::page_view`).
-pub fn alternates(config: &Config, path: &str) -> Option<Alternates> {
-    let cur = config.variant.as_ref()?;
-    let map = &cur.map;
-    let me = cur.variant();
-    let languages: Vec<Alternate> = (0..map.variants.len())
-        .filter(|&j| map.variants[j].version == me.version)
-        .map(|j| {
-            let lang = &map.variants[j].lang;
-            let name = map
-                .lang_names
-                .get(lang)
-                .cloned()
-                .unwrap_or_else(|| lang.clone());
-            map.alternate(cur, j, path, name, lang)
-        })
-        .collect();
-    let mut versions = Vec::new();
-    let mut seen = Vec::new();
-    for v in &map.variants {
-        if seen.contains(&&v.version) {
-            continue;
-        }
-        seen.push(&v.version);
-        if let Some(j) = map.find(&v.version, &me.lang) {
-            let code = v.version.clone().unwrap_or_default();
-            versions.push(map.alternate(cur, j, path, map.version_label(&v.version), &code));
-        }
-    }
-    let latest = map
-        .find(&None, &me.lang)
-        .map(|j| map.alternate(cur, j, path, map.current_label.clone(), ""));
-    let own = map.url(cur, cur.index, path).1;
-    let canonical = match &latest {
-        Some(l) if l.exists && me.version.is_some() => l.permalink.clone(),
-        _ => own,
-    };
-    let hreflang: Vec<Alternate> = languages.iter().filter(|a| a.exists).cloned().collect();
-    let x_default = hreflang
-        .first()
-        .filter(|_| hreflang.len() > 1)
-        .map(|a| a.permalink.clone());
-    Some(Alternates {
-        languages: if languages.len() > 1 {
-            languages
-        } else {
-            Vec::new()
-        },
-        versions: if versions.len() > 1 {
-            versions
-        } else {
-            Vec::new()
-        },
-        hreflang: if hreflang.len() > 1 {
-            hreflang
-        } else {
-            Vec::new()
-        },
-        x_default,
-        canonical,
-        old: me.version.as_ref().map(|_| map.version_label(&me.version)),
-        latest: latest.filter(|_| me.version.is_some()),
-    })
-}
-
-/// `site.variant` for templates (hook: `render::site_view`).
-pub fn site_variant(config: &Config) -> Option<SiteVariant> {
-    let cur = config.variant.as_ref()?;
-    let me = cur.variant();
-    Some(SiteVariant {
-        lang: me.lang.clone(),
-        version: cur.map.version_label(&me.version),
-        old: me.version.is_some(),
-        current_version: cur.map.current_label.clone(),
-    })
-}
-
-/// The feed a page links to: its own variant's, or the current version's for an old one.
-pub fn feed_url(config: &Config) -> String {
-    match &config.variant {
-        Some(cur) if cur.variant().version.is_some() => {
-            let lang = &cur.variant().lang;
-            let j = cur.map.find(&None, lang).unwrap_or(0);
-            format!(
-                "{}{}atom.xml",
-                cur.site_base_path, cur.map.variants[j].prefix
-            )
-        }
-        _ => config.url("atom.xml"),
-    }
-}
 
 /// Where a variant's content comes from.
 struct Source {
@@ -239,8 +37,18 @@ struct Source {
     content_dir: String,
 }
 
+/// `pipeline::parse_all`'s signature.
+pub type ParseFn = fn(
+    &Config,
+    &[crate::source::SourceFile],
+    &crate::highlight::Highlighter,
+    &mut Diagnostics,
+) -> Vec<(crate::source::SourceFile, Arc<crate::page::ParsedDoc>)>;
+
 /// What every variant shares with the main one.
 pub struct Shared<'a> {
+    /// How pages are parsed (`pipeline::parse_all`).
+    pub parse: ParseFn,
     pub theme: &'a crate::theme::Theme,
     pub data: &'a serde_json::Value,
     pub highlighter: &'a crate::highlight::Highlighter,
@@ -262,18 +70,20 @@ pub struct Others {
 }
 
 impl Others {
-    /// Adds the other variants' pages and sections to a build's summary.
-    pub fn count_into(&self, summary: &mut crate::pipeline::Summary) {
+    /// The other variants' (pages, sections), for a build's summary.
+    pub fn counts(&self) -> (usize, usize) {
+        let (mut pages, mut sections) = (0, 0);
         for b in &self.built {
-            let sections = b
+            let s = b
                 .site
                 .docs
                 .iter()
                 .filter(|d| d.kind == crate::site::Kind::Section)
                 .count();
-            summary.sections += sections;
-            summary.pages += b.site.docs.len() - sections;
+            sections += s;
+            pages += b.site.docs.len() - s;
         }
+        (pages, sections)
     }
 
     /// Reads and assembles every variant besides the main one (not linked yet: see `link`).
@@ -345,19 +155,6 @@ impl Others {
         }
         Some(map)
     }
-}
-
-/// Loads every variant besides `main` and links them all.
-/// Hook: `pipeline::build_with` and `check_with`, after `load`.
-pub fn load_others(main: &mut Loaded, diags: &mut Diagnostics) -> Others {
-    let shared = Shared {
-        theme: &main.theme,
-        data: &main.data,
-        highlighter: &main.highlighter,
-    };
-    let mut others = Others::load(&main.config, &shared, diags);
-    others.link(&mut main.config, &main.site, &main.theme, diags);
-    others
 }
 
 /// Every variant's source, the main one first: each version, and in it each language.
@@ -557,7 +354,7 @@ fn overlay(main: &Config, s: &Source) -> Config {
 /// Discovers, parses and assembles one variant's pages with the main variant's highlighter.
 fn load_site(main: &Shared, config: &Config, diags: &mut Diagnostics) -> Site {
     let sources = crate::source::discover(&config.root, config.content_dir(), diags);
-    let parsed = crate::pipeline::parse_all(config, &sources.markdown, main.highlighter, diags);
+    let parsed = (main.parse)(config, &sources.markdown, main.highlighter, diags);
     let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
     let mut site =
         crate::site::assemble(config, parsed, sources.assets, Vec::new(), &unparsed, diags);
@@ -663,19 +460,23 @@ impl Sink for Prefixed<'_> {
 
 /// `check`: pages of the default language missing in a translation, and translations whose
 /// last commit is older than their original's (hook: `pipeline::check_with`).
-pub fn check_translations(main: &Loaded, others: &Others, diags: &mut Diagnostics) {
-    let Some(cur) = &main.config.variant else {
+pub fn check_translations(
+    main_config: &Config,
+    main_site: &Site,
+    others: &Others,
+    diags: &mut Diagnostics,
+) {
+    let Some(cur) = &main_config.variant else {
         return;
     };
     let times = |root: &Path, dir: &str| crate::git::last_commit_times(root, dir);
-    let original_times = times(&main.config.root, main.config.content_dir());
+    let original_times = times(&main_config.root, main_config.content_dir());
     for (i, b) in others.built.iter().enumerate() {
         let v = &cur.map.variants[i + 1];
         if v.version.is_some() {
             continue;
         }
-        let partial = main
-            .config
+        let partial = main_config
             .site
             .languages
             .get(&v.lang)
@@ -687,7 +488,7 @@ pub fn check_translations(main: &Loaded, others: &Others, diags: &mut Diagnostic
             .map(|d| (d.path.as_str(), d.source.as_str()))
             .collect();
         let theirs = times(&b.config.root, b.config.content_dir());
-        for d in main.site.docs.iter().filter(|d| !d.implicit) {
+        for d in main_site.docs.iter().filter(|d| !d.implicit) {
             match translated.get(d.path.as_str()) {
                 None if partial => {}
                 None => diags.push(
@@ -701,7 +502,7 @@ pub fn check_translations(main: &Loaded, others: &Others, diags: &mut Diagnostic
                         "add {}",
                         translated_source(
                             &d.source,
-                            main.config.content_dir(),
+                            main_config.content_dir(),
                             b.config.content_dir()
                         )
                     )),

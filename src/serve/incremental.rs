@@ -373,6 +373,7 @@ impl Engine {
         };
         let reload = plan.config || plan.rescan || plan.templates || plan.data || plan.variants;
         let shared = crate::variants::Shared {
+            parse: crate::pipeline::parse_all,
             theme,
             data: &base.data,
             highlighter: &base.highlighter,
