@@ -67,6 +67,16 @@ pub struct SiteToml {
     /// checked against (see `crate::contracts`), by name.
     #[serde(default)]
     pub contracts: BTreeMap<String, String>,
+    /// `[languages.<code>]`: translations besides `language`, each from `<content_dir>.<code>/`
+    /// and published under `/<code>/` (see `crate::variants`).
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageToml>,
+    /// `[[versions]]`: earlier versions of the docs, each published under `/<name>/`.
+    #[serde(default)]
+    pub versions: Vec<VersionToml>,
+    /// The label of the version the working tree holds, shown in the version switcher.
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// `[images] max_kb = 500`: local images heavier than this are a warning (none by default).
@@ -334,6 +344,9 @@ pub struct Config {
     pub output_confined: bool,
     /// Unix seconds for the feed's `<updated>` when no page has a date.
     pub source_date_epoch: Option<i64>,
+    /// Which language and version of the site this config builds (`crate::variants`); `None`
+    /// for a site with one language and one version.
+    pub variant: Option<crate::variant_map::Current>,
 }
 
 impl Config {
@@ -405,6 +418,7 @@ impl Config {
             drafts: overrides.drafts,
             output_confined: overrides.output.is_none(),
             source_date_epoch: overrides.source_date_epoch,
+            variant: None,
         })
     }
 
@@ -440,7 +454,51 @@ impl Config {
 }
 
 /// The folders a site is read from: a build must never write into them.
-pub const SOURCE_DIRS: &[&str] = &["content", "data", "static", "themes"];
+pub const SOURCE_DIRS: &[&str] = &["content", "data", "static", "themes", "i18n"];
+
+/// `[languages.<code>]`: a translation of the site.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageToml {
+    /// The site's title in this language (else site.toml's `title`).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The site's description in this language (else site.toml's `description`).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Writing direction; by default right-to-left for Arabic, Hebrew, Persian, Urdu and the
+    /// other languages in `crate::variants::RTL`.
+    #[serde(default)]
+    pub dir: Option<Dir>,
+    /// Pages not translated yet are expected: `check` does not report them.
+    #[serde(default)]
+    pub partial: bool,
+}
+
+/// A writing direction: `ltr` or `rtl`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    Ltr,
+    Rtl,
+}
+
+/// `[[versions]]`: an earlier version of the docs.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionToml {
+    /// The URL prefix (`/v1/`) and, without `label`, the name in the switcher.
+    pub name: String,
+    /// The name shown in the version switcher (else `name`).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// A git branch or tag whose tree holds this version (the site's folder in it).
+    #[serde(default, rename = "ref")]
+    pub git_ref: Option<String>,
+    /// Or a folder of the site holding this version's content folders.
+    #[serde(default)]
+    pub dir: Option<String>,
+}
 
 /// `output_dir` in site.toml is a folder inside the site: relative, no `..`, not a source folder.
 fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {

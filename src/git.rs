@@ -28,6 +28,15 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 /// first, so the first time a path is seen is its last change. Commit dates make the result a
 /// function of the checkout, never of file modification times.
 pub fn last_updated(root: &Path, content: &str) -> HashMap<String, String> {
+    last_commit_times(root, content)
+        .into_iter()
+        .map(|(path, secs)| (path, crate::dates::utc_day(secs)))
+        .collect()
+}
+
+/// The time (Unix seconds) of the last commit touching each file under `content`, keyed by
+/// the path relative to `root` (see `last_updated`; translations are compared by it).
+pub fn last_commit_times(root: &Path, content: &str) -> HashMap<String, i64> {
     match git(
         root,
         &[
@@ -46,17 +55,57 @@ pub fn last_updated(root: &Path, content: &str) -> HashMap<String, String> {
 
 /// Parses `git log --name-only --format=%x01%ct`: a `\x01<unix time>` line per commit, then the
 /// paths it touched.
-fn parse_log(log: &str) -> HashMap<String, String> {
-    let mut dates = HashMap::new();
-    let mut day: Option<String> = None;
+fn parse_log(log: &str) -> HashMap<String, i64> {
+    let mut times = HashMap::new();
+    let mut time: Option<i64> = None;
     for line in log.lines() {
         if let Some(ts) = line.strip_prefix('\u{1}') {
-            day = ts.trim().parse::<i64>().ok().map(crate::dates::utc_day);
-        } else if let (Some(d), false) = (&day, line.trim().is_empty()) {
-            dates.entry(line.to_string()).or_insert_with(|| d.clone());
+            time = ts.trim().parse::<i64>().ok();
+        } else if let (Some(t), false) = (time, line.trim().is_empty()) {
+            times.entry(line.to_string()).or_insert(t);
         }
     }
-    dates
+    times
+}
+
+/// The site's folder as it is at the git ref `rev` (a branch or tag), extracted into a
+/// temporary folder with `git archive`: how an older version of the docs is read.
+pub fn checkout(root: &Path, rev: &str) -> Result<tempfile::TempDir, String> {
+    if rev.starts_with('-') {
+        return Err(format!("`{rev}` is not a revision"));
+    }
+    // A CI checkout has the remote's branches as origin/<name> only.
+    let is_commit = |r: &String| {
+        let spec = format!("{r}^{{commit}}");
+        git(root, &["rev-parse", "--verify", "--quiet", &spec]).is_ok()
+    };
+    let commit = [rev.to_string(), format!("origin/{rev}")]
+        .into_iter()
+        .find(is_commit)
+        .ok_or_else(|| format!("no branch or tag `{rev}` (nor origin/{rev}) in this repository"))?;
+    let tree = format!("{commit}:{}", repo_prefix(root));
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["archive", "--format=tar", &tree])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(err
+            .lines()
+            .next()
+            .unwrap_or("git archive failed")
+            .to_string());
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("backlot-version-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    tar::Archive::new(out.stdout.as_slice())
+        .unpack(dir.path())
+        .map_err(|e| format!("cannot extract it: {e}"))?;
+    Ok(dir)
 }
 
 /// Files (relative to the site root) that differ between `rev` and the working tree, both sides
@@ -155,8 +204,8 @@ mod tests {
         let log =
             "\u{1}1763683200\n\ncontent/a.md\n\n\u{1}1700000000\n\ncontent/a.md\ncontent/b.md\n";
         let d = parse_log(log);
-        assert_eq!(d["content/a.md"], "2025-11-21");
-        assert_eq!(d["content/b.md"], "2023-11-14");
+        assert_eq!(d["content/a.md"], 1763683200);
+        assert_eq!(d["content/b.md"], 1700000000);
     }
 
     #[test]

@@ -135,6 +135,16 @@ pub fn after_parse(config: &Config, rel: &str, doc: &mut ParsedDoc, h: &Highligh
 }
 
 impl Loaded {
+    /// What the site's other languages and versions share with it (`crate::variants`).
+    pub fn shared(&self) -> crate::variants::Shared<'_> {
+        crate::variants::Shared {
+            parse: parse_all,
+            theme: &self.theme,
+            data: &self.data,
+            highlighter: &self.highlighter,
+        }
+    }
+
     pub fn renderer(&self) -> Renderer<'_> {
         Renderer {
             config: &self.config,
@@ -169,6 +179,27 @@ impl Loaded {
     }
 }
 
+/// Loads the site's other languages and versions and links every variant's config to the
+/// map of their pages (`crate::variants`).
+fn load_variants(main: &mut Loaded, diags: &mut Diagnostics) -> crate::variants::Others {
+    let shared = crate::variants::Shared {
+        parse: parse_all,
+        theme: &main.theme,
+        data: &main.data,
+        highlighter: &main.highlighter,
+    };
+    let mut others = crate::variants::Others::load(&main.config, &shared, diags);
+    others.link(&mut main.config, &main.site, &main.theme, diags);
+    others
+}
+
+/// The other variants' pages and sections in a build's summary.
+fn add_counts(summary: &mut Summary, others: &crate::variants::Others) {
+    let (pages, sections) = others.counts();
+    summary.pages += pages;
+    summary.sections += sections;
+}
+
 /// `backlot build`: writes the site through a staging folder; the output folder is replaced
 /// only if there were no errors.
 pub fn build(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>, Diagnostics) {
@@ -183,9 +214,10 @@ pub fn build_with(
 ) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let Some(loaded) = load(root, overrides, &mut diags) else {
+    let Some(mut loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
+    let others = load_variants(&mut loaded, &mut diags);
     if diags.has_errors() {
         return (None, diags.sorted());
     }
@@ -205,13 +237,11 @@ pub fn build_with(
             return (None, diags.sorted());
         }
     };
-    let files = loaded.render(
-        sink(DirSink {
-            dir: staging.dir.clone(),
-        })
-        .as_ref(),
-        &mut diags,
-    );
+    let sink = sink(DirSink {
+        dir: staging.dir.clone(),
+    });
+    let mut files = loaded.render(sink.as_ref(), &mut diags);
+    files += crate::variants::render_others(&loaded.shared(), &others, sink.as_ref(), &mut diags);
     let cache_note = loaded.highlighter.save_disk_cache();
     if diags.has_errors() {
         staging.abort();
@@ -228,6 +258,7 @@ pub fn build_with(
     }
     let mut summary = loaded.summary(files, started);
     summary.note = cache_note;
+    add_counts(&mut summary, &others);
     (Some(summary), diags.sorted())
 }
 
@@ -256,13 +287,16 @@ pub fn check_with(
 ) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let Some(loaded) = load(root, overrides, &mut diags) else {
+    let Some(mut loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
     if let Some(dir) = &overrides.cache {
         loaded.highlighter.use_disk_cache(dir);
     }
-    let files = loaded.render(&NullSink, &mut diags);
+    let others = load_variants(&mut loaded, &mut diags);
+    let mut files = loaded.render(&NullSink, &mut diags);
+    files += crate::variants::render_others(&loaded.shared(), &others, &NullSink, &mut diags);
+    crate::variants::check_translations(&loaded.config, &loaded.site, &others, &mut diags);
     let cache_note = loaded.highlighter.save_disk_cache();
     let report = progress::stage("checking code snippets", || {
         crate::examples::check_snippets(&loaded.site, &mut diags)
@@ -279,6 +313,7 @@ pub fn check_with(
         .then(|| crate::external::check(&loaded.site, &loaded.config, &mut diags));
     diags.deny_warnings();
     let mut summary = loaded.summary(files, started);
+    add_counts(&mut summary, &others);
     let mut note = report.to_string();
     if let Some(cache) = cache_note {
         note.push_str(&format!("; {cache}"));

@@ -41,6 +41,17 @@ pub struct SiteView<'a> {
     /// Whether the site has tags, for themes that only link to the tags index: reading
     /// `site.tags` on every page would make a build quadratic in the number of tags.
     pub has_tags: bool,
+    /// The theme's strings in the site's language (`crate::i18n`), and those its scripts read
+    /// as JSON.
+    pub t: &'a crate::i18n::Strings,
+    pub t_js: &'a str,
+    /// "ltr" or "rtl".
+    pub dir: &'static str,
+    /// Where the theme's files are: the whole site's base path (a variant's own is prefixed).
+    pub assets_path: &'a str,
+    pub feed_url: String,
+    /// The language and version being built, on a site with several (`crate::variants`).
+    pub variant: Option<crate::variant_view::SiteVariant>,
 }
 
 impl SiteView<'_> {
@@ -53,6 +64,8 @@ impl SiteView<'_> {
         std::borrow::Cow::Owned(SiteView {
             tags: Vec::new(),
             home_url: self.home_url.clone(),
+            feed_url: self.feed_url.clone(),
+            variant: self.variant.clone(),
             ..*self
         })
     }
@@ -87,6 +100,8 @@ pub struct PageView<'a> {
     pub source: &'a str,
     pub extra: &'a serde_json::Map<String, Value>,
     pub children: Vec<ChildView<'a>>,
+    /// Language and version switchers, `hreflang` and canonical URL (`crate::variants`).
+    pub alternates: Option<crate::variant_view::Alternates>,
 }
 
 #[derive(Serialize)]
@@ -200,8 +215,6 @@ impl NavView<'_> {
     }
 }
 
-const ALL_PAGES: &str = "All pages of this section…";
-
 /// The sidebar's markup. Written here rather than by a recursive template macro, which cost
 /// more than the rest of a page's template (a theme can still build its own from `nav`).
 fn sidebar_html(r: &Renderer, view: &NavView) -> String {
@@ -217,6 +230,7 @@ fn sidebar_list(
     (children, windowed): (Vec<usize>, bool),
     out: &mut String,
 ) {
+    let t = r.strings();
     let link = |out: &mut String, i: usize, title: &str, current: bool| {
         let current = if current {
             " aria-current=\"page\""
@@ -243,21 +257,26 @@ fn sidebar_list(
         *out += &format!("<li class=\"nav-section{open}\">");
         link(out, c, title, c == view.current);
         let inner = view.children(c);
+        let pages_in = crate::i18n::fill(
+            &escape_html(crate::i18n::text(t, "pages_in")),
+            &[("title", title)],
+        );
         if !inner.0.is_empty() {
-            *out += &format!("<details{open}><summary><span class=\"visually-hidden\">Pages in {title}</span></summary>");
+            *out += &format!("<details{open}><summary><span class=\"visually-hidden\">{pages_in}</span></summary>");
             sidebar_list(r, view, c, inner, out);
             out.push_str("</details>");
         } else if view.index.has_children(c) {
             // Off the branch of a large site: the theme's script fills the group from the
             // section's own page when the reader opens it (without JavaScript, the link leads
             // there).
-            *out += &format!("<details data-load><summary><span class=\"visually-hidden\">Pages in {title}</span></summary></details>");
+            *out += &format!("<details data-load><summary><span class=\"visually-hidden\">{pages_in}</span></summary></details>");
         }
         out.push_str("</li>\n");
     }
     if windowed {
         out.push_str("<li>");
-        link(out, section, ALL_PAGES, false);
+        let all = escape_html(crate::i18n::text(t, "all_pages"));
+        link(out, section, &all, false);
         out.push_str("</li>\n");
     }
     out.push_str("</ul>\n");
@@ -380,7 +399,22 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
             has_tags: !self.site.tags.is_empty(),
+            t: self.strings(),
+            t_js: self.theme.translations.script_json(&s.language),
+            dir: crate::variant_view::dir_of(self.config),
+            assets_path: self
+                .config
+                .variant
+                .as_ref()
+                .map_or(&self.config.base_path, |v| &v.site_base_path),
+            feed_url: crate::variant_view::feed_url(self.config),
+            variant: crate::variant_view::site_variant(self.config),
         }
+    }
+
+    /// The theme's strings in the site's language.
+    fn strings(&self) -> &'a crate::i18n::Strings {
+        self.theme.translations.strings(&self.config.site.language)
     }
 
     fn url(&self, i: usize) -> String {
@@ -604,6 +638,7 @@ impl<'a> Renderer<'a> {
             source: &doc.source,
             extra: &fm.extra,
             children: doc.children.iter().map(|&c| self.child(c)).collect(),
+            alternates: crate::variant_view::alternates(self.config, &doc.path),
         }
     }
 
@@ -714,7 +749,7 @@ impl<'a> Renderer<'a> {
             .collect();
         if windowed {
             items.push(NavItem {
-                title: ALL_PAGES,
+                title: crate::i18n::text(self.strings(), "all_pages"),
                 url: self.url(section),
                 current: false,
                 open: false,

@@ -24,6 +24,8 @@ pub struct Theme {
     /// Template name -> the names its tags mention, with those of the templates it extends,
     /// includes or imports (see `uses`).
     names: HashMap<String, HashSet<String>>,
+    /// The theme's strings in each language, with the site's own tables (`crate::i18n`).
+    pub translations: crate::i18n::Translations,
 }
 
 impl Theme {
@@ -64,6 +66,11 @@ impl Theme {
                 Err(e) => diags.push(Diagnostic::error(&f.rel, 1, 1, format!("cannot read: {e}"))),
             }
         }
+        let builtin_en = DEFAULT_THEME
+            .iter()
+            .find(|(p, _)| *p == "i18n/en.toml")
+            .map_or(&[][..], |(_, b)| *b);
+        let translations = crate::i18n::Translations::load(&files, builtin_en, &config.root, diags);
         let mut sources = HashMap::new();
         let mut static_files = BTreeMap::new();
         for (rel, (shown, bytes)) in files {
@@ -119,6 +126,7 @@ impl Theme {
             static_files,
             sources,
             names,
+            translations,
         })
     }
 

@@ -120,6 +120,7 @@ const RUN_CLOSE: &str = "</marquee>";
 /// `sr-N` by search.js for the results it lists.
 pub const THEME_IDS: &[&str] = &[
     "main",
+    "backlot-strings",
     "menu-toggle",
     "search-input",
     "search-list",

@@ -201,6 +201,8 @@ pub struct Engine {
     poisoned: bool,
     /// "http://127.0.0.1:1111" in serve mode: absolute URLs point at the preview.
     local_origin: Option<String>,
+    /// The site's other languages and versions, and their rendered files.
+    variants: super::variants::Live,
 }
 
 impl Engine {
@@ -221,6 +223,7 @@ impl Engine {
             snapshot: Arc::new(Snapshot::default()),
             poisoned: false,
             local_origin: None,
+            variants: super::variants::Live::default(),
         }
     }
 
@@ -297,6 +300,15 @@ impl Engine {
         if touched.is_none() {
             self.assemble();
         }
+        // A page that came or went in some language or version changes the switchers of every
+        // variant: the main one is then rendered again whole.
+        let touched = match self.refresh_variants(plan, &mut diags) {
+            true => {
+                self.epoch += 1;
+                None
+            }
+            false => touched,
+        };
         self.collect_diags(&mut diags);
         let (Some(base), Some(site)) = (self.base.as_ref(), self.site.as_ref()) else {
             return Outcome::default();
@@ -334,8 +346,12 @@ impl Engine {
             };
             let (next, done) = render(&r, &job, &mut diags);
             if !diags.has_errors() {
+                let mut next = next;
+                let mut changed = done.changed;
+                self.variants
+                    .merge_into(&mut next.extras, &self.snapshot.extras, &mut changed);
                 outcome.rendered = done.pages_rendered;
-                outcome.changed = done.changed;
+                outcome.changed = changed;
                 outcome.search_changed = done.search_changed;
                 self.snapshot = Arc::new(next);
                 self.rendered = done.state;
@@ -343,6 +359,27 @@ impl Engine {
         }
         outcome.diags = diags.sorted();
         outcome
+    }
+
+    /// Reloads the other variants when the plan touches them (or everything reloads), links
+    /// every variant's config to the new map and renders the others again if anything they
+    /// show changed. True when the map changed, so the main variant's switchers did too.
+    fn refresh_variants(&mut self, plan: &Plan, diags: &mut Diagnostics) -> bool {
+        let (Some(base), Some(site)) = (self.base.as_mut(), self.site.as_ref()) else {
+            return false;
+        };
+        let Some(theme) = base.theme.as_ref() else {
+            return false;
+        };
+        let reload = plan.config || plan.rescan || plan.templates || plan.data || plan.variants;
+        let shared = crate::variants::Shared {
+            parse: crate::pipeline::parse_all,
+            theme,
+            data: &base.data,
+            highlighter: &base.highlighter,
+        };
+        self.variants
+            .refresh(reload, &shared, &mut base.config, site, diags)
     }
 
     /// Every problem known now: theme and data, discovery, each file's parse, the site.

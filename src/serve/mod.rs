@@ -9,6 +9,7 @@ pub mod http;
 pub mod incremental;
 pub mod reload;
 pub mod server;
+pub mod variants;
 pub mod watcher;
 
 use crate::config::Overrides;
@@ -92,6 +93,7 @@ pub fn start(opts: &Options) -> Result<Running, String> {
     std::thread::spawn(move || loop {
         let scope = scope_of(&engine, &root);
         watch.watch_included(&scope);
+        watch.watch_variants(&scope);
         let Some(plan) = next_plan(&rx, &scope, QUIET, MAX_WAIT) else {
             return;
         };
@@ -255,6 +257,10 @@ fn scope_of(engine: &Engine, root: &Path) -> Scope {
         None => Scope::new(root, "default", &root.join("public"), "content"),
     };
     scope.included = engine.includes();
+    scope.variants = engine
+        .config()
+        .map(crate::variants::watched)
+        .unwrap_or_default();
     scope
 }
 

@@ -106,6 +106,8 @@ pub struct Plan {
     pub rescan: bool,
     /// Changed paths under content/, relative to the root.
     pub content: BTreeSet<String>,
+    /// A file of another language or version changed (`crate::variants`): reload those.
+    pub variants: bool,
 }
 
 /// The kind of rebuild a plan leads to, from the cheapest to the most thorough.
@@ -146,6 +148,7 @@ impl Plan {
         self.statics |= other.statics;
         self.rescan |= other.rescan;
         self.content.extend(other.content);
+        self.variants |= other.variants;
     }
 
     /// A plan that rebuilds everything from scratch (watcher overflow, first build).
@@ -162,7 +165,7 @@ impl Plan {
             Rebuild::Reload
         } else if self.templates || self.data {
             Rebuild::RenderAll
-        } else if !self.content.is_empty() {
+        } else if !self.content.is_empty() || self.variants {
             Rebuild::Pages
         } else if self.statics || self.theme_static {
             Rebuild::Copy
@@ -184,6 +187,9 @@ pub struct Scope {
     pub content: String,
     /// Files outside the watched folders that pages include -> those pages.
     pub included: BTreeMap<String, BTreeSet<String>>,
+    /// The other languages' and versions' folders, and the site's `i18n/` tables
+    /// (`crate::variants::watched`).
+    pub variants: Vec<String>,
 }
 
 impl Scope {
@@ -196,6 +202,7 @@ impl Scope {
             output,
             content: content.to_string(),
             included: BTreeMap::new(),
+            variants: Vec::new(),
         }
     }
 
@@ -222,6 +229,9 @@ impl Scope {
             match path.strip_prefix(&self.root) {
                 Ok(rel) => {
                     let rel = crate::source::rel_path(Path::new(""), rel);
+                    if super::variants::absorb(&self.variants, &rel, plan) {
+                        continue;
+                    }
                     plan.add(
                         classify(&rel, &self.theme, &self.output, &self.content),
                         &rel,
@@ -323,6 +333,16 @@ impl Watch {
         };
         watch.watch_all(content)?;
         Ok(watch)
+    }
+
+    /// Watches the other languages' and versions' folders (`Scope::variants`), once each.
+    pub fn watch_variants(&mut self, scope: &Scope) {
+        for rel in &scope.variants {
+            let dir = self.root.join(rel);
+            if dir.is_dir() && self.extra.insert(dir.clone()) {
+                let _ = self.watcher.watch(&dir, RecursiveMode::Recursive);
+            }
+        }
     }
 
     /// Watches the folders of included files that lie outside the watched folders (each
@@ -476,6 +496,7 @@ mod tests {
             output: "public".into(),
             content: "content".into(),
             included: BTreeMap::new(),
+            variants: vec!["i18n".into(), "content.ar".into()],
         }
     }
 
@@ -515,6 +536,22 @@ mod tests {
         );
         assert_eq!(plan.rebuild(), Rebuild::Pages);
         assert_eq!(plan.content.iter().collect::<Vec<_>>(), ["content/go.md"]);
+    }
+
+    #[test]
+    fn translations_and_string_tables_reach_their_variants() {
+        let s = scope();
+        let mut plan = Plan::default();
+        let modify = EventKind::Modify(ModifyKind::Any);
+        s.absorb(&mut plan, ev(modify, &["/site/content.ar/guide/go.md"]));
+        assert!(plan.variants && plan.content.is_empty());
+        assert_eq!(plan.rebuild(), Rebuild::Pages);
+        let mut plan = Plan::default();
+        s.absorb(&mut plan, ev(modify, &["/site/i18n/ar.toml"]));
+        assert_eq!(plan.rebuild(), Rebuild::RenderAll);
+        let mut plan = Plan::default();
+        s.absorb(&mut plan, ev(modify, &["/site/content.arx/go.md"]));
+        assert_eq!(plan.rebuild(), Rebuild::Nothing);
     }
 
     #[test]

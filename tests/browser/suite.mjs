@@ -5,7 +5,8 @@
 //
 // Environment: BACKLOT (binary, default target/release/backlot), BACKLOT_ROOT (site, default
 // the repository), BUILD_FLAGS (extra build arguments, e.g. --drafts), CI (a browser that
-// cannot start is a failure, not a skip), ONLY=browser|html.
+// cannot start is a failure, not a skip), ONLY=browser|html|variants (variants: only the
+// languages-and-versions fixture, see `variantTests`).
 import fs from "node:fs";
 import os from "node:os";
 import zlib from "node:zlib";
@@ -466,18 +467,146 @@ async function htmlTests(out) {
     console.log(`     theme.css + theme.js + inline script: ${parts.reduce((a, b) => a + b.length, 0)} bytes, ${gz} gzipped`);
     assert(gz < 30 * 1024, `${gz} bytes gzipped`);
   });
-  await test("every built page passes the Nu Html Checker", async () => {
-    const jar = path.join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
-    const r = spawnSync("java", ["-jar", jar, "--errors-only", "--skip-non-html", "--format", "gnu", out], { encoding: "utf8", maxBuffer: 64 << 20 });
-    if (r.error) throw r.error;
-    const errors = (r.stderr + r.stdout).split("\n").filter((l) => l.trim());
-    const count = fs.readdirSync(out, { recursive: true }).filter((f) => String(f).endsWith(".html")).length;
-    console.log(`     checked ${count} HTML files`);
-    assert(r.status === 0 && !errors.length, `${errors.length} errors:\n     ${errors.slice(0, 30).join("\n     ")}`);
+  await test("every built page passes the Nu Html Checker", async () => vnu(out));
+}
+
+// The languages and versions fixture (tests/fixtures/variants/site: English, Arabic written
+// right to left, Chinese; a current version and v1), built and served like the Field Guide:
+// the switchers keep the reader on the same page, search finds words of each language, the
+// Arabic layout mirrors, and axe and vnu stay clean on its pages.
+async function variantTests() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backlot-variants-"));
+  fs.cpSync(path.join(repo, "tests/fixtures/variants/site"), tmp, { recursive: true });
+  const { server, port } = await serve(path.join(tmp, "public"), PREFIX);
+  const base = `http://127.0.0.1:${port}${PREFIX}`;
+  try {
+    const out = build(tmp, port);
+    const browser = process.env.ONLY === "html" ? null : await launch();
+    if (browser) await variantBrowserTests(browser, base);
+    if (browser) await browser.close();
+    if (process.env.ONLY !== "browser") {
+      await test("variants: every page of every language and version passes the Nu Html Checker", async () => {
+        vnu(out);
+      });
+    }
+  } finally {
+    server.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function variantBrowserTests(browser, base) {
+  const axeSource = fs.readFileSync(path.join(here, "node_modules/axe-core/axe.min.js"), "utf8");
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`${page.url()}: console error: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`${page.url()}: uncaught: ${e.message}`));
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`${r.url()}: HTTP ${r.status()}`); });
+  const url = (p = "") => base + p;
+  async function choose(kind, label) {
+    await page.locator(`.switcher-${kind} summary`).click();
+    await page.locator(`.switcher-${kind} a`, { hasText: label }).click();
+    await page.waitForLoadState();
+  }
+
+  await test("variants: the language switcher keeps the page, else leads to the language's home", async () => {
+    await page.goto(url("guide/install/"));
+    await choose("language", "العربية");
+    assert(page.url() === url("ar/guide/install/"), `now at ${page.url()}`);
+    assert(await page.locator("h1").textContent() === "التثبيت", "the Arabic page");
+    await choose("language", "中文");
+    assert(page.url() === url("zh/guide/install/"), `now at ${page.url()}`);
+    await page.goto(url("guide/configure/"));
+    await choose("language", "العربية");
+    assert(page.url() === url("ar/"), `an untranslated page leads home: ${page.url()}`);
   });
+
+  await test("variants: the version switcher keeps the page, and an old version points at the current one", async () => {
+    await page.goto(url("guide/install/"));
+    await choose("version", "v1 (old)");
+    assert(page.url() === url("v1/guide/install/"), `now at ${page.url()}`);
+    const banner = page.locator(".version-banner a");
+    assert(await banner.getAttribute("href") === new URL(url("guide/install/")).pathname, "the banner leads to the same page now");
+    await choose("version", "v2");
+    assert(page.url() === url("guide/install/"), `back at ${page.url()}`);
+    await page.goto(url("guide/configure/"));
+    await choose("version", "v1 (old)");
+    assert(page.url() === url("v1/"), `a page v1 lacks leads to its home: ${page.url()}`);
+  });
+
+  await test("variants: search finds words in each language, in its own index", async () => {
+    for (const [u, q, title] of [["guide/", "heliotrope", "Install"], ["ar/guide/", "الياسمين", "التثبيت"],
+      ["zh/guide/", "索引", "安装"], ["v1/", "marigold", "Install (v1)"]]) {
+      await page.goto(url(u));
+      await page.keyboard.press("/");
+      await page.keyboard.type(q);
+      await page.locator(".search-list a").first().waitFor({ timeout: 5000 });
+      const titles = await page.locator(".search-list .sr-title").allTextContents();
+      assert(titles[0] === title, `${q} on ${u}: ${titles}`);
+    }
+    await page.goto(url("guide/"));
+    await page.keyboard.press("/");
+    await page.keyboard.type("الياسمين");
+    await page.locator(".search-status").filter({ hasText: "No results" }).waitFor({ timeout: 5000 });
+  });
+
+  await test("variants: the Arabic pages are right to left, mirrored, with their own strings", async () => {
+    await page.goto(url("ar/guide/install/"));
+    assert(await page.locator("html").getAttribute("dir") === "rtl", "dir=rtl");
+    const sidebar = await page.locator("#sidebar").boundingBox(), main = await page.locator("main").boundingBox();
+    assert(sidebar.x > main.x, `the sidebar is on the right: ${sidebar.x} vs ${main.x}`);
+    assert(await page.locator(".toc-title").textContent() === "في هذه الصفحة", "On this page, in Arabic");
+    await page.keyboard.press("/");
+    await page.keyboard.type("zzzzqqq");
+    await page.locator(".search-status").filter({ hasText: "لا نتائج" }).waitFor({ timeout: 5000 });
+    const toggle = await page.locator(".theme-toggle .visually-hidden").textContent();
+    assert(toggle === "المظهر: حسب النظام", `the toggle's name: ${toggle}`);
+  });
+
+  await test("variants: axe finds no violations on the fixture's pages at 1280 and 390 px", async () => {
+    for (const width of [1280, 390]) {
+      const c = await browser.newContext({ viewport: { width, height: 844 } });
+      const p = await c.newPage();
+      for (const u of ["", "guide/install/", "ar/", "ar/guide/install/", "zh/guide/install/", "v1/guide/install/", "ar/404.html"]) {
+        await p.goto(url(u));
+        await p.locator(".switcher-language summary, .switcher-version summary").first().click().catch(() => {});
+        await p.addScriptTag({ content: axeSource });
+        const r = await p.evaluate(() => window.axe.run(document, {
+          runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+          rules: { "target-size": { enabled: true } },
+        }));
+        const v = r.violations.map((x) => `${x.id}: ${x.help} ${x.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+        assert(!v.length, `axe on ${u || "home"} at ${width} px:\n     ${v.join("\n     ")}`);
+      }
+      await c.close();
+    }
+  });
+
+  await test("variants: no console errors or failed requests", async () => {
+    assert(!problems.filter((p) => !p.includes("404.html")).length, problems.join("\n     "));
+  });
+  await ctx.close();
+}
+
+// Every HTML file under `out` through the Nu Html Checker.
+function vnu(out) {
+  const jar = path.join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
+  const r = spawnSync("java", ["-jar", jar, "--errors-only", "--skip-non-html", "--format", "gnu", out], { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  const errors = (r.stderr + r.stdout).split("\n").filter((l) => l.trim());
+  const count = fs.readdirSync(out, { recursive: true }).filter((f) => String(f).endsWith(".html")).length;
+  console.log(`     checked ${count} HTML files`);
+  assert(r.status === 0 && !errors.length, `${errors.length} errors:\n     ${errors.slice(0, 30).join("\n     ")}`);
 }
 
 async function main() {
+  if (process.env.ONLY === "variants") {
+    await variantTests();
+    const failed = results.filter((r) => r[1]).length;
+    console.log(`\nbrowser: ${results.length - failed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+  }
   const tmp = prepareSite();
   const { server, port } = await serve(path.join(tmp, "public"), PREFIX);
   try {
@@ -489,6 +618,7 @@ async function main() {
     server.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  await variantTests();
   const failed = results.filter((r) => r[1]).length;
   console.log(`\nbrowser: ${results.length - failed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);

@@ -22,3 +22,4 @@ mod publish;
 mod reference;
 mod serve;
 mod theme;
+mod variants;

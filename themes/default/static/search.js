@@ -253,9 +253,21 @@
     if (!input || !panel || input.getAttribute("data-ready")) return;
     input.setAttribute("data-ready", "1");
     var base = doc.documentElement.getAttribute("data-base") || "/";
+    // The page language's strings (themes/default/i18n), English when a page has none.
+    var T = { search_more: "Show more results", search_one: "1 result", search_many: "{n} results",
+      search_some: "No page has every word of {query}; {n} with some of them",
+      search_none: "No results for {query}. Check the spelling or try fewer words.",
+      search_suggest: "Did you mean {query}?", search_unavailable: "Search is unavailable right now." };
+    try {
+      var given = JSON.parse((doc.getElementById("backlot-strings") || {}).textContent || "{}");
+      for (var k in given) T[k] = given[k];
+    } catch (e) { /* a broken table leaves the English strings */ }
+    function tr(key, values) {
+      return T[key].replace(/\{(\w+)\}/g, function (m, name) { return name in values ? values[name] : m; });
+    }
     var status = panel.querySelector(".search-status"), list = panel.querySelector(".search-list");
     // A theme whose markup predates these parts gets them added.
-    var more = panel.querySelector(".search-more") || part("search-more", "Show more results");
+    var more = panel.querySelector(".search-more") || part("search-more", T.search_more);
     var suggestBox = panel.querySelector(".search-suggest") || part("search-suggest");
     function part(cls, button) {
       var p = doc.createElement("p");
@@ -325,23 +337,24 @@
         if (id !== seq) return;
         current = r; shown = 0; list.textContent = ""; setActive(-1);
         var n = r.hits.length, quoted = "“" + q.trim() + "”";
-        status.textContent = r.mode === "and" ? n + (n === 1 ? " result" : " results")
-          : r.mode === "or" ? "No page has every word of " + quoted + "; " + n + " with some of them"
-          : "No results for " + quoted + ". Check the spelling or try fewer words.";
+        status.textContent = r.mode === "and" ? tr(n === 1 ? "search_one" : "search_many", { n: n })
+          : tr(r.mode === "or" ? "search_some" : "search_none", { query: quoted, n: n });
         suggestBox.textContent = "";
         r.suggest.forEach(function (s) {
           var b = el("button", "search-suggestion", s);
           b.type = "button";
           b.addEventListener("click", function () { input.value = s; run(s); input.focus(); });
-          suggestBox.appendChild(doc.createTextNode("Did you mean "));
+          // The suggestion is a button inside the sentence: the text around `{query}`.
+          var around = T.search_suggest.split("{query}");
+          suggestBox.appendChild(doc.createTextNode(around[0]));
           suggestBox.appendChild(b);
-          suggestBox.appendChild(doc.createTextNode("?"));
+          suggestBox.appendChild(doc.createTextNode(around.slice(1).join("")));
         });
         suggestBox.hidden = !r.suggest.length;
         open(true);
         return page();
       }).catch(function () {
-        if (id === seq) { open(true); list.textContent = ""; status.textContent = "Search is unavailable right now."; }
+        if (id === seq) { open(true); list.textContent = ""; status.textContent = T.search_unavailable; }
       });
     }
     // Shows the next PAGE results of the current query.

@@ -6,6 +6,19 @@
   "use strict";
   var doc = document, root = doc.documentElement;
   var base = root.getAttribute("data-base") || "/";
+  // The theme's files are at the site's root even on a language's or version's pages.
+  var assets = root.getAttribute("data-assets") || base;
+  // The page language's strings (themes/default/i18n), English when a page has none.
+  var T = { copy: "Copy", copied: "Copied", copy_label: "Copy code to clipboard", copy_failed: "Press Ctrl+C",
+    theme_label: "Theme: {name}", theme_switch: "Theme: {name} (switch to {next})",
+    theme_system: "follow the system", theme_light: "light", theme_dark: "dark" };
+  try {
+    var given = JSON.parse((doc.getElementById("backlot-strings") || {}).textContent || "{}");
+    for (var k in given) T[k] = given[k];
+  } catch (e) { /* a broken table leaves the English strings */ }
+  function tr(key, values) {
+    return T[key].replace(/\{(\w+)\}/g, function (m, name) { return values && name in values ? values[name] : m; });
+  }
   function store(key, value) {
     try {
       if (value === undefined) return localStorage.getItem(key);
@@ -36,12 +49,12 @@
   // three and names the current one. The inline script in <head> applied a stored choice
   // before first paint.
   var toggle = doc.querySelector(".theme-toggle"), THEMES = ["system", "light", "dark"];
-  var THEME_NAMES = { system: "follow the system", light: "light", dark: "dark" };
+  var THEME_NAMES = { system: T.theme_system, light: T.theme_light, dark: T.theme_dark };
   function currentTheme() { return root.getAttribute("data-theme") || "system"; }
   function syncToggle() {
     var t = currentTheme(), next = THEMES[(THEMES.indexOf(t) + 1) % 3];
-    toggle.querySelector(".visually-hidden").textContent = "Theme: " + THEME_NAMES[t];
-    toggle.title = "Theme: " + THEME_NAMES[t] + " (switch to " + THEME_NAMES[next] + ")";
+    toggle.querySelector(".visually-hidden").textContent = tr("theme_label", { name: THEME_NAMES[t] });
+    toggle.title = tr("theme_switch", { name: THEME_NAMES[t], next: THEME_NAMES[next] });
   }
   if (toggle) {
     syncToggle();
@@ -94,17 +107,17 @@
   doc.querySelectorAll("figure.code-block").forEach(function (fig) {
     var code = fig.querySelector("pre code");
     if (!code) return;
-    var btn = el("button", "copy-button"), label = el("span", null, "Copy");
+    var btn = el("button", "copy-button"), label = el("span", null, T.copy);
     btn.type = "button";
-    btn.setAttribute("aria-label", "Copy code to clipboard");
+    btn.setAttribute("aria-label", T.copy_label);
     btn.appendChild(svg(COPY));
     btn.appendChild(label);
     btn.addEventListener("click", function () {
       copyText(codeText(fig, code)).then(function () {
-        label.textContent = "Copied";
+        label.textContent = T.copied;
         btn.classList.add("copied");
-        setTimeout(function () { label.textContent = "Copy"; btn.classList.remove("copied"); }, 1800);
-      }, function () { label.textContent = "Press Ctrl+C"; });
+        setTimeout(function () { label.textContent = T.copy; btn.classList.remove("copied"); }, 1800);
+      }, function () { label.textContent = T.copy_failed; });
     });
     fig.appendChild(btn);
   });
@@ -203,7 +216,7 @@
       if (loading) return;
       loading = true;
       var s = el("script");
-      s.src = base + "search.js";
+      s.src = assets + "search.js";
       doc.head.appendChild(s);
     };
     input.addEventListener("focus", load);
