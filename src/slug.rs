@@ -70,6 +70,10 @@ pub fn path_segment(name: &str) -> String {
             }
         }
     }
+    if out.is_empty() {
+        // A name of white space only (`\u{2000}` trims to nothing), as in the plain case.
+        return "page".into();
+    }
     if out.chars().all(|c| c == '.') {
         // `.` and `..` are not names a URL can have.
         out = out.replace('.', "~2e");
