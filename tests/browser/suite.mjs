@@ -40,7 +40,7 @@ function assert(cond, msg) { if (!cond) throw new Error(msg); }
 // A copy of the site with the fixture pages added, so the real content is never touched.
 function prepareSite() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backlot-browser-"));
-  for (const name of ["site.toml", "content", "data", "static", "themes", "snippets"]) {
+  for (const name of ["site.toml", "content", "data", "static", "themes", "snippets", "examples"]) {
     const from = path.join(siteRoot, name);
     if (fs.existsSync(from)) fs.cpSync(from, path.join(tmp, name), { recursive: true });
   }
