@@ -139,6 +139,8 @@ async function browserTests(base) {
     await page.keyboard.press("Control+k");
     assert(await page.evaluate(() => document.activeElement.id) === "search-input", "Ctrl-K focuses the box");
     await page.keyboard.type("quokka");
+    // Results can show for a prefix ("quok") while typing goes on: wait for the whole query.
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "quokka", null, { timeout: 5000 });
     await page.locator(".search-list a").first().waitFor({ timeout: 5000 });
     const roles = await page.evaluate(() => {
       const input = document.getElementById("search-input"), list = document.getElementById(input.getAttribute("aria-controls"));
