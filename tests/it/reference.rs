@@ -125,11 +125,20 @@ fn site_schema_rejects_misspelt_keys_where_the_parser_does() {
 }
 
 #[test]
-fn front_matter_schema_accepts_the_field_guides_pages() {
+fn front_matter_schema_accepts_the_sites_pages() {
     let v = validator(Which::FrontMatter);
     let mut checked = 0;
-    for e in walkdir::WalkDir::new(repo().join("content")) {
-        let e = e.unwrap();
+    // The theme fixture's pages always; the repository's own docs too where it has a content/
+    // folder (a fork's docs may live elsewhere or have few pages).
+    let dirs = [
+        fixtures_dir().join("theme/site/content"),
+        repo().join("content"),
+    ];
+    for e in dirs
+        .iter()
+        .flat_map(walkdir::WalkDir::new)
+        .filter_map(Result::ok)
+    {
         if e.path().extension().is_none_or(|x| x != "md") {
             continue;
         }
@@ -143,7 +152,7 @@ fn front_matter_schema_accepts_the_field_guides_pages() {
         assert!(errors.is_empty(), "{shown}: {errors:?}");
         checked += 1;
     }
-    assert!(checked > 20, "only {checked} pages have front matter");
+    assert!(checked >= 8, "only {checked} pages have front matter");
     let bad: Value = serde_json::json!({ "title": "x", "weight": "first", "tags": "one" });
     assert!(!v.is_valid(&bad), "a weight that is not a number passed");
     let date: Value = serde_json::json!({ "date": "21 November 2026" });
