@@ -19,17 +19,21 @@ pub fn load(files: &[SourceFile], diags: &mut Diagnostics) -> Value {
 }
 
 fn parse_file(f: &SourceFile) -> Result<Value, Diagnostic> {
-    let text = read_text(f)?;
-    if f.rel.ends_with(".toml") {
-        toml::from_str::<Value>(&text)
-            .map_err(|e| crate::config::toml_diagnostic(&f.rel, &text, 1, &e))
-    } else if f.rel.ends_with(".json") {
-        serde_json::from_str(&text)
-            .map_err(|e| Diagnostic::error(&f.rel, e.line(), e.column(), e.to_string()))
+    parse_text(&f.rel, &read_text(f)?)
+}
+
+/// A TOML, JSON or YAML document (by `rel`'s extension; YAML otherwise) as JSON, or the
+/// parser's error at its line and column. Also reads `[contracts]` documents.
+pub(crate) fn parse_text(rel: &str, text: &str) -> Result<Value, Diagnostic> {
+    if rel.ends_with(".toml") {
+        toml::from_str::<Value>(text).map_err(|e| crate::config::toml_diagnostic(rel, text, 1, &e))
+    } else if rel.ends_with(".json") {
+        serde_json::from_str(text)
+            .map_err(|e| Diagnostic::error(rel, e.line(), e.column(), e.to_string()))
     } else {
-        serde_yaml_ng::from_str(&text).map_err(|e| {
+        serde_yaml_ng::from_str(text).map_err(|e| {
             let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            Diagnostic::error(&f.rel, line, col, e.to_string())
+            Diagnostic::error(rel, line, col, e.to_string())
         })
     }
 }

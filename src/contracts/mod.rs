@@ -130,21 +130,15 @@ fn load(root: &std::path::Path, rel: &str) -> Result<Value, Diagnostic> {
         )
         .with_help("[contracts] paths are relative to the site's folder")
     })?;
-    let doc: Value = if rel.ends_with(".json") {
-        serde_json::from_str(&text).map_err(|e| {
-            Diagnostic::error(
-                rel,
-                e.line(),
-                e.column(),
-                format!("contract is not JSON: {e}"),
-            )
-        })?
-    } else {
-        serde_yaml_ng::from_str(&text).map_err(|e| {
-            let (l, c) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            Diagnostic::error(rel, l, c, format!("contract is not YAML: {e}"))
-        })?
-    };
+    let doc = crate::data::parse_text(rel, &text).map_err(|mut d| {
+        let format = if rel.ends_with(".json") {
+            "JSON"
+        } else {
+            "YAML"
+        };
+        d.message = format!("contract is not {format}: {}", d.message);
+        d
+    })?;
     let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
     if !version.starts_with("3.1") && !version.starts_with("3.2") {
         return Err(Diagnostic::error(
