@@ -90,6 +90,46 @@ fn site_files_are_written() {
     );
 }
 
+/// The feed, sitemap, robots.txt and redirect pages are built-in templates: a theme file of the
+/// same name replaces each, and a broken one is an error naming the template.
+#[test]
+fn a_theme_overrides_the_generated_files() {
+    let f = fixture("build", "basic");
+    let dir = "themes/default/templates";
+    f.write(
+        &format!("{dir}/robots.txt"),
+        "User-agent: *\nDisallow: /drafts/\nSitemap: {{ sitemap_url }}\n",
+    );
+    f.write(
+        &format!("{dir}/sitemap.xml"),
+        "{% for u in urls %}{{ u.loc }} {{ u.lastmod }}\n{% endfor %}",
+    );
+    f.write(
+        &format!("{dir}/atom.xml"),
+        "{{ feed.entries | length }} {{ site.title }} {{ \"<b>\" }}\n",
+    );
+    f.write(&format!("{dir}/redirect.html"), "gone to {{ target }}\n");
+    f.build_ok(&[]);
+    assert_eq!(
+        f.read("robots.txt"),
+        "User-agent: *\nDisallow: /drafts/\nSitemap: https://example.github.io/repo/sitemap.xml\n"
+    );
+    assert!(f
+        .read("sitemap.xml")
+        .contains("https://example.github.io/repo/guide/markdown/ 2026-03-04\n"));
+    // .xml templates escape what they print, like .html ones.
+    let feed = f.read("atom.xml");
+    assert!(feed.ends_with(" Fixture Site &lt;b&gt;\n"), "{feed}");
+    assert_eq!(
+        f.read("old/second/index.html"),
+        "gone to /repo/guide/custom-slug/\n"
+    );
+    f.write(&format!("{dir}/atom.xml"), "{{ feed.nope.deeper }}");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("atom.xml"), "{}", run.stderr);
+}
+
 #[test]
 fn edit_links_and_page_metadata() {
     let f = fixture("build", "basic");

@@ -240,6 +240,10 @@ fn every_template_variable_is_in_the_reference() {
         ("tag.html", "tags/alpha/index.html"),
         ("tags.html", "tags/index.html"),
         ("404.html", "404.html"),
+        ("atom.xml", "atom.xml"),
+        ("sitemap.xml", "sitemap.xml"),
+        ("robots.txt", "robots.txt"),
+        ("redirect.html", "old-first/index.html"),
     ] {
         let html = std::fs::read_to_string(out.path().join(file)).unwrap();
         let mut paths = BTreeSet::new();
