@@ -64,7 +64,7 @@ pub struct SiteToml {
     #[serde(default)]
     pub images: Images,
     /// `[contracts] orders = "data/orders-api.yaml"`: OpenAPI 3.1 documents code blocks can be
-    /// checked against (see `crate::contracts`), by name.
+    /// checked against (see [Checking examples against an API contract](../contracts.md)), by name.
     #[serde(default)]
     pub contracts: BTreeMap<String, String>,
     /// `[languages.<code>]`: translations besides `language`, each from `<content_dir>.<code>/`

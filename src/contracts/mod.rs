@@ -8,7 +8,9 @@
 //!
 //! Bodies are validated with the schema of that operation, status and media type (JSON Schema
 //! 2020-12, by boon); a transcript's `Content-Type` must be one the contract declares and the
-//! headers it marks required must be there. Each drift is reported at the field's line and column.
+//! headers it marks required must be there. A transcript's method that the path does not declare
+//! must be answered with 405 and the declared methods in `Allow` (RFC 9110, 15.5.6). Each drift is
+//! reported at the field's line and column.
 
 mod openapi;
 mod schema;
@@ -298,6 +300,9 @@ fn check_message(
     };
     let (template, op) = match openapi::operation(doc, method, path) {
         Ok(found) => found,
+        Err(_) if transcript && check_undeclared(msg, (method, path), ctx, validator, out) => {
+            return
+        }
         Err(miss) => return fail(out, miss),
     };
     let operation = format!("{method} {template}");
@@ -376,6 +381,72 @@ fn check_message(
     for (off, miss) in validator.check(&target, msg.body) {
         out.push(Some(msg.body_offset + off), miss);
     }
+}
+
+/// A transcript may show a method the path does not support: its request is accepted, and its
+/// response must be what HTTP prescribes for it (RFC 9110, 15.5.6): `405 Method Not Allowed`
+/// with an `Allow` header naming the methods the contract declares (HEAD and OPTIONS may be
+/// added). The body is checked against the 405 response another operation of the path declares,
+/// if one does. Returns false when the path itself is unknown, for the usual error.
+fn check_undeclared(
+    msg: &Message,
+    (method, path): (&str, &str),
+    ctx: &Ctx,
+    validator: &mut schema::Validator,
+    out: &mut Problems,
+) -> bool {
+    let doc = &ctx.contract.doc;
+    let Ok((template, item)) = openapi::path_item(doc, path) else {
+        return false;
+    };
+    let declared = openapi::methods(&item);
+    let Kind::Response { status } = &msg.kind else {
+        return true;
+    };
+    let allow = declared.join(", ");
+    let mut fail = |m: String, h: String| {
+        out.push(
+            Some(msg.offset),
+            (format!("contract `{}`: {m}", ctx.name), h),
+        )
+    };
+    let what = format!("{method} is not an operation of `{template}`");
+    if status != "405" {
+        fail(
+            format!("{what}, so the answer to it is 405, not {status}"),
+            format!("answer `405 Method Not Allowed` with `Allow: {allow}`, or add {method} to `{template}` in the contract"),
+        );
+        return true;
+    }
+    let sent: Vec<String> = msg
+        .header("allow")
+        .unwrap_or("")
+        .split(',')
+        .map(|m| m.trim().to_ascii_uppercase())
+        .filter(|m| !m.is_empty() && m != "HEAD" && m != "OPTIONS")
+        .collect();
+    let wanted: Vec<&String> = declared
+        .iter()
+        .filter(|m| *m != "HEAD" && *m != "OPTIONS")
+        .collect();
+    let same = sent.len() == wanted.len() && wanted.iter().all(|m| sent.contains(m));
+    if !same {
+        let m = match msg.header("allow") {
+            None => format!("{what}: its 405 response must send an `Allow` header"),
+            Some(v) => format!(
+                "{what}: its 405 response says `Allow: {v}`, but the contract declares {allow}"
+            ),
+        };
+        fail(m, format!("write `Allow: {allow}`"));
+    }
+    let with_405 = declared.iter().find(|m| {
+        openapi::operation(doc, m, path)
+            .is_ok_and(|(_, op)| op.value.pointer("/responses/405").is_some())
+    });
+    if let Some(m) = with_405 {
+        check_message(msg, (m, path), true, ctx, validator, out);
+    }
+    true
 }
 
 /// The names of the headers a response object marks `required: true`.

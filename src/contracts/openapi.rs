@@ -100,6 +100,18 @@ pub(crate) fn operation<'d>(
     method: &str,
     path: &str,
 ) -> Result<(String, Found<'d>), Miss> {
+    let (template, item) = path_item(doc, path)?;
+    match item.child(doc, &method.to_ascii_lowercase()) {
+        Some(op) => Ok((template.to_string(), op)),
+        None => Err((
+            format!("no {method} operation on `{template}`"),
+            format!("`{template}` allows {}", methods(&item).join(", ")),
+        )),
+    }
+}
+
+/// The path template `path` matches (under any server's base path) and its path item.
+pub(crate) fn path_item<'d>(doc: &'d Value, path: &str) -> Result<(&'d str, Found<'d>), Miss> {
     let path = path.split(['?', '#']).next().unwrap_or(path);
     let paths = Found {
         ptr: "/paths".into(),
@@ -119,20 +131,16 @@ pub(crate) fn operation<'d>(
     let item = paths
         .child(doc, template)
         .expect("template comes from the paths");
-    match item.child(doc, &method.to_ascii_lowercase()) {
-        Some(op) => Ok((template.to_string(), op)),
-        None => {
-            let allowed: Vec<String> = ["get", "put", "post", "delete", "options", "head", "patch"]
-                .iter()
-                .filter(|m| item.value.get(**m).is_some())
-                .map(|m| m.to_ascii_uppercase())
-                .collect();
-            Err((
-                format!("no {method} operation on `{template}`"),
-                format!("`{template}` allows {}", allowed.join(", ")),
-            ))
-        }
-    }
+    Ok((template, item))
+}
+
+/// The methods a path item declares, upper case, in the order HTTP lists them.
+pub(crate) fn methods(item: &Found<'_>) -> Vec<String> {
+    ["get", "put", "post", "delete", "options", "head", "patch"]
+        .iter()
+        .filter(|m| item.value.get(**m).is_some())
+        .map(|m| m.to_ascii_uppercase())
+        .collect()
 }
 
 /// The response object an operation declares for `status`: the exact code, its class
