@@ -6,6 +6,7 @@
 //! thread count.
 
 use crate::config::Config;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::{escape_html, Highlighter};
 use crate::markdown::code::render_block;
@@ -351,7 +352,13 @@ impl<'a> Renderer<'a> {
         let mut failed = failed.into_inner().unwrap();
         failed.sort();
         for message in failed {
-            diags.push(Diagnostic::error("search", 1, 1, message));
+            diags.push(Diagnostic::error(
+                Code::OutputWrite,
+                "search",
+                1,
+                1,
+                message,
+            ));
         }
         written.into_inner()
     }
@@ -368,6 +375,7 @@ impl<'a> Renderer<'a> {
         for (path, bytes) in extra {
             if let Err(e) = sink.write(&path, &bytes) {
                 diags.push(Diagnostic::error(
+                    Code::OutputWrite,
                     self.config.output_shown(),
                     1,
                     1,
@@ -449,7 +457,7 @@ impl<'a> Renderer<'a> {
             (None, false, Kind::Page) => "page.html",
         };
         if !self.theme.has_template(template) {
-            return Err(Diagnostic::error(&doc.source, doc.parsed.template_line, 1, format!("template `{template}` not found"))
+            return Err(Diagnostic::error(Code::TemplateNotFound, &doc.source, doc.parsed.template_line, 1, format!("template `{template}` not found"))
                 .with_help("use one of the theme's templates (page.html, section.html) or add it to themes/<theme>/templates/"));
         }
         let mut ctx = tera::Context::new();
@@ -463,7 +471,15 @@ impl<'a> Renderer<'a> {
         });
         sink.write(&format!("{}index.html", doc.path), html.as_bytes())
             .and_then(|()| sink.write(&format!("{}index.md", doc.path), md.as_bytes()))
-            .map_err(|e| Diagnostic::error(&doc.source, 1, 1, format!("cannot write output: {e}")))
+            .map_err(|e| {
+                Diagnostic::error(
+                    Code::OutputWrite,
+                    &doc.source,
+                    1,
+                    1,
+                    format!("cannot write output: {e}"),
+                )
+            })
     }
 
     /// The page body with links and shortcodes filled in.
@@ -496,6 +512,7 @@ impl<'a> Renderer<'a> {
         let template = format!("shortcodes/{}.html", sc.name);
         if !self.theme.has_template(&template) {
             return Err(Diagnostic::error(
+                Code::UnknownShortcode,
                 &doc.source,
                 sc.line,
                 1,
@@ -511,6 +528,7 @@ impl<'a> Renderer<'a> {
                 Some(v) => ctx.insert("source", v),
                 None => {
                     return Err(Diagnostic::error(
+                        Code::ShortcodeDataMissing,
                         &doc.source,
                         sc.line,
                         1,
@@ -560,7 +578,7 @@ impl<'a> Renderer<'a> {
             out.push_str(&rest[..start]);
             match crate::site::content_link(self.site, self.config, dest) {
                 Ok(url) => out.push_str(&escape_html(&url)),
-                Err((message, help)) => {
+                Err((_, message, help)) => {
                     out.push('#');
                     problems.push(match help {
                         Some(h) => format!("{message} ({h})"),
@@ -579,6 +597,7 @@ impl<'a> Renderer<'a> {
             .get("source")
             .map_or(String::new(), |s| format!(" from data `{s}`"));
         Err(Diagnostic::error(
+            Code::ShortcodeLinksBroken,
             &doc.source,
             sc.line,
             1,
@@ -821,7 +840,13 @@ impl<'a> Renderer<'a> {
         }
         match self.highlighter.css() {
             Ok(css) => out.push(("highlight.css".into(), css.into_bytes())),
-            Err(e) => diags.push(Diagnostic::error("site.toml", 1, 1, e)),
+            Err(e) => diags.push(Diagnostic::error(
+                Code::HighlightThemeUnknown,
+                "site.toml",
+                1,
+                1,
+                e,
+            )),
         }
         out
     }
@@ -928,6 +953,7 @@ impl<'a> Renderer<'a> {
             {
                 Ok(()) => n += 1,
                 Err(e) => diags.push(Diagnostic::error(
+                    Code::OutputWrite,
                     source,
                     1,
                     1,

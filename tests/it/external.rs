@@ -154,11 +154,11 @@ fn external_links_are_checked_with_redirects_retries_fallbacks_and_a_timeout() {
     assert_eq!(errors.len(), 3, "{}", run.stderr);
     assert_eq!(
         errors[0],
-        format!("content/links.md:6:1: error: external link `{b}/missing` answers 404 Not Found")
+        format!("content/links.md:6:1: error: external link `{b}/missing` answers 404 Not Found [BL0410]")
     );
     assert_eq!(
         errors[1],
-        format!("content/links.md:8:1: error: external link `{b}/slow` did not answer within 1 s")
+        format!("content/links.md:8:1: error: external link `{b}/slow` did not answer within 1 s [BL0410]")
     );
     let looping =
         format!("content/links.md:9:1: error: external link `{b}/loop` could not be reached: ");
