@@ -254,7 +254,7 @@ fn external_results_come_in_every_report_format() {
     assert_eq!(github.code, 1);
     assert!(
         github.stdout.contains(&format!(
-            "::error file=content/links.md,line=6,col=5,title=backlot%3A content/links.md::external link `{b}/missing` answers 404 Not Found%0Ahelp: "
+            "::error file=content/links.md,line=6,col=5,title=backlot BL0410%3A external link is broken::external link `{b}/missing` answers 404 Not Found%0Ahelp: "
         )),
         "{}",
         github.stdout
