@@ -307,14 +307,20 @@ fn reference_site_builds_and_checks_clean() {
     }
 }
 
-#[test]
-fn every_json_report_field_is_in_the_reference() {
-    let (_tmp, root) = context_dump_site();
+/// The context-dump site with a page that has an unknown front matter key and a broken link.
+fn broken_site() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = context_dump_site();
     std::fs::write(
         root.join("content/guide/second.md"),
         "---\ntitle: Second\ndescriptio: typo\n---\n\n[broken](missing.md)\n",
     )
     .unwrap();
+    (tmp, root)
+}
+
+#[test]
+fn every_json_report_field_is_in_the_reference() {
+    let (_tmp, root) = broken_site();
     let run = backlot()
         .args(["check", "--format", "json", "--root"])
         .arg(&root)
@@ -439,12 +445,7 @@ fn explain_prints_a_code_lists_them_and_refuses_an_unknown_one() {
 
 #[test]
 fn every_report_format_carries_the_code() {
-    let (_tmp, root) = context_dump_site();
-    std::fs::write(
-        root.join("content/guide/second.md"),
-        "---\ntitle: Second\ndescriptio: typo\n---\n\n[broken](missing.md)\n",
-    )
-    .unwrap();
+    let (_tmp, root) = broken_site();
     let run = |format: &str| {
         let out = backlot()
             .args(["check", "--format", format, "--root"])
