@@ -499,7 +499,9 @@ mod tests {
         assert_eq!(r.status, 500);
         let body = String::from_utf8(r.body.to_vec()).unwrap();
         assert!(body.contains("content/&lt;a&gt;.md:3:1"), "{body}");
-        assert!(body.contains("bad &lt;script&gt;") && body.contains("x &amp; y"));
+        assert!(
+            body.contains("bad &lt;script&gt; <code>[BL0001]</code>") && body.contains("x &amp; y")
+        );
         assert_eq!(get(&s, "/repo/theme.css").status, 200);
         assert_eq!(get(&s, "/repo/missing/").status, 500);
     }
