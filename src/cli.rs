@@ -89,6 +89,12 @@ pub enum Command {
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
+    /// Explain a diagnostic code (the `[BL0301]` after a problem): what it means and how to fix
+    /// it. Without a code, list every code with its title.
+    Explain {
+        /// The code, such as BL0301.
+        code: Option<String>,
+    },
     /// Print the JSON Schema of site.toml or of front matter, for editors (taplo, VS Code) and
     /// other tools: `backlot schema site > site.schema.json`.
     Schema {

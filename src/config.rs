@@ -1,5 +1,6 @@
 //! site.toml plus command-line overrides, resolved once into a `Config` (unknown keys rejected).
 
+use crate::diag::Code;
 use crate::diag::{line_col, unknown_field_help, Diagnostic};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -354,6 +355,7 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostic::error(
+                Code::ConfigUnreadable,
                 CONFIG_FILE,
                 1,
                 1,
@@ -361,8 +363,8 @@ impl Config {
             )
             .with_help("run backlot in the site's folder, or pass --root DIR")
         })?;
-        let site: SiteToml =
-            toml::from_str(&text).map_err(|e| toml_diagnostic(CONFIG_FILE, &text, 1, &e))?;
+        let site: SiteToml = toml::from_str(&text)
+            .map_err(|e| toml_diagnostic(Code::ConfigInvalid, CONFIG_FILE, &text, 1, &e))?;
         Config::from_site(root, site, overrides)
     }
 
@@ -388,6 +390,7 @@ impl Config {
             .unwrap_or_else(|| site.base_url.clone());
         let (base_url, base_path) = split_base_url(&raw_base).ok_or_else(|| {
             Diagnostic::error(
+                Code::BaseUrlInvalid,
                 CONFIG_FILE,
                 1,
                 1,
@@ -521,6 +524,7 @@ fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {
     };
     match bad {
         Some(why) => Err(Diagnostic::error(
+            Code::OutputDirNotAllowed,
             CONFIG_FILE,
             1,
             1,
@@ -541,6 +545,7 @@ fn check_no_symlink(root: &Path, output_dir: &str) -> Result<(), Diagnostic> {
     };
     let shown = link.display();
     Err(Diagnostic::error(
+        Code::OutputDirNotAllowed,
         CONFIG_FILE,
         1,
         1,
@@ -562,6 +567,7 @@ fn check_theme_name(name: &str) -> Result<(), Diagnostic> {
         return Ok(());
     }
     Err(Diagnostic::error(
+        Code::ThemeNotFound,
         CONFIG_FILE,
         1,
         1,
@@ -619,6 +625,7 @@ fn check_output(root: &Path, output: &Path, content_dir: &str) -> Result<(), Dia
     };
     match why {
         Some(why) => Err(Diagnostic::error(
+            Code::OutputDirNotAllowed,
             CONFIG_FILE,
             1,
             1,
@@ -652,6 +659,7 @@ fn split_base_url(raw: &str) -> Option<(String, String)> {
 
 /// A TOML error as a diagnostic, with lines counted from the top of the file.
 pub fn toml_diagnostic(
+    code: Code,
     path: &str,
     text: &str,
     first_line: usize,
@@ -660,7 +668,7 @@ pub fn toml_diagnostic(
     let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
     let message = e.message().trim().to_string();
     let help = unknown_field_help(&message);
-    Diagnostic::error(path, line + first_line - 1, col, message).with_help_opt(help)
+    Diagnostic::error(code, path, line + first_line - 1, col, message).with_help_opt(help)
 }
 
 #[cfg(test)]
@@ -713,7 +721,7 @@ mod tests {
     fn unknown_key_names_closest() {
         let text = "title = \"x\"\nbase_url = \"https://a.b/\"\ndescripton = \"y\"\n";
         let e = toml::from_str::<SiteToml>(text).unwrap_err();
-        let d = toml_diagnostic("site.toml", text, 1, &e);
+        let d = toml_diagnostic(Code::ConfigInvalid, "site.toml", text, 1, &e);
         assert_eq!(d.line, 3);
         assert_eq!(d.help.as_deref(), Some("did you mean `description`?"));
     }

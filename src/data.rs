@@ -1,6 +1,7 @@
 //! data/: TOML, YAML and JSON files readable by templates as `data.<name>`
 //! (`data/stacks/languages.toml` is `data.stacks.languages`).
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{read_text, SourceFile};
 use serde_json::{Map, Value};
@@ -26,14 +27,16 @@ fn parse_file(f: &SourceFile) -> Result<Value, Diagnostic> {
 /// parser's error at its line and column. Also reads `[contracts]` documents.
 pub(crate) fn parse_text(rel: &str, text: &str) -> Result<Value, Diagnostic> {
     if rel.ends_with(".toml") {
-        toml::from_str::<Value>(text).map_err(|e| crate::config::toml_diagnostic(rel, text, 1, &e))
+        toml::from_str::<Value>(text)
+            .map_err(|e| crate::config::toml_diagnostic(Code::DataInvalid, rel, text, 1, &e))
     } else if rel.ends_with(".json") {
-        serde_json::from_str(text)
-            .map_err(|e| Diagnostic::error(rel, e.line(), e.column(), e.to_string()))
+        serde_json::from_str(text).map_err(|e| {
+            Diagnostic::error(Code::DataInvalid, rel, e.line(), e.column(), e.to_string())
+        })
     } else {
         serde_yaml_ng::from_str(text).map_err(|e| {
             let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            Diagnostic::error(rel, line, col, e.to_string())
+            Diagnostic::error(Code::DataInvalid, rel, line, col, e.to_string())
         })
     }
 }
@@ -51,8 +54,14 @@ fn insert(
         if parts.peek().is_none() {
             if node.insert(part.to_string(), value).is_some() {
                 diags.push(
-                    Diagnostic::error(&f.rel, 1, 1, format!("data name `{key}` is defined twice"))
-                        .with_help("keep one of data/{key}.toml, .yaml, .json"),
+                    Diagnostic::error(
+                        Code::DataNameClash,
+                        &f.rel,
+                        1,
+                        1,
+                        format!("data name `{key}` is defined twice"),
+                    )
+                    .with_help("keep one of data/{key}.toml, .yaml, .json"),
                 );
             }
             return;
@@ -64,6 +73,7 @@ fn insert(
             Value::Object(m) => node = m,
             _ => {
                 diags.push(Diagnostic::error(
+                    Code::DataNameClash,
                     &f.rel,
                     1,
                     1,

@@ -1,8 +1,12 @@
 //! Diagnostics: every problem found in a site, with where it is and how to fix it.
 //!
 //! Stages never stop at the first problem: they push `Diagnostic`s into a list that the command
-//! shows all at once, in a stable order, as `path:line:col: error: message` plus a `help:` line.
+//! shows all at once, in a stable order, as `path:line:col: error: message [BL0301]` plus a
+//! `help:` line. Every diagnostic carries a `Code` from the table in `codes`.
 
+pub mod codes;
+
+pub use codes::Code;
 use serde::Serialize;
 use std::fmt;
 
@@ -21,6 +25,8 @@ pub struct Diagnostic {
     pub line: usize,
     pub col: usize,
     pub severity: Severity,
+    /// The stable code (`BL0301`), explained by `backlot explain` and the reference.
+    pub code: Code,
     pub message: String,
     pub help: Option<String>,
     /// For a link problem: the file the link points at (relative to the site root), so
@@ -31,6 +37,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(
+        code: Code,
         path: impl Into<String>,
         line: usize,
         col: usize,
@@ -41,6 +48,7 @@ impl Diagnostic {
             line: line.max(1),
             col: col.max(1),
             severity: Severity::Error,
+            code,
             message: message.into(),
             help: None,
             target: None,
@@ -48,6 +56,7 @@ impl Diagnostic {
     }
 
     pub fn warning(
+        code: Code,
         path: impl Into<String>,
         line: usize,
         col: usize,
@@ -55,7 +64,7 @@ impl Diagnostic {
     ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(path, line, col, message)
+            ..Diagnostic::error(code, path, line, col, message)
         }
     }
 
@@ -87,14 +96,17 @@ impl fmt::Display for Diagnostic {
         };
         // Paths and messages quote input text (file names, front-matter keys, template
         // names): never let it drive the maintainer's terminal.
+        // The code goes last, as compilers put a warning's flag: the line still starts
+        // `path:line:col: error: ` for problem matchers and scripts that read that form.
         write!(
             f,
-            "{}:{}:{}: {}: {}",
+            "{}:{}:{}: {}: {} [{}]",
             terminal_safe(&self.path, false),
             self.line,
             self.col,
             kind,
-            terminal_safe(&self.message, true)
+            terminal_safe(&self.message, true),
+            self.code.id()
         )?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {}", terminal_safe(help, true))?;
@@ -270,6 +282,7 @@ mod tests {
     #[test]
     fn terminal_sequences_are_escaped() {
         let d = Diagnostic::error(
+            Code::InternalError,
             "content/a\u{1b}]0;pwned\u{7}.md",
             1,
             1,
@@ -278,7 +291,7 @@ mod tests {
         .with_help("\u{9b}31m \u{202e}txt");
         assert_eq!(
             d.to_string(),
-            "content/a\\u{1b}]0;pwned\\u{7}.md:1:1: error: key `\\u{1b}[2J`\nnext\n  help: \\u{9b}31m \\u{202e}txt"
+            "content/a\\u{1b}]0;pwned\\u{7}.md:1:1: error: key `\\u{1b}[2J`\nnext [BL0001]\n  help: \\u{9b}31m \\u{202e}txt"
         );
         assert_eq!(terminal_safe("plain\ttext", true), "plain\ttext");
         assert_eq!(terminal_safe("a\nb", false), "a\\u{a}b");

@@ -2,6 +2,7 @@
 //! language (in process for JSON, YAML and TOML; python3, node, bash, php, ruby, gofmt when on the
 //! PATH).
 
+use crate::diag::Code;
 use crate::diag::{plural, Diagnostic, Diagnostics};
 use crate::markdown::CodeBlock;
 use crate::site::Site;
@@ -66,6 +67,7 @@ impl SnippetReport {
         for (lang, m) in &self.missing_tool {
             diags.push(
                 Diagnostic::error(
+                    Code::SnippetCheckerMissing,
                     &m.first.0,
                     m.first.1,
                     1,
@@ -186,6 +188,7 @@ fn check_one(path: &str, block: &CodeBlock, checker: Checker) -> Option<Diagnost
     };
     Some(
         Diagnostic::error(
+            Code::SnippetInvalid,
             path,
             block.line + line.max(1) - 1,
             col.max(1),

@@ -12,6 +12,7 @@
 //! end_of_support = "2027-04-30"
 //! ```
 
+use crate::diag::Code;
 use crate::diag::{closest, Diagnostic, Diagnostics};
 use crate::markdown::Citation;
 use crate::site::Site;
@@ -38,7 +39,7 @@ pub fn check_support(site: &Site, data: &Value, today: &str, diags: &mut Diagnos
     for_each(site, data, &mut quiet, |source, c, r| {
         let end = r.end_of_support.filter(|end| *end < today)?;
         found.push(
-            Diagnostic::warning(source, c.line, c.col, format!("{} {} reached its end of support on {end}", r.name, r.version))
+            Diagnostic::warning(Code::FactEndOfSupport, source, c.line, c.col, format!("{} {} reached its end of support on {end}", r.name, r.version))
                 .with_help(format!("write about a supported release (and cite it from {FILE}), or say on the page that this one is no longer supported")),
         );
         None
@@ -59,13 +60,15 @@ fn for_each(
             match release(products, c) {
                 Ok(r) => {
                     if c.shown.trim() != r.version {
-                        diags.push(Diagnostic::warning(&doc.source, c.line, c.col, format!("the page shows `{}` for {} {}, but {FILE} has `{}`", c.shown.trim(), r.name, c.release, r.version))
+                        diags.push(Diagnostic::warning(Code::FactMismatch, &doc.source, c.line, c.col, format!("the page shows `{}` for {} {}, but {FILE} has `{}`", c.shown.trim(), r.name, c.release, r.version))
                             .with_help("write the data's version between the comments, or correct the data file"));
                     }
                     each(&doc.source, c, &r);
                 }
-                Err((message, help)) => diags
-                    .push(Diagnostic::error(&doc.source, c.line, c.col, message).with_help(help)),
+                Err((message, help)) => diags.push(
+                    Diagnostic::error(Code::FactUnknown, &doc.source, c.line, c.col, message)
+                        .with_help(help),
+                ),
             }
         }
     }

@@ -8,6 +8,7 @@
 //! a file is reported, not only the first. Size, nesting depth and control characters are
 //! checked before and after the YAML/TOML parser, which is quadratic on deep nesting.
 
+use crate::diag::Code;
 use crate::diag::{closest, Diagnostic};
 use serde::{de, de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -209,6 +210,7 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Option<Split<'a>>, Diagnos
         offset += l.len();
     }
     Err(Diagnostic::error(
+        Code::FrontMatterUnclosed,
         path,
         open_line,
         1,
@@ -302,7 +304,14 @@ fn strict_error(path: &str, k: &ForeignKey) -> Diagnostic {
         "this site sets [front_matter] unknown_keys = \"error\"; put custom data under `extra:`"
             .into()
     });
-    Diagnostic::error(path, k.line, 1, format!("unknown field `{}`", k.key)).with_help(help)
+    Diagnostic::error(
+        Code::UnknownFrontMatterKey,
+        path,
+        k.line,
+        1,
+        format!("unknown field `{}`", k.key),
+    )
+    .with_help(help)
 }
 
 /// The "did you mean" help for an unknown front matter key.
@@ -336,6 +345,7 @@ pub fn parse(path: &str, s: &Split, strict: bool) -> Result<FrontMatter, Vec<Dia
         {
             errors.push(
                 Diagnostic::error(
+                    Code::FrontMatterValueInvalid,
                     path,
                     field_line(s, key),
                     1,
@@ -387,6 +397,7 @@ pub fn parse(path: &str, s: &Split, strict: bool) -> Result<FrontMatter, Vec<Dia
 fn check_limits(path: &str, s: &Split) -> Result<(), Diagnostic> {
     if s.front.len() > MAX_FRONT_BYTES {
         return Err(Diagnostic::error(
+            Code::FrontMatterTooLarge,
             path,
             s.front_line,
             1,
@@ -399,6 +410,7 @@ fn check_limits(path: &str, s: &Split) -> Result<(), Diagnostic> {
     }
     match nesting_overflow(s.front) {
         Some((line, col)) => Err(Diagnostic::error(
+            Code::FrontMatterTooLarge,
             path,
             line + s.front_line - 1,
             col,
@@ -460,11 +472,24 @@ fn to_map(path: &str, s: &Split) -> Result<Map<String, Value>, Diagnostic> {
         Format::Yaml => serde_yaml_ng::from_str(s.front).map_err(|e| {
             let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             let message = clean_yaml_message(&e.to_string());
-            Diagnostic::error(path, line + s.front_line - 1, col, message)
+            Diagnostic::error(
+                Code::FrontMatterInvalid,
+                path,
+                line + s.front_line - 1,
+                col,
+                message,
+            )
         })?,
         Format::Toml => {
-            let table: toml::Table = toml::from_str(s.front)
-                .map_err(|e| crate::config::toml_diagnostic(path, s.front, s.front_line, &e))?;
+            let table: toml::Table = toml::from_str(s.front).map_err(|e| {
+                crate::config::toml_diagnostic(
+                    Code::FrontMatterInvalid,
+                    path,
+                    s.front,
+                    s.front_line,
+                    &e,
+                )
+            })?;
             serde_json::to_value(table).unwrap_or(Value::Null)
         }
     };
@@ -472,6 +497,7 @@ fn to_map(path: &str, s: &Split) -> Result<Map<String, Value>, Diagnostic> {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
         _ => Err(Diagnostic::error(
+            Code::FrontMatterInvalid,
             path,
             s.front_line,
             1,
@@ -502,6 +528,7 @@ impl Fields<'_, '_> {
             .map_err(|e| {
                 let (line, col) = field_pos(self.s, key);
                 self.errors.push(Diagnostic::error(
+                    Code::FrontMatterValueInvalid,
                     self.path,
                     line,
                     col,
@@ -577,16 +604,23 @@ fn check_values(path: &str, s: &Split, fm: &FrontMatter, errors: &mut Vec<Diagno
     let at = |field: &str| field_line(s, field);
     if fm.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
         errors.push(
-            Diagnostic::error(path, at("title"), 1, "`title` is empty").with_help(
-                "write the page's title, or remove the field to use the first `#` heading",
-            ),
+            Diagnostic::error(Code::TitleEmpty, path, at("title"), 1, "`title` is empty")
+                .with_help(
+                    "write the page's title, or remove the field to use the first `#` heading",
+                ),
         );
     }
     if let Some(slug) = &fm.slug {
         if let Err(why) = crate::slug::check_slug(slug) {
             errors.push(
-                Diagnostic::error(path, at("slug"), 1, format!("invalid slug `{slug}`: {why}"))
-                    .with_help("a slug is one URL segment such as `my-page`"),
+                Diagnostic::error(
+                    Code::SlugInvalid,
+                    path,
+                    at("slug"),
+                    1,
+                    format!("invalid slug `{slug}`: {why}"),
+                )
+                .with_help("a slug is one URL segment such as `my-page`"),
             );
         }
     }
@@ -596,10 +630,14 @@ fn check_values(path: &str, s: &Split, fm: &FrontMatter, errors: &mut Vec<Diagno
                 .or_else(|| find_field(s, "redirect_from"))
                 .map_or(s.front_line, |p| p.0);
             errors.push(
-                Diagnostic::error(path, line, 1, format!("invalid alias `{alias}`: {why}"))
-                    .with_help(
-                        "an alias is an old URL path on this site, such as `old/section/page/`",
-                    ),
+                Diagnostic::error(
+                    Code::AliasInvalid,
+                    path,
+                    line,
+                    1,
+                    format!("invalid alias `{alias}`: {why}"),
+                )
+                .with_help("an alias is an old URL path on this site, such as `old/section/page/`"),
             );
         }
     }

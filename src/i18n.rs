@@ -7,6 +7,7 @@
 //! `<lang>` file, the site's `en` file, the theme's `en` file. So an untranslated key shows in
 //! English, and a key a site adds for its own templates exists in every language.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -83,7 +84,13 @@ impl Translations {
                         site.insert(lang.to_string(), t);
                     }
                 }
-                Err(e) => diags.push(Diagnostic::error(&shown, 1, 1, format!("cannot read: {e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    Code::Unreadable,
+                    &shown,
+                    1,
+                    1,
+                    format!("cannot read: {e}"),
+                )),
             }
         }
         let empty = Strings::new();
@@ -161,7 +168,13 @@ fn parse(shown: &str, text: &str, diags: &mut Diagnostics) -> Option<Strings> {
     let table: toml::Table = match toml::from_str(text) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(crate::config::toml_diagnostic(shown, text, 1, &e));
+            diags.push(crate::config::toml_diagnostic(
+                Code::ThemeStringInvalid,
+                shown,
+                text,
+                1,
+                &e,
+            ));
             return None;
         }
     };
@@ -177,6 +190,7 @@ fn parse(shown: &str, text: &str, diags: &mut Diagnostics) -> Option<Strings> {
                     .map_or((1, 1), |at| crate::diag::line_col(text, at));
                 diags.push(
                     Diagnostic::error(
+                        Code::ThemeStringInvalid,
                         shown,
                         line,
                         col,

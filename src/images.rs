@@ -8,6 +8,7 @@
 //! added to `md.includes`, so `serve` measures them again when they change.
 
 use crate::config::Config;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::links::{join, parent_dir, percent_decode, split_dest};
 use crate::markdown::{is_external, link_marker, variant_marker, ParsedMarkdown};
@@ -38,7 +39,7 @@ pub fn measure(config: &Config, page: &str, md: &mut ParsedMarkdown) {
         let kb = meta.len().div_ceil(1024);
         if let Some(max) = cfg.max_kb.filter(|max| kb > *max) {
             md.diagnostics.push(
-                Diagnostic::warning(page, link.line, link.col, format!("image `{}` weighs {kb} KB, more than the {max} KB set in site.toml", link.dest))
+                Diagnostic::warning(Code::ImageTooHeavy, page, link.line, link.col, format!("image `{}` weighs {kb} KB, more than the {max} KB set in site.toml", link.dest))
                     .with_help("compress or resize it (e.g. WebP or AVIF at the width it is shown), or raise [images] max_kb"),
             );
         }
@@ -169,11 +170,11 @@ pub fn write_variants(site: &Site, root: &Path, sink: &dyn Sink, diags: &mut Dia
         .map(|(out, (src, w))| {
             let bytes = variant_bytes(&src, w, &cache).map_err(|e| {
                 let shown = src.strip_prefix(root).unwrap_or(&src).to_string_lossy().replace('\\', "/");
-                Diagnostic::error(shown, 1, 1, format!("cannot make the {w}px wide variant: {e}"))
+                Diagnostic::error(Code::ImageVariantFailed, shown, 1, 1, format!("cannot make the {w}px wide variant: {e}"))
                     .with_help("save the image again as a plain PNG or JPEG, or remove the width from [images] widths")
             })?;
             sink.write(&out, &bytes)
-                .map_err(|e| Diagnostic::error(out.as_str(), 1, 1, format!("cannot write output: {e}")))
+                .map_err(|e| Diagnostic::error(Code::OutputWrite, out.as_str(), 1, 1, format!("cannot write output: {e}")))
         })
         .collect();
     let mut written = 0;

@@ -5,6 +5,7 @@
 //! placeholder; the build replaces it. Runs after the parse, which stays a function of the
 //! page's bytes; `serve` re-runs it when an included file changes (see `serve::incremental`).
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::markdown::ParsedMarkdown;
@@ -21,11 +22,12 @@ pub fn resolve(root: &Path, page: &str, md: &mut ParsedMarkdown, h: &Highlighter
         };
         // Includes are fenced: the fence is the line before the code.
         let line = block.line.saturating_sub(1).max(1);
-        let err = |m: String, help: &str| Diagnostic::error(page, line, 1, m).with_help(help);
+        let err =
+            |code, m: String, help: &str| Diagnostic::error(code, page, line, 1, m).with_help(help);
         let (file, rel) = match locate(root, page, &target) {
             Ok(found) => found,
             Err(m) => {
-                md.diagnostics.push(err(m, "include a file inside the repository, by a path relative to this page or starting with `/` for the site root"));
+                md.diagnostics.push(err(Code::IncludeNotFound, m, "include a file inside the repository, by a path relative to this page or starting with `/` for the site root"));
                 continue;
             }
         };
@@ -33,6 +35,7 @@ pub fn resolve(root: &Path, page: &str, md: &mut ParsedMarkdown, h: &Highlighter
             Ok(t) => t,
             Err(e) => {
                 md.diagnostics.push(err(
+                    Code::IncludeUnreadable,
                     format!("cannot read included file `{target}`: {e}"),
                     "include a UTF-8 text file",
                 ));
@@ -54,7 +57,7 @@ pub fn resolve(root: &Path, page: &str, md: &mut ParsedMarkdown, h: &Highlighter
                 block.code = code;
                 used.push(rel);
             }
-            Err(m) => md.diagnostics.push(err(m, "mark a region in the file with `ANCHOR: name` and `ANCHOR_END: name` comments, or give lines=\"a-b\" within the file")),
+            Err(m) => md.diagnostics.push(err(Code::IncludeRangeInvalid, m, "mark a region in the file with `ANCHOR: name` and `ANCHOR_END: name` comments, or give lines=\"a-b\" within the file")),
         }
     }
     used.sort();

@@ -3,6 +3,7 @@
 //! Pages address from them, and never overwrites an existing site.toml.
 
 use crate::config::CONFIG_FILE;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use std::path::Path;
 use walkdir::WalkDir;
@@ -36,6 +37,7 @@ pub struct Setup {
 pub fn init(root: &Path) -> Result<String, Diagnostic> {
     if root.join(CONFIG_FILE).exists() {
         return Err(Diagnostic::error(
+            Code::InitSiteExists,
             CONFIG_FILE,
             1,
             1,
@@ -45,7 +47,13 @@ pub fn init(root: &Path) -> Result<String, Diagnostic> {
     }
     let setup = detect(root)?;
     std::fs::write(root.join(CONFIG_FILE), site_toml(&setup)).map_err(|e| {
-        Diagnostic::error(CONFIG_FILE, 1, 1, format!("cannot write site.toml: {e}"))
+        Diagnostic::error(
+            Code::CommandWrite,
+            CONFIG_FILE,
+            1,
+            1,
+            format!("cannot write site.toml: {e}"),
+        )
     })?;
     let repo = match &setup.repository {
         Some((url, branch, _)) => format!("repository {url} (branch {branch})"),
@@ -62,7 +70,7 @@ pub fn init(root: &Path) -> Result<String, Diagnostic> {
 /// Looks at the repository without changing anything.
 pub fn detect(root: &Path) -> Result<Setup, Diagnostic> {
     let content_dir = find_docs(root).ok_or_else(|| {
-        Diagnostic::error(".", 1, 1, "no folder with Markdown files found")
+        Diagnostic::error(Code::InitNoDocs, ".", 1, 1, "no folder with Markdown files found")
             .with_help("put the docs in a docs/ folder, or write site.toml by hand with `content_dir = \"your-folder\"`")
     })?;
     let repository = crate::git::origin_url(root)

@@ -4,6 +4,7 @@
 //! no rule applies: the tool itself asks nothing of a page beyond what it needs to build it.
 
 use crate::config::{Config, SectionRule, CONFIG_FILE};
+use crate::diag::Code;
 use crate::diag::{line_col, plural, Diagnostic, Diagnostics};
 use crate::frontmatter::FrontMatter;
 use crate::markdown::CodeBlock;
@@ -92,7 +93,7 @@ fn check_field_names(lint: &crate::config::Lint, toml_text: &str, diags: &mut Di
         for name in per_kind(&lint.required_fields, key) {
             if has_field(&probe, name).is_none() {
                 diags.push(
-                    Diagnostic::error(CONFIG_FILE, line, 1, format!("`[lint] required_fields.{key}` names `{name}`, which is not a front matter field"))
+                    Diagnostic::error(Code::LintSettingInvalid, CONFIG_FILE, line, 1, format!("`[lint] required_fields.{key}` names `{name}`, which is not a front matter field"))
                         .with_help(match crate::diag::closest(name, FIELDS.iter().copied()) {
                             Some(best) => format!("did you mean `{best}`?"),
                             None => format!("use one of {}", FIELDS.join(", ")),
@@ -110,6 +111,7 @@ fn check_front_matter(doc: &Doc, config: &Config, diags: &mut Diagnostics) {
     let mut missing = |field: &str, setting: String| {
         diags.push(
             Diagnostic::error(
+                Code::LintRequiredField,
                 &doc.source,
                 1,
                 1,
@@ -138,7 +140,7 @@ fn check_front_matter(doc: &Doc, config: &Config, diags: &mut Diagnostics) {
     let desc = fm.description.as_deref().unwrap_or("");
     if lint.one_sentence_description && desc.trim().trim_end_matches('.').contains(". ") {
         diags.push(
-            Diagnostic::error(&doc.source, 1, 1, "the description is more than one sentence")
+            Diagnostic::error(Code::LintDescriptionSentences, &doc.source, 1, 1, "the description is more than one sentence")
                 .with_help("shorten it to one sentence; this site's site.toml sets `[lint] one_sentence_description = true`"),
         );
     }
@@ -153,6 +155,7 @@ fn check_words(doc: &Doc, config: &Config, diags: &mut Diagnostics) {
     if words < floor {
         diags.push(
             Diagnostic::error(
+                Code::LintMinWords,
                 &doc.source,
                 1,
                 1,
@@ -222,6 +225,7 @@ fn check_section(
         if !site.docs.iter().any(|d| d.source == source) {
             diags.push(
                 Diagnostic::error(
+                    Code::LintSettingInvalid,
                     CONFIG_FILE,
                     entry.line,
                     1,
@@ -280,14 +284,14 @@ fn check_min_pages(site: &Site, entry: &Entry, min: usize, diags: &mut Diagnosti
         ),
     };
     let help = entry.setting(&format!("`min_pages = {min}`"));
-    diags.push(Diagnostic::error(file, line, 1, message).with_help(help));
+    diags.push(Diagnostic::error(Code::LintMinPages, file, line, 1, message).with_help(help));
 }
 
 fn check_code(doc: &Doc, entry: &Entry, diags: &mut Diagnostics) {
     let blocks = &doc.parsed.md.code_blocks;
     let mut fail = |message: String, setting: String, fix: &str| {
         diags.push(
-            Diagnostic::error(&doc.source, 1, 1, message).with_help(format!(
+            Diagnostic::error(Code::LintCode, &doc.source, 1, 1, message).with_help(format!(
                 "{}; {fix}, or list the page in that rule's `except`",
                 entry.setting(&setting)
             )),
@@ -323,6 +327,7 @@ fn check_headings(doc: &Doc, entry: &Entry, diags: &mut Diagnostics) {
         let setting = entry.setting(&format!("`require_headings` to include \"{want}\""));
         diags.push(
             Diagnostic::error(
+                Code::LintHeading,
                 &doc.source,
                 1,
                 1,
@@ -372,6 +377,7 @@ fn tabs_in(
                 let label = if missing.len() > 1 { "labels" } else { "label" };
                 diags.push(
                     Diagnostic::error(
+                        Code::LintTabs,
                         &doc.source,
                         blocks[0].line.saturating_sub(1),
                         1,

@@ -127,6 +127,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Explain { code } => explain(code.as_deref()),
         Command::Schema { which } => {
             print!("{}", which.text());
             ExitCode::SUCCESS
@@ -142,6 +143,26 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+    }
+}
+
+/// `backlot explain [CODE]`: one code's explanation, or the list of codes.
+fn explain(code: Option<&str>) -> ExitCode {
+    let Some(code) = code else {
+        print!("{}", backlot::diag::codes::list());
+        return ExitCode::SUCCESS;
+    };
+    match backlot::diag::Code::find(code) {
+        Some(info) => {
+            print!("{}", backlot::diag::codes::explain(info));
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "error: `{code}` is not a backlot diagnostic code; codes look like BL0301 and are printed in brackets after each problem\n  help: `backlot explain` lists every code, as does the diagnostics page of the reference"
+            );
+            ExitCode::from(2)
         }
     }
 }

@@ -4,6 +4,7 @@
 //! path, or a file where another owner needs a folder, fail the build naming both.
 //! `build`, `check` and `serve` all run it (pipeline.rs, serve/incremental.rs).
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{alias_output, generated_outputs, tag_output, Renderer};
 use std::collections::BTreeMap;
@@ -182,7 +183,7 @@ fn clash_error(path: &str, taken: &str, first: &Owner, second: &Owner) -> Diagno
         )
     };
     let source = at.source.clone().unwrap_or_else(|| "site.toml".into());
-    Diagnostic::error(source, at.line, 1, message).with_help(at.help)
+    Diagnostic::error(Code::OutputClash, source, at.line, 1, message).with_help(at.help)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! the page, because the theme prints the title itself.
 
 use crate::config;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::frontmatter::{self, FrontMatter};
 use crate::highlight::Highlighter;
@@ -65,6 +66,7 @@ pub fn parse_doc(
     if front.description.as_deref() == Some(PLACEHOLDER_DESCRIPTION) {
         md.diagnostics.push(
             Diagnostic::warning(
+                Code::DescriptionPlaceholder,
                 path,
                 line_of("description"),
                 1,
@@ -154,6 +156,7 @@ pub fn parse_doc_guarded(
 pub fn catch_panic<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
         Diagnostic::error(
+            Code::InternalError,
             path,
             1,
             1,

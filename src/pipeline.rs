@@ -3,6 +3,7 @@
 //! with a different sink.
 
 use crate::config::{Config, Overrides};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::{DirSink, NullSink, Sink, Staging};
@@ -229,6 +230,7 @@ pub fn build_with(
         Ok(s) => s,
         Err(e) => {
             diags.push(Diagnostic::error(
+                Code::OutputFolder,
                 config.output_shown(),
                 1,
                 1,
@@ -249,6 +251,7 @@ pub fn build_with(
     }
     if let Err(e) = staging.commit() {
         diags.push(Diagnostic::error(
+            Code::OutputFolder,
             config.output_shown(),
             1,
             1,

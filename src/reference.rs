@@ -1,6 +1,7 @@
 //! The reference pages of the "Using backlot" site (docs/using/) that are generated from the
 //! code: settings and front matter from the JSON Schemas (`schema`), highlight theme names
-//! from the embedded theme set, and the command line from clap. `tests/it/reference.rs` keeps
+//! from the embedded theme set, the command line from clap, and the diagnostics page from the
+//! table of codes (`diag::codes`). `tests/it/reference.rs` keeps
 //! the checked-in pages equal to a fresh generation (`BLESS=1` rewrites them).
 
 use crate::schema::Which;
@@ -16,6 +17,10 @@ pub fn pages() -> Vec<(String, String)> {
             front_matter(),
         ),
         ("content/reference/cli.md".to_string(), cli()),
+        (
+            "content/reference/diagnostics.md".to_string(),
+            diagnostics(),
+        ),
     ];
     for which in [Which::Site, Which::FrontMatter] {
         out.push((format!("static/schema/{}", which.file_name()), which.text()));
@@ -291,5 +296,89 @@ fn argument_row(arg: &clap::Arg) -> String {
 pub const EXIT_CODES: &[(u8, &str)] = &[
     (0, "Success (warnings may have been printed)."),
     (1, "The site has errors (content, templates, configuration), or a command could not do its work; the output folder was not changed."),
-    (2, "Usage error: an unknown command or flag, a bad flag value, or a git revision `check --changed-since` cannot read."),
+    (2, "Usage error: an unknown command or flag, a bad flag value, a git revision `check --changed-since` cannot read, or a code `explain` does not know."),
 ];
+
+/// How problems are reported, then every code of `diag::codes` with its explanation and fix.
+fn diagnostics() -> String {
+    let mut out = front(
+        "Diagnostics",
+        "How build, check and the preview report problems, in each output format, every diagnostic code with its fix, and what the exit codes mean.",
+        60,
+    );
+    out.push_str(DIAGNOSTICS_INTRO);
+    for (area, name) in crate::diag::codes::AREAS {
+        let _ = writeln!(out, "### {name}\n");
+        for info in crate::diag::codes::ALL
+            .iter()
+            .filter(|i| &i.id[2..4] == *area)
+        {
+            let _ = writeln!(
+                out,
+                "#### {}: {}\n\n{}\n\n**Fix:** {}\n",
+                info.id, info.title, info.explanation, info.fix
+            );
+        }
+    }
+    out.push_str("## Exit codes\n\nSee [Command line](cli.md#exit-codes): 0 success, 1 the site has errors, 2 a usage error.\n");
+    out
+}
+
+const DIAGNOSTICS_INTRO: &str = r#"Every command reports every problem it finds in one run, never only the first, each with the
+file, line and column, what is wrong, its code in brackets and, in most cases, how to fix it:
+
+```text
+content/guide/first.md:16:19: error: link to a missing page `../second/` (looked for content/second/) [BL0401]
+  help: links are relative to the linking file's folder, content/guide/
+```
+
+A failed `build` leaves the output folder as the last good build left it. The preview
+(`backlot serve`) keeps running and shows the problems in the browser instead of the page.
+
+## Errors and warnings
+
+An error fails `build`; a warning is printed and the site still builds. `check` treats warnings
+as errors, so a pull request cannot add one. `[links] level = "warn"` (or `build --links warn`)
+turns broken links into warnings while a migration is under way, and
+`[front_matter] unknown_keys = "error"` turns unknown front matter keys into errors: see
+[Settings](settings.md).
+
+## `check --format github`
+
+One GitHub Actions annotation per problem
+(`::error file=...,line=...,col=...,title=backlot BL0401: link to a missing page or file::message`),
+so the problems show on the pull request's changed lines, and the same text as above in the log.
+
+## `check --format json`
+
+One JSON document on standard output:
+
+| Field | Type | Description |
+|---|---|---|
+| `command` | string | `"check"`. |
+| `ok` | boolean | Whether the site has no errors. |
+| `errors` | integer | The number of errors. |
+| `warnings` | integer | The number of warnings. |
+| `summary` | object or null | What was built; null when the site could not even be loaded. |
+| `summary.pages` | integer | Pages. |
+| `summary.sections` | integer | Sections. |
+| `summary.files` | integer | Files written (or that would be). |
+| `summary.millis` | integer | How long it took, in milliseconds. |
+| `summary.note` | string or null | A note on the run, such as snippet languages skipped. |
+| `diagnostics` | array | Every problem, in a stable order. |
+| `diagnostics[].path` | string | The file, relative to the site root, with `/` separators. |
+| `diagnostics[].line` | integer | 1-based line (1 when the problem concerns the whole file). |
+| `diagnostics[].col` | integer | 1-based column. |
+| `diagnostics[].severity` | string | `"error"` or `"warning"`. |
+| `diagnostics[].code` | string | The problem's code, such as `"BL0401"`: see [Codes](#codes). |
+| `diagnostics[].message` | string | What is wrong. |
+| `diagnostics[].help` | string or null | How to fix it. |
+| `diagnostics[].target` | string | For a broken link: the file it points at (absent otherwise). |
+
+## Codes
+
+Every problem has a code: `BL`, two digits for its area, two for the problem. A code never
+changes meaning, so scripts and search engines can rely on it. `backlot explain BL0401` prints
+a code's explanation in the terminal; `backlot explain` lists them all.
+
+"#;

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// `path:line:col: error: message` and a `help:` line, on stderr.
+    /// `path:line:col: error: message [BL0301]` and a `help:` line, on stderr.
     Human,
-    /// `::error file=…,line=…,col=…::message` workflow commands, on stdout.
+    /// `::error file=…,line=…,col=…,title=backlot BL0301: …::message` workflow commands, on stdout.
     Github,
     /// One JSON object on stdout: `ok`, counts, summary and every diagnostic.
     Json,
@@ -34,7 +34,8 @@ fn affects_every_page(path: &str) -> bool {
 }
 
 /// One GitHub Actions workflow command per diagnostic. `prefix` is the site root's folder inside
-/// the repository ("" or "docs/"), since annotations name files from the repository's top.
+/// the repository ("" or "docs/"), since annotations name files from the repository's top. The
+/// title (the annotation's heading) is the code and its title; the file is shown beside it.
 pub fn github(diags: &Diagnostics, prefix: &str) -> String {
     let mut out = String::new();
     for d in diags.iter() {
@@ -52,7 +53,7 @@ pub fn github(diags: &Diagnostics, prefix: &str) -> String {
             escape_property(&format!("{prefix}{}", d.path)),
             d.line,
             d.col,
-            escape_property(&format!("backlot: {}", d.path)),
+            escape_property(&format!("backlot {}: {}", d.code.id(), d.code.info().title)),
             escape_data(&message)
         ));
     }
@@ -118,34 +119,47 @@ fn json_terminal_safe(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
 
     #[test]
     fn annotations_escape_their_parts() {
-        let d =
-            Diagnostic::error("content/a,b.md", 3, 7, "50% broken\nreally").with_help("fix: it");
+        let d = Diagnostic::error(
+            Code::MissingPage,
+            "content/a,b.md",
+            3,
+            7,
+            "50% broken\nreally",
+        )
+        .with_help("fix: it");
         let out = github(&Diagnostics(vec![d]), "docs/");
         assert_eq!(
             out,
-            "::error file=docs/content/a%2Cb.md,line=3,col=7,title=backlot%3A content/a%2Cb.md::50%25 broken%0Areally%0Ahelp: fix: it\n"
+            "::error file=docs/content/a%2Cb.md,line=3,col=7,title=backlot BL0401%3A link to a missing page or file::50%25 broken%0Areally%0Ahelp: fix: it\n"
         );
     }
 
     #[test]
     fn annotations_carry_no_raw_control_characters() {
-        let d = Diagnostic::error("content/\u{1b}[31mred.md", 1, 1, "bad\u{7}\r\nx");
+        let d = Diagnostic::error(
+            Code::InternalError,
+            "content/\u{1b}[31mred.md",
+            1,
+            1,
+            "bad\u{7}\r\nx",
+        );
         let out = github(&Diagnostics(vec![d]), "");
         assert_eq!(
             out,
-            "::error file=content/\\u{1b}[31mred.md,line=1,col=1,title=backlot%3A content/\\u{1b}[31mred.md::bad\\u{7}%0D%0Ax\n"
+            "::error file=content/\\u{1b}[31mred.md,line=1,col=1,title=backlot BL0001%3A internal error::bad\\u{7}%0D%0Ax\n"
         );
     }
 
     #[test]
     fn changed_keeps_links_into_changed_files() {
-        let here = Diagnostic::error("content/a.md", 1, 1, "x");
-        let into = Diagnostic::error("content/b.md", 2, 1, "link")
+        let here = Diagnostic::error(Code::MissingPage, "content/a.md", 1, 1, "x");
+        let into = Diagnostic::error(Code::MissingPage, "content/b.md", 2, 1, "link")
             .with_target(Some("content/a.md".into()));
-        let other = Diagnostic::error("content/c.md", 1, 1, "y");
+        let other = Diagnostic::error(Code::MissingPage, "content/c.md", 1, 1, "y");
         let changed: BTreeSet<String> = ["content/a.md".to_string()].into();
         let kept = only_changed(Diagnostics(vec![here, into, other.clone()]), &changed);
         assert_eq!(kept.0.len(), 2);

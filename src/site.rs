@@ -9,6 +9,7 @@
 //! matter keys of other tools are reported here, once per key for the whole site.
 
 use crate::config::{Config, Level, LinkLevel};
+use crate::diag::Code;
 use crate::diag::{closest, closest_path, Diagnostic, Diagnostics};
 use crate::frontmatter::{ForeignKind, FrontMatter};
 use crate::links::{join, parent_dir, percent_decode, split_dest};
@@ -216,6 +217,7 @@ fn folder_indexes<'a>(
         let winner = best[parent_dir(winner)].1;
         diags.push(
             Diagnostic::warning(
+                Code::SecondIndexPage,
                 loser,
                 1,
                 1,
@@ -257,6 +259,7 @@ fn new_doc(
     } else if parsed.front.slug.is_some() {
         diags.push(
             Diagnostic::error(
+                Code::SlugOnIndex,
                 &source,
                 parsed.front_line,
                 1,
@@ -343,12 +346,14 @@ fn report_foreign_keys(docs: &[Doc], config: &Config, diags: &mut Diagnostics) {
         } else {
             format!("{count} files")
         };
-        let (message, help) = match kind {
+        let (code, message, help) = match kind {
             ForeignKind::NotApplicable => (
+                Code::FrontMatterKeyIgnored,
                 format!("front matter key `{key}` does not apply to backlot and is ignored ({files})"),
                 "URLs follow the file tree and every page uses the theme's templates; remove the key when convenient".to_string(),
             ),
             ForeignKind::Unknown => (
+                Code::UnknownFrontMatterKey,
                 format!("unknown front matter key `{key}`, kept under `extra` ({files})"),
                 crate::frontmatter::key_help(key).unwrap_or_else(|| {
                     "move it under `extra:`, or set [front_matter] unknown_keys = \"error\" in site.toml to refuse unknown keys".into()
@@ -356,7 +361,7 @@ fn report_foreign_keys(docs: &[Doc], config: &Config, diags: &mut Diagnostics) {
             ),
             ForeignKind::Mapped(_) | ForeignKind::Kept => continue,
         };
-        diags.push(Diagnostic::warning(&d.source, line, 1, message).with_help(help));
+        diags.push(Diagnostic::warning(code, &d.source, line, 1, message).with_help(help));
     }
 }
 
@@ -371,6 +376,7 @@ fn check_unique_paths(docs: &[Doc], diags: &mut Diagnostics) {
             };
             diags.push(
                 Diagnostic::error(
+                    Code::DuplicateUrl,
                     &b.source,
                     1,
                     1,
@@ -447,6 +453,7 @@ fn limit_depth(docs: Vec<Doc>, diags: &mut Diagnostics) -> Vec<Doc> {
             }
             diags.push(
                 Diagnostic::error(
+                    Code::PageTooDeep,
                     &d.source,
                     1,
                     1,
@@ -492,6 +499,7 @@ fn collect_aliases(site: &Site, config: &Config, diags: &mut Diagnostics) -> Vec
             if taken.contains(path.as_str()) || seen.contains_key(&path) {
                 diags.push(
                     link_problem(
+                        Code::AliasConflict,
                         config,
                         &d.source,
                         d.parsed.front_line,
@@ -513,6 +521,7 @@ fn collect_aliases(site: &Site, config: &Config, diags: &mut Diagnostics) -> Vec
 /// A link problem: an error, or a warning under `[links] level = "warn"` / `--links warn`
 /// (`check` turns warnings into errors, so it stays strict).
 fn link_problem(
+    code: Code,
     config: &Config,
     path: &str,
     line: usize,
@@ -520,8 +529,8 @@ fn link_problem(
     message: String,
 ) -> Diagnostic {
     match config.site.links.level {
-        LinkLevel::Error => Diagnostic::error(path, line, col, message),
-        LinkLevel::Warn => Diagnostic::warning(path, line, col, message),
+        LinkLevel::Error => Diagnostic::error(code, path, line, col, message),
+        LinkLevel::Warn => Diagnostic::warning(code, path, line, col, message),
     }
 }
 
@@ -576,6 +585,7 @@ impl Repo {
             Ok(_) => "blob",
             Err(_) => {
                 return Err((
+                    Code::MissingPage,
                     format!("link to a missing repository file `{path}`"),
                     Some("links are relative to the linking file's folder, as on GitHub".into()),
                 ))
@@ -587,6 +597,7 @@ impl Repo {
                 path.replace(' ', "%20")
             )),
             None => Err((
+                Code::LinkToRepository,
                 format!("link to `{path}`, a repository file outside the published site"),
                 Some("set `[repository] url` (and `branch`) in site.toml so such links go to the file on the repository's website".into()),
             )),
@@ -648,9 +659,9 @@ fn resolve_links(
             .iter()
             .map(|l| match resolve(site, &targets, config, i, l, drafts) {
                 Ok(url) => url,
-                Err((message, help)) => {
+                Err((code, message, help)) => {
                     diags.push(
-                        link_problem(config, &d.source, l.line, l.col, message)
+                        link_problem(code, config, &d.source, l.line, l.col, message)
                             .with_help_opt(help)
                             .with_target(link_target(&d.source, &l.dest)),
                     );
@@ -665,7 +676,8 @@ fn resolve_links(
     }
 }
 
-pub(crate) type LinkError = (String, Option<String>);
+/// What is wrong with a link: its code, message and help.
+pub(crate) type LinkError = (Code, String, Option<String>);
 
 /// Resolves one link as GitHub does for the same file in the repository, then maps it to the
 /// published URL layout: pages and published files to their site URLs, other repository files
@@ -701,14 +713,24 @@ fn resolve(
             &path,
         )
     }
-    .map_err(|why| (format!("invalid link `{}`: {why}", link.dest), None))?;
+    .map_err(|why| {
+        let message = format!("invalid link `{}`: {why}", link.dest);
+        (Code::LinkInvalid, message, None)
+    })?;
     let repo_url = || {
-        t.repo.url(&repo_path).map(with_frag).map_err(|(m, help)| {
-            let root_help =
-                "a link starting with `/` starts at the repository's root, as on GitHub";
-            let relative = path.starts_with('/') && m.contains("missing");
-            (m, help.map(|h| if relative { root_help.into() } else { h }))
-        })
+        t.repo
+            .url(&repo_path)
+            .map(with_frag)
+            .map_err(|(code, m, help)| {
+                let root_help =
+                    "a link starting with `/` starts at the repository's root, as on GitHub";
+                let relative = path.starts_with('/') && code == Code::MissingPage;
+                (
+                    code,
+                    m,
+                    help.map(|h| if relative { root_help.into() } else { h }),
+                )
+            })
     };
     let Some(joined) = repo_path.strip_prefix(t.repo.prefix.as_str()) else {
         return repo_url();
@@ -730,6 +752,7 @@ fn resolve(
     }
     if joined.ends_with(".md") && drafts.contains(joined) {
         return Err((
+            Code::LinkToDraft,
             format!("link to a draft page `{}`", link.dest),
             Some("drafts are left out of the site; publish the target or remove the link".into()),
         ));
@@ -748,8 +771,13 @@ fn resolve(
 pub(crate) fn content_link(site: &Site, config: &Config, dest: &str) -> Result<String, LinkError> {
     let content = config.content_dir();
     let (raw, frag) = split_dest(dest.strip_prefix("@/").unwrap_or(dest));
-    let joined = join(content, &percent_decode(raw))
-        .map_err(|why| (format!("invalid link `{dest}`: {why}"), None))?;
+    let joined = join(content, &percent_decode(raw)).map_err(|why| {
+        (
+            Code::LinkInvalid,
+            format!("invalid link `{dest}`: {why}"),
+            None,
+        )
+    })?;
     let Some(i) = page_sources(&joined).find_map(|s| site.by_source.get(&s).copied()) else {
         let pages = site.by_source.keys().map(String::as_str);
         let help = closest_path(&joined, pages)
@@ -757,6 +785,7 @@ pub(crate) fn content_link(site: &Site, config: &Config, dest: &str) -> Result<S
             .map(|c| format!("did you mean `@/{c}`?"))
             .unwrap_or_else(|| format!("`@/` paths start at the content folder, {content}/"));
         return Err((
+            Code::MissingPage,
             format!("link to a missing page `{dest}` (looked for {joined})"),
             Some(help),
         ));
@@ -773,6 +802,7 @@ fn missing(t: &Targets, doc: &Doc, link: &LinkRef, joined: &str) -> LinkError {
     if link.is_image || !(joined.ends_with(".md") || joined.ends_with('/')) {
         let kind = if link.is_image { "image" } else { "file" };
         return (
+            Code::MissingPage,
             format!(
                 "link to a missing {kind} `{}` (looked for {joined})",
                 link.dest
@@ -790,6 +820,7 @@ fn missing(t: &Targets, doc: &Doc, link: &LinkRef, joined: &str) -> LinkError {
             )
         });
     (
+        Code::MissingPage,
         format!(
             "link to a missing page `{}` (looked for {joined})",
             link.dest
@@ -850,6 +881,7 @@ fn resolve_site_path(
         || trimmed.starts_with("tags/");
     if !found {
         return Err((
+            Code::LinkToUnknownPath,
             format!("link to `{path}`, which is not a page or file of this site"),
             Some("link to the page's .md file with a relative path instead".into()),
         ));
@@ -880,6 +912,7 @@ fn anchor(target: &Doc, frag: &str, dest: &str) -> Result<String, LinkError> {
     }
     let help = closest(&frag, all.iter().map(|(w, _)| *w)).map(|c| format!("did you mean `#{c}`?"));
     Err((
+        Code::MissingAnchor,
         format!(
             "link `{dest}` points at a missing anchor `#{frag}` in {}",
             target.source

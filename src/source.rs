@@ -4,6 +4,7 @@
 //! Dotfiles and editor scratch files are skipped; a symlink whose target lies outside the site
 //! root is an error naming it, so nothing outside the root is ever read into the output.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -86,7 +87,13 @@ pub fn walk(root: &Path, canon_root: &Path, dir: &str, diags: &mut Diagnostics) 
                     .path()
                     .map(|p| rel_path(root, p))
                     .unwrap_or_else(|| dir.to_string());
-                diags.push(Diagnostic::error(path, 1, 1, format!("cannot read: {e}")));
+                diags.push(Diagnostic::error(
+                    Code::Unreadable,
+                    path,
+                    1,
+                    1,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -98,8 +105,14 @@ pub fn walk(root: &Path, canon_root: &Path, dir: &str, diags: &mut Diagnostics) 
                     abs: entry.path().to_path_buf(),
                 }),
                 Ok(false) => diags.push(
-                    Diagnostic::warning(rel, 1, 1, "symlinked folders are not followed")
-                        .with_help("move the folder into the site instead of linking it"),
+                    Diagnostic::warning(
+                        Code::SymlinkedFolder,
+                        rel,
+                        1,
+                        1,
+                        "symlinked folders are not followed",
+                    )
+                    .with_help("move the folder into the site instead of linking it"),
                 ),
                 Err(d) => diags.push(Diagnostic { path: rel, ..d }),
             }
@@ -123,8 +136,14 @@ fn check_symlink(path: &Path, canon_root: &Path) -> Result<bool, Diagnostic> {
 /// (`.git`, `.env`...), which are never content.
 fn check_inside(path: &Path, canon_root: &Path) -> Result<PathBuf, Diagnostic> {
     let target = path.canonicalize().map_err(|e| {
-        Diagnostic::error("", 1, 1, format!("broken symlink: {e}"))
-            .with_help("remove the link or fix its target")
+        Diagnostic::error(
+            Code::SymlinkBroken,
+            "",
+            1,
+            1,
+            format!("broken symlink: {e}"),
+        )
+        .with_help("remove the link or fix its target")
     })?;
     let hidden = target.strip_prefix(canon_root).is_ok_and(|rel| {
         rel.components()
@@ -132,6 +151,7 @@ fn check_inside(path: &Path, canon_root: &Path) -> Result<PathBuf, Diagnostic> {
     });
     if hidden {
         return Err(Diagnostic::error(
+            Code::SymlinkEscapes,
             "",
             1,
             1,
@@ -143,6 +163,7 @@ fn check_inside(path: &Path, canon_root: &Path) -> Result<PathBuf, Diagnostic> {
     }
     if !target.starts_with(canon_root) {
         return Err(Diagnostic::error(
+            Code::SymlinkEscapes,
             "",
             1,
             1,
@@ -197,8 +218,15 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 
 /// Reads a text source: UTF-8 required, byte-order mark dropped, CRLF read as LF.
 pub fn read_text(file: &SourceFile) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(&file.abs)
-        .map_err(|e| Diagnostic::error(&file.rel, 1, 1, format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(&file.abs).map_err(|e| {
+        Diagnostic::error(
+            Code::Unreadable,
+            &file.rel,
+            1,
+            1,
+            format!("cannot read file: {e}"),
+        )
+    })?;
     decode_text(&file.rel, bytes)
 }
 
@@ -214,6 +242,7 @@ pub fn decode_text(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
                 .map_or(0, |i| i + 1)
             + 1;
         Diagnostic::error(
+            Code::NotUtf8,
             rel,
             line,
             col,
@@ -242,6 +271,7 @@ pub fn read_page(file: &SourceFile) -> Result<String, Diagnostic> {
     let size = std::fs::metadata(&file.abs).map_or(0, |m| m.len());
     if size > MAX_PAGE_BYTES {
         return Err(Diagnostic::error(
+            Code::PageTooLarge,
             &file.rel,
             1,
             1,

@@ -10,6 +10,7 @@
 //!
 //! Also finds where a variable is used, for runtime errors that name no line.
 
+use crate::diag::Code;
 use crate::diag::{line_col, Diagnostic};
 use std::collections::{BTreeMap, HashMap};
 
@@ -206,7 +207,7 @@ pub fn check(sources: &HashMap<String, (String, String)>) -> Vec<Diagnostic> {
     for (cycle, (line, col)) in cycles(&template_edges(sources)) {
         let chain = cycle.join(" -> ");
         out.push(
-            Diagnostic::error(shown(&cycle[0]), line, col, format!("template cycle: {chain}"))
+            Diagnostic::error(Code::TemplateCycle, shown(&cycle[0]), line, col, format!("template cycle: {chain}"))
                 .with_help("a template must not extend, include or import itself, even through other templates: rendering would never end"),
         );
     }
@@ -214,6 +215,7 @@ pub fn check(sources: &HashMap<String, (String, String)>) -> Vec<Diagnostic> {
         let chain: Vec<String> = cycle.iter().map(|(f, m)| format!("{f}::{m}")).collect();
         out.push(
             Diagnostic::error(
+                Code::MacroRecursion,
                 shown(&cycle[0].0),
                 line,
                 col,

@@ -4,6 +4,7 @@
 //! Tera sees the templates (template_graph.rs).
 
 use crate::config::Config;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{rel_path, walk};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -44,6 +45,7 @@ impl Theme {
         if !config.root.join(&dir).is_dir() && name != "default" {
             diags.push(
                 Diagnostic::error(
+                    Code::ThemeNotFound,
                     "site.toml",
                     1,
                     1,
@@ -63,7 +65,13 @@ impl Theme {
                 Ok(bytes) => {
                     files.insert(rel, (f.rel.clone(), bytes));
                 }
-                Err(e) => diags.push(Diagnostic::error(&f.rel, 1, 1, format!("cannot read: {e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    Code::Unreadable,
+                    &f.rel,
+                    1,
+                    1,
+                    format!("cannot read: {e}"),
+                )),
             }
         }
         let builtin_en = DEFAULT_THEME
@@ -80,6 +88,7 @@ impl Theme {
                         sources.insert(name.to_string(), (shown, text));
                     }
                     Err(_) => diags.push(Diagnostic::error(
+                        Code::NotUtf8,
                         shown,
                         1,
                         1,
@@ -299,7 +308,7 @@ fn template_error(
         Some((_, page)) => format!("template error while rendering {page}: {}", one_line(&text)),
         None => format!("template error: {}", one_line(&text)),
     };
-    Diagnostic::error(shown, line, col, message)
+    Diagnostic::error(Code::TemplateError, shown, line, col, message)
 }
 
 fn quoted_template(msg: &str, sources: &HashMap<String, (String, String)>) -> Option<String> {

@@ -18,6 +18,7 @@
 //! `variant_view` from the map in `variant_map` that each variant's `Config` carries.
 
 use crate::config::{Config, VersionToml};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::render::Renderer;
@@ -179,6 +180,7 @@ fn sources(
             let (line, col) = config_line(config, &format!("[languages.{lang}]"));
             diags.push(
                 Diagnostic::error(
+                    Code::LanguageInvalid,
                     "site.toml",
                     line,
                     col,
@@ -201,7 +203,7 @@ fn sources(
                 if version.is_none() {
                     let (line, col) = config_line(config, &format!("[languages.{lang}]"));
                     diags.push(
-                        Diagnostic::error("site.toml", line, col, format!("language `{lang}` has no content folder {content_dir}/"))
+                        Diagnostic::error(Code::LanguageFolderMissing, "site.toml", line, col, format!("language `{lang}` has no content folder {content_dir}/"))
                             .with_help(format!("create {content_dir}/ with the translated pages, or remove [languages.{lang}]")),
                     );
                 }
@@ -239,6 +241,7 @@ fn version_root(
         let (line, col) = config_line(config, &format!("name = \"{}\"", v.name));
         diags.push(
             Diagnostic::error(
+                Code::VersionUnavailable,
                 "site.toml",
                 line,
                 col,
@@ -371,6 +374,7 @@ fn check_prefix_clashes(map: &Map, site: &Site, diags: &mut Diagnostics) {
             if d.path.split('/').next() == Some(first) {
                 diags.push(
                     Diagnostic::error(
+                        Code::VariantAddressTaken,
                         &d.source,
                         1,
                         1,
@@ -493,6 +497,7 @@ pub fn check_translations(
                 None if partial => {}
                 None => diags.push(
                     Diagnostic::warning(
+                        Code::Untranslated,
                         &d.source,
                         1,
                         1,
@@ -511,7 +516,7 @@ pub fn check_translations(
                     if let (Some(o), Some(t)) = (original_times.get(&d.source), theirs.get(*src)) {
                         if t < o {
                             diags.push(
-                                Diagnostic::warning(*src, 1, 1, format!("translation is older than its original {} (last commits {} and {})", d.source, crate::dates::utc_day(*t), crate::dates::utc_day(*o)))
+                                Diagnostic::warning(Code::TranslationOutdated, *src, 1, 1, format!("translation is older than its original {} (last commits {} and {})", d.source, crate::dates::utc_day(*t), crate::dates::utc_day(*o)))
                                     .with_help("bring the translation up to date with the original and commit it"),
                             );
                         }

@@ -17,6 +17,7 @@ mod schema;
 mod transcript;
 
 use crate::config::{Config, CONFIG_FILE};
+use crate::diag::Code;
 use crate::diag::{closest, Diagnostic, Diagnostics};
 use crate::markdown::CodeBlock;
 use crate::site::Site;
@@ -125,6 +126,7 @@ fn load_all(config: &Config, diags: &mut Diagnostics) -> BTreeMap<String, Contra
 fn load(root: &std::path::Path, rel: &str) -> Result<Value, Diagnostic> {
     let text = std::fs::read_to_string(root.join(rel)).map_err(|e| {
         Diagnostic::error(
+            Code::ContractUnreadable,
             CONFIG_FILE,
             1,
             1,
@@ -139,11 +141,13 @@ fn load(root: &std::path::Path, rel: &str) -> Result<Value, Diagnostic> {
             "YAML"
         };
         d.message = format!("contract is not {format}: {}", d.message);
+        d.code = Code::ContractUnreadable;
         d
     })?;
     let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
     if !version.starts_with("3.1") && !version.starts_with("3.2") {
         return Err(Diagnostic::error(
+            Code::ContractNotOpenApi31,
             rel,
             1,
             1,
@@ -171,8 +175,10 @@ impl Problems<'_> {
             }
             None => (self.block.line.saturating_sub(1).max(1), 1),
         };
-        self.found
-            .push(Diagnostic::error(self.path, line, col, message).with_help(help));
+        self.found.push(
+            Diagnostic::error(Code::ContractMismatch, self.path, line, col, message)
+                .with_help(help),
+        );
     }
 }
 

@@ -7,6 +7,7 @@ mod cache;
 mod fetch;
 
 use crate::config::{Config, CONFIG_FILE};
+use crate::diag::Code;
 use crate::diag::{plural, Diagnostic, Diagnostics};
 use crate::site::Site;
 use fetch::Outcome;
@@ -67,6 +68,7 @@ pub fn check(site: &Site, config: &Config, diags: &mut Diagnostics) -> String {
     if hours > 0 {
         if let Err(e) = cache.save() {
             diags.push(Diagnostic::warning(
+                Code::CacheWrite,
                 CACHE_FILE,
                 1,
                 1,
@@ -108,7 +110,7 @@ fn report(
     };
     for (path, line, col) in places {
         diags.push(
-            Diagnostic::error(path, *line, *col, format!("external link `{url}` {what}"))
+            Diagnostic::error(Code::ExternalLinkBroken, path, *line, *col, format!("external link `{url}` {what}"))
                 .with_help(format!("{help}; a host that refuses robots can be listed in [links] external_skip in site.toml")),
         );
     }
@@ -130,13 +132,20 @@ fn skip_set(patterns: &[String], root: &std::path::Path) -> Result<globset::Glob
             .map_err(|e| {
                 let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
                 let line = text.lines().position(|l| l.contains(p.as_str())).map_or(1, |i| i + 1);
-                Diagnostic::error(CONFIG_FILE, line, 1, format!("[links] external_skip pattern `{p}` is not valid: {e}"))
+                Diagnostic::error(Code::ExternalSkipInvalid, CONFIG_FILE, line, 1, format!("[links] external_skip pattern `{p}` is not valid: {e}"))
                     .with_help("write the start of the address (https://example.com/private/), or use `*` for any characters")
             })?;
         set.add(parsed);
     }
-    set.build()
-        .map_err(|e| Diagnostic::error(CONFIG_FILE, 1, 1, format!("[links] external_skip: {e}")))
+    set.build().map_err(|e| {
+        Diagnostic::error(
+            Code::ExternalSkipInvalid,
+            CONFIG_FILE,
+            1,
+            1,
+            format!("[links] external_skip: {e}"),
+        )
+    })
 }
 
 #[cfg(test)]

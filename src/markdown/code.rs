@@ -4,6 +4,7 @@
 //! that work with JavaScript off). `include`, `lines` and `region` are parsed here and
 //! resolved by `crate::include`.
 
+use crate::diag::Code;
 use crate::diag::{closest, Diagnostic};
 use crate::highlight::{escape_html, plain_lines, Highlighter};
 
@@ -442,8 +443,14 @@ pub fn render_tabs(group: usize, tabs: &[Tab]) -> String {
 }
 
 /// Diagnostic for a fence problem at `line`.
-pub fn fence_warning(path: &str, line: usize, message: String, help: Option<String>) -> Diagnostic {
-    Diagnostic::warning(path, line, 1, message).with_help_opt(help)
+pub fn fence_warning(
+    code: Code,
+    path: &str,
+    line: usize,
+    message: String,
+    help: Option<String>,
+) -> Diagnostic {
+    Diagnostic::warning(code, path, line, 1, message).with_help_opt(help)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod math;
 pub mod sanitize;
 
 use crate::config::Html as HtmlPolicy;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::highlight::{escape_html, Highlighter};
 use crate::slug::{github_slug, IdSet};
@@ -308,8 +309,14 @@ pub fn parse_with(
     p.flush_tabs();
     if let Some(c) = p.citing.take() {
         p.out.diagnostics.push(
-            Diagnostic::warning(path, c.line, c.col, "citation is not closed")
-                .with_help("end it in the same paragraph with <!-- /backlot:version -->"),
+            Diagnostic::warning(
+                Code::CitationUnclosed,
+                path,
+                c.line,
+                c.col,
+                "citation is not closed",
+            )
+            .with_help("end it in the same paragraph with <!-- /backlot:version -->"),
         );
     }
     let mut html = String::with_capacity(body.len() * 2);
@@ -317,7 +324,7 @@ pub fn parse_with(
     let mut raw = std::mem::take(&mut p.raw);
     if sanitize::nesting_depth(raw.iter().map(String::as_str)) > sanitize::MAX_RAW_DEPTH {
         p.out.diagnostics.push(
-            Diagnostic::warning(path, body_line, 1, format!("raw HTML nested more than {} elements deep: all raw HTML of this page was removed", sanitize::MAX_RAW_DEPTH))
+            Diagnostic::warning(Code::RawHtmlTooDeep, path, body_line, 1, format!("raw HTML nested more than {} elements deep: all raw HTML of this page was removed", sanitize::MAX_RAW_DEPTH))
                 .with_help("write the page in Markdown"),
         );
         raw.iter_mut().for_each(String::clear);
@@ -864,6 +871,7 @@ impl<'a> Parse<'a, '_> {
                 let (line, col) = self.lines.at(offset);
                 self.out.diagnostics.push(
                     Diagnostic::warning(
+                        Code::MathInvalid,
                         self.path,
                         line,
                         col,
@@ -939,7 +947,14 @@ impl<'a> Parse<'a, '_> {
         if is_image && !has_alt {
             let (line, col) = self.lines.at(offset);
             self.out.diagnostics.push(
-                Diagnostic::warning(self.path, line, col, "image has no alt text").with_help(
+                Diagnostic::warning(
+                    Code::ImageWithoutAlt,
+                    self.path,
+                    line,
+                    col,
+                    "image has no alt text",
+                )
+                .with_help(
                     "describe the image for readers who cannot see it: ![what it shows](path.png)",
                 ),
             );
@@ -949,6 +964,7 @@ impl<'a> Parse<'a, '_> {
             let what = if is_image { "image" } else { "link" };
             self.out.diagnostics.push(
                 Diagnostic::warning(
+                    Code::UnsafeUrl,
                     self.path,
                     line,
                     col,
@@ -1018,6 +1034,7 @@ impl<'a> Parse<'a, '_> {
             let (line, col) = self.lines.at(range.start);
             self.out.diagnostics.push(
                 Diagnostic::warning(
+                    Code::CitationAtLineStart,
                     self.path,
                     line,
                     col,
@@ -1069,7 +1086,7 @@ impl<'a> Parse<'a, '_> {
         for r in scan.removed {
             let (l, c) = self.lines.at(offset + r.offset);
             self.out.diagnostics.push(
-                Diagnostic::warning(self.path, l, c, r.message).with_help(
+                Diagnostic::warning(Code::RawHtmlRemoved, self.path, l, c, r.message).with_help(
                     "raw HTML is limited to safe formatting (kbd, sup, br, details, picture, tables, links, images); write it in Markdown, or allow embeds in site.toml's [html] section (iframe_hosts, video, audio)",
                 ),
             );
@@ -1112,9 +1129,13 @@ impl<'a> Parse<'a, '_> {
         let (fence_line, _) = self.lines.at(events[start].1.start);
         let (fi, problems) = code::parse_info(&info);
         for (message, help) in problems {
-            self.out
-                .diagnostics
-                .push(code::fence_warning(self.path, fence_line, message, help));
+            self.out.diagnostics.push(code::fence_warning(
+                Code::CodeFenceAttribute,
+                self.path,
+                fence_line,
+                message,
+                help,
+            ));
         }
         let first_code_line = fence_line + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
         if fi.lang == "mermaid" {
@@ -1141,7 +1162,13 @@ impl<'a> Parse<'a, '_> {
             } else {
                 first_code_line + off - 1
             };
-            diags.push(code::fence_warning(path, line, m, help));
+            diags.push(code::fence_warning(
+                Code::CodeBlockNotHighlighted,
+                path,
+                line,
+                m,
+                help,
+            ));
         });
         let html = code_marker(&self.out.marker, self.out.code_blocks.len());
         self.out.code_fences.push(fi.clone());

@@ -2,7 +2,7 @@
 //! pages in content/, and the images' responsive variants.
 
 use super::Renderer;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::output::Sink;
 
 impl<'a> Renderer<'a> {
@@ -54,6 +54,7 @@ impl<'a> Renderer<'a> {
             {
                 Ok(()) => n += 1,
                 Err(e) => diags.push(Diagnostic::error(
+                    Code::OutputWrite,
                     source,
                     1,
                     1,

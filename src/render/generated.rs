@@ -5,7 +5,7 @@ use super::nav::NavIndex;
 use super::views::{SiteView, TagView};
 use super::Renderer;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::site::{Doc, Kind};
 use serde::Serialize;
 
@@ -77,7 +77,13 @@ impl Renderer<'_> {
         }
         match self.highlighter.css() {
             Ok(css) => out.push(("highlight.css".into(), css.into_bytes())),
-            Err(e) => diags.push(Diagnostic::error("site.toml", 1, 1, e)),
+            Err(e) => diags.push(Diagnostic::error(
+                Code::HighlightThemeUnknown,
+                "site.toml",
+                1,
+                1,
+                e,
+            )),
         }
         out
     }

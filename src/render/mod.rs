@@ -20,7 +20,7 @@ pub use nav::NavIndex;
 pub use views::{ChildView, LinkView, NavItem, PageView, SiteView};
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::Sink;
 use crate::site::Site;
@@ -106,7 +106,13 @@ impl<'a> Renderer<'a> {
         let mut failed = failed.into_inner().unwrap();
         failed.sort();
         for message in failed {
-            diags.push(Diagnostic::error("search", 1, 1, message));
+            diags.push(Diagnostic::error(
+                Code::OutputWrite,
+                "search",
+                1,
+                1,
+                message,
+            ));
         }
         written.into_inner()
     }
@@ -123,6 +129,7 @@ impl<'a> Renderer<'a> {
         for (path, bytes) in extra {
             if let Err(e) = sink.write(&path, &bytes) {
                 diags.push(Diagnostic::error(
+                    Code::OutputWrite,
                     self.config.output_shown(),
                     1,
                     1,

@@ -4,7 +4,7 @@
 use super::nav::NavIndex;
 use super::views::{ChildView, LinkView, PageView, SiteView};
 use super::{reading_minutes, Renderer};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::highlight::escape_html;
 use crate::markdown::code::render_block;
 use crate::markdown::fill_markers;
@@ -29,7 +29,7 @@ impl<'a> Renderer<'a> {
             (None, false, Kind::Page) => "page.html",
         };
         if !self.theme.has_template(template) {
-            return Err(Diagnostic::error(&doc.source, doc.parsed.template_line, 1, format!("template `{template}` not found"))
+            return Err(Diagnostic::error(Code::TemplateNotFound, &doc.source, doc.parsed.template_line, 1, format!("template `{template}` not found"))
                 .with_help("use one of the theme's templates (page.html, section.html) or add it to themes/<theme>/templates/"));
         }
         let mut ctx = tera::Context::new();
@@ -43,7 +43,15 @@ impl<'a> Renderer<'a> {
         });
         sink.write(&format!("{}index.html", doc.path), html.as_bytes())
             .and_then(|()| sink.write(&format!("{}index.md", doc.path), md.as_bytes()))
-            .map_err(|e| Diagnostic::error(&doc.source, 1, 1, format!("cannot write output: {e}")))
+            .map_err(|e| {
+                Diagnostic::error(
+                    Code::OutputWrite,
+                    &doc.source,
+                    1,
+                    1,
+                    format!("cannot write output: {e}"),
+                )
+            })
     }
 
     /// The page body with links and shortcodes filled in.
@@ -80,6 +88,7 @@ impl<'a> Renderer<'a> {
         let template = format!("shortcodes/{}.html", sc.name);
         if !self.theme.has_template(&template) {
             return Err(Diagnostic::error(
+                Code::UnknownShortcode,
                 &doc.source,
                 sc.line,
                 1,
@@ -95,6 +104,7 @@ impl<'a> Renderer<'a> {
                 Some(v) => ctx.insert("source", v),
                 None => {
                     return Err(Diagnostic::error(
+                        Code::ShortcodeDataMissing,
                         &doc.source,
                         sc.line,
                         1,
@@ -144,7 +154,7 @@ impl<'a> Renderer<'a> {
             out.push_str(&rest[..start]);
             match crate::site::content_link(self.site, self.config, dest) {
                 Ok(url) => out.push_str(&escape_html(&url)),
-                Err((message, help)) => {
+                Err((_, message, help)) => {
                     out.push('#');
                     problems.push(match help {
                         Some(h) => format!("{message} ({h})"),
@@ -163,6 +173,7 @@ impl<'a> Renderer<'a> {
             .get("source")
             .map_or(String::new(), |s| format!(" from data `{s}`"));
         Err(Diagnostic::error(
+            Code::ShortcodeLinksBroken,
             &doc.source,
             sc.line,
             1,

@@ -281,11 +281,12 @@ pub fn error_page(diags: &Diagnostics) -> String {
     for d in diags.iter() {
         let kind = if d.is_error() { "error" } else { "warning" };
         items.push_str(&format!(
-            "<li class=\"{kind}\"><code>{}:{}:{}</code> <strong>{kind}</strong>: {}",
+            "<li class=\"{kind}\"><code>{}:{}:{}</code> <strong>{kind}</strong>: {} <code>[{}]</code>",
             escape_html(&d.path),
             d.line,
             d.col,
-            escape_html(&d.message)
+            escape_html(&d.message),
+            d.code.id()
         ));
         if let Some(help) = &d.help {
             items.push_str(&format!(
@@ -484,15 +485,23 @@ mod tests {
         let mut s = served();
         let mut diags = Diagnostics::default();
         diags.push(
-            crate::diag::Diagnostic::error("content/<a>.md", 3, 1, "bad <script>")
-                .with_help("x & y"),
+            crate::diag::Diagnostic::error(
+                crate::diag::Code::InternalError,
+                "content/<a>.md",
+                3,
+                1,
+                "bad <script>",
+            )
+            .with_help("x & y"),
         );
         s.error = Some(Arc::new(error_page(&diags)));
         let r = get(&s, "/repo/a/");
         assert_eq!(r.status, 500);
         let body = String::from_utf8(r.body.to_vec()).unwrap();
         assert!(body.contains("content/&lt;a&gt;.md:3:1"), "{body}");
-        assert!(body.contains("bad &lt;script&gt;") && body.contains("x &amp; y"));
+        assert!(
+            body.contains("bad &lt;script&gt; <code>[BL0001]</code>") && body.contains("x &amp; y")
+        );
         assert_eq!(get(&s, "/repo/theme.css").status, 200);
         assert_eq!(get(&s, "/repo/missing/").status, 500);
     }

@@ -15,6 +15,7 @@
 
 use super::watcher::Plan;
 use crate::config::{Config, Overrides};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::MemSink;
@@ -262,6 +263,7 @@ impl Engine {
                 let mut diags = Diagnostics::default();
                 diags.push(
                     Diagnostic::error(
+                        Code::InternalError,
                         "site",
                         1,
                         1,

@@ -24,19 +24,19 @@ fn each_drift_is_reported_at_its_field() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     for want in [
         // A camelCase field: one error, at the field, naming the contract's spelling.
-        "content/api.md:8:19: error: contract `books`, request of POST /books: the body has `authorId`, a field the contract does not define\n  help: did you mean `author_id`? (the contract is data/books.yaml)",
+        "content/api.md:8:19: error: contract `books`, request of POST /books: the body has `authorId`, a field the contract does not define [BL0803]\n  help: did you mean `author_id`? (the contract is data/books.yaml)",
         // A missing required field, at the object; a wrong id type, at the value.
-        "content/api.md:14:1: error: contract `books`, 201 response of POST /books: the body lacks `author_id`, which the contract requires\n  help: add `author_id` to the body (see data/books.yaml)",
-        "content/api.md:15:9: error: contract `books`, 201 response of POST /books: `id` is a string, but the contract wants an integer\n  help: write `id` as an integer, as data/books.yaml declares it",
+        "content/api.md:14:1: error: contract `books`, 201 response of POST /books: the body lacks `author_id`, which the contract requires [BL0803]\n  help: add `author_id` to the body (see data/books.yaml)",
+        "content/api.md:15:9: error: contract `books`, 201 response of POST /books: `id` is a string, but the contract wants an integer [BL0803]\n  help: write `id` as an integer, as data/books.yaml declares it",
         // Operations, statuses and contracts that do not exist, at the fence.
-        "content/api.md:23:1: error: contract `books`: no DELETE operation on `/books/{book_id}`\n  help: `/books/{book_id}` allows GET",
-        "content/api.md:29:1: error: contract `books`: no path matches `/authors/3`\n  help: its paths: /books, /books/{book_id}",
-        "content/api.md:33:1: error: contract `books`: POST /books declares no 500 response\n  help: use a status it declares (201, 401), or add a 500 response to the contract",
-        "content/api.md:37:1: error: no contract named `bookz`\n  help: did you mean `books`?",
+        "content/api.md:23:1: error: contract `books`: no DELETE operation on `/books/{book_id}` [BL0803]\n  help: `/books/{book_id}` allows GET",
+        "content/api.md:29:1: error: contract `books`: no path matches `/authors/3` [BL0803]\n  help: its paths: /books, /books/{book_id}",
+        "content/api.md:33:1: error: contract `books`: POST /books declares no 500 response [BL0803]\n  help: use a status it declares (201, 401), or add a 500 response to the contract",
+        "content/api.md:37:1: error: no contract named `bookz` [BL0803]\n  help: did you mean `books`?",
         // Transcripts: required headers and the media type, at the status line.
         "content/api.md:49:1: error: contract `books`: the 401 response of POST /books must send a `WWW-Authenticate` header",
-        "content/api.md:54:1: error: contract `books`: the 201 response of POST /books is not served as `text/plain`\n  help: the contract declares application/json",
-        "content/api.md:63:54: error: contract `books`, 201 response of POST /books: `shelf` is not one of the values the contract allows\n  help: use one of \"fiction\", \"science\"",
+        "content/api.md:54:1: error: contract `books`: the 201 response of POST /books is not served as `text/plain` [BL0803]\n  help: the contract declares application/json",
+        "content/api.md:63:54: error: contract `books`, 201 response of POST /books: `shelf` is not one of the values the contract allows [BL0803]\n  help: use one of \"fiction\", \"science\"",
         "content/api.md:63:76: error: contract `books`, 201 response of POST /books: `added_at` is not a valid date-time",
         "content/api.md:68:1: error: contract=\"books POST /books\" does not start with a contract name",
         // A method the path lacks: the answer must be 405 with the declared methods in Allow.

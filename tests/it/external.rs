@@ -154,11 +154,11 @@ fn external_links_are_checked_with_redirects_retries_fallbacks_and_a_timeout() {
     assert_eq!(errors.len(), 3, "{}", run.stderr);
     assert_eq!(
         errors[0],
-        format!("content/links.md:6:1: error: external link `{b}/missing` answers 404 Not Found")
+        format!("content/links.md:6:1: error: external link `{b}/missing` answers 404 Not Found [BL0410]")
     );
     assert_eq!(
         errors[1],
-        format!("content/links.md:8:1: error: external link `{b}/slow` did not answer within 1 s")
+        format!("content/links.md:8:1: error: external link `{b}/slow` did not answer within 1 s [BL0410]")
     );
     let looping =
         format!("content/links.md:9:1: error: external link `{b}/loop` could not be reached: ");
@@ -254,7 +254,7 @@ fn external_results_come_in_every_report_format() {
     assert_eq!(github.code, 1);
     assert!(
         github.stdout.contains(&format!(
-            "::error file=content/links.md,line=6,col=5,title=backlot%3A content/links.md::external link `{b}/missing` answers 404 Not Found%0Ahelp: "
+            "::error file=content/links.md,line=6,col=5,title=backlot BL0410%3A external link is broken::external link `{b}/missing` answers 404 Not Found%0Ahelp: "
         )),
         "{}",
         github.stdout

@@ -174,7 +174,7 @@ fn links_resolve_from_the_git_top_when_the_site_is_a_subfolder() {
     // links name nothing there.
     for expected in [
         "content/guide/more.md:6:95: warning: link to a missing repository file `NOPE.md`",
-        "content/guide/_index.md:10:67: warning: link to a missing repository file `content/_index.md`\n  help: a link starting with `/` starts at the repository's root",
+        "content/guide/_index.md:10:67: warning: link to a missing repository file `content/_index.md` [BL0401]\n  help: a link starting with `/` starts at the repository's root",
         "content/guide/usage.md:10:16: warning: link to a missing repository file `content/guide/install.md`",
     ] {
         assert!(run.stderr.contains(expected), "{expected} in {}", run.stderr);

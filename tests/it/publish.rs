@@ -58,7 +58,7 @@ fn check_formats_human_github_and_json() {
         .find(|l| l.starts_with("::error "))
         .unwrap();
     assert!(
-        line.starts_with("::error file=content/_index.md,line=8,col=5,title=backlot%3A content/_index.md::link to a missing page `missing.md`"),
+        line.starts_with("::error file=content/_index.md,line=8,col=5,title=backlot BL0401%3A link to a missing page or file::link to a missing page `missing.md`"),
         "{line}"
     );
     assert!(
@@ -75,6 +75,7 @@ fn check_formats_human_github_and_json() {
     assert_eq!(d["path"], "content/_index.md");
     assert_eq!((d["line"].as_u64(), d["col"].as_u64()), (Some(8), Some(5)));
     assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "BL0401");
     assert_eq!(d["target"], "content/missing.md");
 }
 

@@ -311,14 +311,20 @@ fn reference_site_builds_and_checks_clean() {
     }
 }
 
-#[test]
-fn every_json_report_field_is_in_the_reference() {
-    let (_tmp, root) = context_dump_site();
+/// The context-dump site with a page that has an unknown front matter key and a broken link.
+fn broken_site() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = context_dump_site();
     std::fs::write(
         root.join("content/guide/second.md"),
         "---\ntitle: Second\ndescriptio: typo\n---\n\n[broken](missing.md)\n",
     )
     .unwrap();
+    (tmp, root)
+}
+
+#[test]
+fn every_json_report_field_is_in_the_reference() {
+    let (_tmp, root) = broken_site();
     let run = backlot()
         .args(["check", "--format", "json", "--root"])
         .arg(&root)
@@ -335,4 +341,144 @@ fn every_json_report_field_is_in_the_reference() {
         .filter(|p| !reference.contains(&format!("`{p}`")))
         .collect();
     assert!(missing.is_empty(), "diagnostics.md lacks {missing:?}");
+}
+
+/// `Code::Name` uses in `text` before its unit tests (which may use any code).
+fn code_uses(text: &str, out: &mut BTreeSet<String>) {
+    let text = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
+    for (i, _) in text.match_indices("Code::") {
+        let before = text[..i].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue; // ExitCode::, StatusCode::
+        }
+        let name: String = text[i + "Code::".len()..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            out.insert(name);
+        }
+    }
+}
+
+#[test]
+fn diagnostic_codes_are_unique_well_formed_and_all_used() {
+    use backlot::diag::codes::{ALL, AREAS};
+    let mut ids = BTreeSet::new();
+    for (n, info) in ALL.iter().enumerate() {
+        assert_eq!(info.code as usize, n, "{}", info.name);
+        let digits = info.id.strip_prefix("BL").unwrap_or_default();
+        assert!(
+            digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()),
+            "{}: `{}` is not BL and four digits",
+            info.name,
+            info.id
+        );
+        assert!(
+            AREAS.iter().any(|(a, _)| *a == &digits[..2]),
+            "{}: no area {}",
+            info.id,
+            &digits[..2]
+        );
+        assert!(ids.insert(info.id), "{} is used twice", info.id);
+        for (what, text) in [
+            ("title", info.title),
+            ("explanation", info.explanation),
+            ("fix", info.fix),
+        ] {
+            assert!(!text.trim().is_empty(), "{} has no {what}", info.id);
+        }
+    }
+    let sorted: Vec<&str> = ALL.iter().map(|i| i.id).collect();
+    assert!(
+        sorted.windows(2).all(|w| w[0] < w[1]),
+        "the table is not in id order"
+    );
+    let mut used = BTreeSet::new();
+    for e in walkdir::WalkDir::new(repo().join("src")) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "rs") && !e.path().ends_with("diag/codes.rs") {
+            code_uses(&std::fs::read_to_string(e.path()).unwrap(), &mut used);
+        }
+    }
+    let table: BTreeSet<String> = ALL.iter().map(|i| i.name.to_string()).collect();
+    let dead: Vec<_> = table.difference(&used).collect();
+    assert!(
+        dead.is_empty(),
+        "codes no diagnostic in src/ uses: {dead:?}"
+    );
+    let unknown: Vec<_> = used.difference(&table).collect();
+    assert!(
+        unknown.is_empty(),
+        "codes src/ uses that the table lacks: {unknown:?}"
+    );
+}
+
+#[test]
+fn explain_prints_a_code_lists_them_and_refuses_an_unknown_one() {
+    let run = backlot().args(["explain", "bl0401"]).output().unwrap();
+    assert!(run.status.success());
+    let text = String::from_utf8(run.stdout).unwrap();
+    let info = backlot::diag::Code::MissingPage.info();
+    assert!(
+        text.starts_with("BL0401: link to a missing page or file\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(info.explanation) && text.contains(info.fix),
+        "{text}"
+    );
+    let list = backlot().arg("explain").output().unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    for info in backlot::diag::codes::ALL {
+        assert!(
+            list.contains(&format!("{}  {}", info.id, info.title)),
+            "{}",
+            info.id
+        );
+    }
+    let bad = backlot().args(["explain", "E0308"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8(bad.stderr).unwrap();
+    assert!(
+        err.contains("`E0308` is not a backlot diagnostic code")
+            && err.contains("`backlot explain` lists every code"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_report_format_carries_the_code() {
+    let (_tmp, root) = broken_site();
+    let run = |format: &str| {
+        let out = backlot()
+            .args(["check", "--format", format, "--root"])
+            .arg(&root)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (json, _) = run("json");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let codes: BTreeSet<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, BTreeSet::from(["BL0303", "BL0401"]));
+    let (_, human) = run("human");
+    assert!(
+        human.contains("content/guide/second.md:6:1: error: link to a missing page `missing.md` (looked for content/guide/missing.md) [BL0401]\n"),
+        "{human}"
+    );
+    let (github, _) = run("github");
+    assert!(
+        github.contains(",title=backlot BL0303%3A unknown front matter key::"),
+        "{github}"
+    );
 }
