@@ -40,8 +40,8 @@ fn each_drift_is_reported_at_its_field() {
         "content/api.md:63:76: error: contract `books`, 201 response of POST /books: `added_at` is not a valid date-time",
         "content/api.md:68:1: error: contract=\"books POST /books\" does not start with a contract name",
         // A method the path lacks: the answer must be 405 with the declared methods in Allow.
-        "content/api.md:77:1: error: contract `books`: DELETE is not an operation of `/books/{book_id}`, so the answer to it is 405, not 204\n  help: answer `405 Method Not Allowed` with `Allow: GET`, or add DELETE to `/books/{book_id}` in the contract",
-        "content/api.md:81:1: error: contract `books`: DELETE is not an operation of `/books/{book_id}`: its 405 response says `Allow: GET, DELETE`, but the contract declares GET\n  help: write `Allow: GET`",
+        "content/api.md:77:1: error: contract `books`: DELETE is not an operation of `/books/{book_id}`, so the answer to it is 405, not 204 [BL0803]\n  help: answer `405 Method Not Allowed` with `Allow: GET`, or add DELETE to `/books/{book_id}` in the contract",
+        "content/api.md:81:1: error: contract `books`: DELETE is not an operation of `/books/{book_id}`: its 405 response says `Allow: GET, DELETE`, but the contract declares GET [BL0803]\n  help: write `Allow: GET`",
         "check failed: 14 errors, 0 warnings",
     ] {
         assert!(run.stderr.contains(want), "missing:\n{want}\nin:\n{}", run.stderr);
