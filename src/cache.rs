@@ -46,7 +46,7 @@ struct Writer {
     failed: Option<std::io::Error>,
 }
 
-pub struct BlockCache {
+pub(crate) struct BlockCache {
     dir: PathBuf,
     old: Option<Mutex<File>>,
     index: FxHashMap<u128, Entry>,
@@ -59,7 +59,7 @@ pub struct BlockCache {
 }
 
 /// The key of a block of `code` highlighted with the grammar named `grammar`.
-pub fn key(grammar: &str, code: &str) -> u128 {
+pub(crate) fn key(grammar: &str, code: &str) -> u128 {
     let mut h = Xxh3::new();
     h.update(&(grammar.len() as u64).to_le_bytes());
     h.update(grammar.as_bytes());
@@ -71,7 +71,7 @@ impl BlockCache {
     /// Opens the cache in `dir` (created if missing) for a run whose highlighting is named by
     /// `id` (the backlot build and the themes). Never fails: a cache that cannot be used is
     /// left alone or replaced, and said so in `finish`'s note.
-    pub fn open(dir: &Path, id: &str) -> BlockCache {
+    pub(crate) fn open(dir: &Path, id: &str) -> BlockCache {
         let mut problems = Vec::new();
         let (old, index) = match read_index(&dir.join(FILE_NAME), id) {
             Ok(Some((file, index, note))) => {
@@ -104,7 +104,7 @@ impl BlockCache {
     }
 
     /// The block's lines if the cache holds them intact (and keeps them for the next run).
-    pub fn get(&self, key: u128) -> Option<Vec<String>> {
+    pub(crate) fn get(&self, key: u128) -> Option<Vec<String>> {
         let found = self.index.get(&key).and_then(|e| {
             let bytes = self.read(*e);
             if bytes.is_none() {
@@ -124,7 +124,7 @@ impl BlockCache {
     }
 
     /// Keeps a block's lines for the next run.
-    pub fn put(&self, key: u128, lines: &[String]) {
+    pub(crate) fn put(&self, key: u128, lines: &[String]) {
         let mut new = self.new.lock().unwrap_or_else(|e| e.into_inner());
         let Some(w) = new.as_mut() else { return };
         if w.failed.is_none() && w.written.insert(key) {
@@ -136,7 +136,7 @@ impl BlockCache {
 
     /// Ends the run: the new pack replaces the old one. The note says what was reused and any
     /// problem met (a stale or damaged cache, a failed write).
-    pub fn finish(&self) -> String {
+    pub(crate) fn finish(&self) -> String {
         let mut problems = std::mem::take(&mut *self.problems.lock().unwrap());
         let damaged = self.damaged.load(Ordering::Relaxed);
         if damaged > 0 {

@@ -123,7 +123,7 @@ pub struct SiteArgs {
     /// restores the folder); a damaged or outdated cache is ignored with a note. The
     /// BACKLOT_CACHE environment variable sets it too.
     #[arg(long, value_name = "DIR")]
-    pub cache: Option<PathBuf>,
+    pub(crate) cache: Option<PathBuf>,
 }
 
 impl SiteArgs {

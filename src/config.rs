@@ -7,111 +7,111 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub const CONFIG_FILE: &str = "site.toml";
+pub(crate) const CONFIG_FILE: &str = "site.toml";
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteToml {
     /// The site's name, shown in every page's title and header.
-    pub title: String,
+    pub(crate) title: String,
     /// One sentence about the site, for the home page's meta description and the feed.
     #[serde(default)]
-    pub description: String,
+    pub(crate) description: String,
     /// The address the site is published at, e.g. "https://owner.github.io/repo/"; its path
     /// is the prefix of every link (`build --base-url` overrides it).
     pub base_url: String,
     /// The folder under themes/ whose templates and static files replace the built-in
     /// default theme's ("default" uses the built-in one as it is).
     #[serde(default = "default_theme")]
-    pub theme: String,
+    pub(crate) theme: String,
     /// The folder `build` writes, inside the site (`build --output` writes anywhere else).
     #[serde(default = "default_output")]
-    pub output_dir: String,
+    pub(crate) output_dir: String,
     /// The site's language code, for `<html lang>`, the feed and the search index's stemmer.
     #[serde(default = "default_language")]
-    pub language: String,
+    pub(crate) language: String,
     /// A custom domain for GitHub Pages, written to the file CNAME in the output folder.
     #[serde(default)]
-    pub cname: Option<String>,
+    pub(crate) cname: Option<String>,
     /// `[repository]`: where the site's source lives, for "Edit this page" links.
     #[serde(default)]
     pub repository: Option<Repository>,
     /// `[highlight]`: code highlighting themes and limits.
     #[serde(default)]
-    pub highlight: Highlight,
+    pub(crate) highlight: Highlight,
     /// `[tabs]`: tab labels the tab groups of a section must offer.
     #[serde(default)]
-    pub tabs: Tabs,
+    pub(crate) tabs: Tabs,
     /// `[extra]`: any values of the site's own, read by templates as `site.extra`.
     #[serde(default)]
     #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
-    pub extra: toml::Table,
+    pub(crate) extra: toml::Table,
     /// `[lint]`: the site's own editorial rules, which `check` enforces; none by default.
     #[serde(default)]
     pub lint: Lint,
     /// `[links]`: how broken links are reported by `build` and `serve`.
     #[serde(default)]
-    pub links: Links,
+    pub(crate) links: Links,
     /// `[html]`: what raw HTML in pages may embed beyond the safe default allow-list.
     #[serde(default)]
-    pub html: Html,
+    pub(crate) html: Html,
     /// The folder holding the Markdown, relative to the site root ("docs" in most repositories).
     #[serde(default = "default_content_dir")]
-    pub content_dir: String,
+    pub(crate) content_dir: String,
     /// `[front_matter]`: how strict the site is about its pages' front matter.
     #[serde(default)]
-    pub front_matter: FrontMatterRules,
+    pub(crate) front_matter: FrontMatterRules,
     /// `[images]`: the weight above which a local image is reported.
     #[serde(default)]
-    pub images: Images,
+    pub(crate) images: Images,
     /// `[contracts] orders = "data/orders-api.yaml"`: OpenAPI 3.1 documents code blocks can be
     /// checked against (see [Checking examples against an API contract](../contracts.md)), by name.
     #[serde(default)]
-    pub contracts: BTreeMap<String, String>,
+    pub(crate) contracts: BTreeMap<String, String>,
     /// `[languages.<code>]`: translations besides `language`, each from `<content_dir>.<code>/`
     /// and published under `/<code>/` (see `crate::variants`).
     #[serde(default)]
-    pub languages: BTreeMap<String, LanguageToml>,
+    pub(crate) languages: BTreeMap<String, LanguageToml>,
     /// `[[versions]]`: earlier versions of the docs, each published under `/<name>/`.
     #[serde(default)]
-    pub versions: Vec<VersionToml>,
+    pub(crate) versions: Vec<VersionToml>,
     /// The label of the version the working tree holds, shown in the version switcher.
     #[serde(default)]
-    pub version: Option<String>,
+    pub(crate) version: Option<String>,
 }
 
 /// `[images] max_kb = 500`: local images heavier than this are a warning (none by default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Images {
+pub(crate) struct Images {
     /// Local images heavier than this many kilobytes are a warning (an error in `check`).
     #[serde(default)]
-    pub max_kb: Option<u64>,
+    pub(crate) max_kb: Option<u64>,
     /// `widths = [480, 960]`: PNG and JPEG images wider than a width get a variant resized to
     /// it and a `srcset` listing them (none by default).
     #[serde(default)]
-    pub widths: Vec<u32>,
+    pub(crate) widths: Vec<u32>,
 }
 
 /// `[links] level = "warn"` lets a site with broken links, anchors or alias conflicts still
 /// build while they are being fixed; `check` always treats them as errors.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Links {
+pub(crate) struct Links {
     /// "error" (the default) or "warn": how `build` and `serve` report broken links.
     #[serde(default)]
-    pub level: LinkLevel,
+    pub(crate) level: LinkLevel,
     /// Addresses `check --external` leaves alone: a glob over the whole URL (`*` is any run of
     /// characters), or, without a `*`, a prefix (as Zola's `skip_prefixes`).
     #[serde(default)]
-    pub external_skip: Vec<String>,
+    pub(crate) external_skip: Vec<String>,
     /// Seconds an external request may take (15 by default).
     #[serde(default)]
-    pub external_timeout: Option<u64>,
+    pub(crate) external_timeout: Option<u64>,
     /// Hours a working external link is trusted without asking again (24 by default; 0 turns
     /// the cache off).
     #[serde(default)]
-    pub external_cache_hours: Option<u64>,
+    pub(crate) external_cache_hours: Option<u64>,
 }
 
 #[derive(
@@ -141,27 +141,27 @@ pub enum LinkLevel {
 pub struct Html {
     /// Hosts `<iframe src="https://HOST/...">` may load from, e.g. "www.youtube-nocookie.com".
     #[serde(default)]
-    pub iframe_hosts: Vec<String>,
+    pub(crate) iframe_hosts: Vec<String>,
     /// Allow `<video>` (with `<source>` and `<track>`).
     #[serde(default)]
-    pub video: bool,
+    pub(crate) video: bool,
     /// Allow `<audio>` (with `<source>` and `<track>`).
     #[serde(default)]
-    pub audio: bool,
+    pub(crate) audio: bool,
 }
 
 /// `[front_matter]`: how strict the site is about its pages' front matter.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FrontMatterRules {
+pub(crate) struct FrontMatterRules {
     /// What a key backlot does not know is: a warning (kept under `extra`) or an error.
     #[serde(default)]
-    pub unknown_keys: Level,
+    pub(crate) unknown_keys: Level,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Level {
+pub(crate) enum Level {
     /// Reported as a warning (an error in `check`).
     #[default]
     Warn,
@@ -176,10 +176,10 @@ pub struct Repository {
     pub url: String,
     /// The branch "Edit this page" links open.
     #[serde(default = "default_branch")]
-    pub branch: String,
+    pub(crate) branch: String,
     /// Where the site lives inside the repository ("" for the root).
     #[serde(default)]
-    pub path: String,
+    pub(crate) path: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -187,16 +187,16 @@ pub struct Repository {
 pub struct Highlight {
     /// The highlight theme for the light colour scheme (see the highlight themes list).
     #[serde(default = "default_light")]
-    pub light_theme: String,
+    pub(crate) light_theme: String,
     /// The highlight theme for the dark colour scheme.
     #[serde(default = "default_dark")]
-    pub dark_theme: String,
+    pub(crate) dark_theme: String,
     /// Blocks larger than this are shown as plain text (a guard against pathological input).
     #[serde(default = "default_max_block")]
-    pub max_block_bytes: usize,
+    pub(crate) max_block_bytes: usize,
     /// Blocks with a line longer than this are shown as plain text.
     #[serde(default = "default_max_line")]
-    pub max_line_bytes: usize,
+    pub(crate) max_line_bytes: usize,
 }
 
 impl Default for Highlight {
@@ -212,11 +212,11 @@ impl Default for Highlight {
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Tabs {
+pub(crate) struct Tabs {
     /// Section path (relative to content/, e.g. "stacks/languages") -> labels every tab group
     /// in that section must offer.
     #[serde(default)]
-    pub required: BTreeMap<String, Vec<String>>,
+    pub(crate) required: BTreeMap<String, Vec<String>>,
 }
 
 /// `[lint]`: the site's own editorial rules. Every rule is off unless site.toml sets it.
@@ -228,13 +228,13 @@ pub struct Lint {
     pub require_description: bool,
     /// The description is one sentence (no ". " inside it).
     #[serde(default)]
-    pub one_sentence_description: bool,
+    pub(crate) one_sentence_description: bool,
     /// Front matter fields each kind of document must set, e.g. `pages = ["updated", "tags"]`.
     #[serde(default)]
-    pub required_fields: PerKind<Vec<String>>,
+    pub(crate) required_fields: PerKind<Vec<String>>,
     /// Minimum words of prose (code blocks excluded) per kind of document.
     #[serde(default)]
-    pub min_words: PerKind<Option<usize>>,
+    pub(crate) min_words: PerKind<Option<usize>>,
     /// Rules for the documents under one content folder.
     #[serde(default)]
     pub sections: Vec<SectionRule>,
@@ -244,16 +244,16 @@ pub struct Lint {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(bound = "T: JsonSchema + Default")]
-pub struct PerKind<T> {
+pub(crate) struct PerKind<T> {
     /// For topic pages.
     #[serde(default)]
-    pub pages: T,
+    pub(crate) pages: T,
     /// For section `_index.md` files.
     #[serde(default)]
-    pub sections: T,
+    pub(crate) sections: T,
     /// For the home page.
     #[serde(default)]
-    pub home: T,
+    pub(crate) home: T,
 }
 
 /// `[[lint.sections]]`: rules for the folder `path` (relative to content/). Page rules apply to
@@ -263,26 +263,26 @@ pub struct PerKind<T> {
 pub struct SectionRule {
     /// The folder, relative to the content folder ("" for all of it).
     #[schemars(with = "String")]
-    pub path: toml::Spanned<String>,
+    pub(crate) path: toml::Spanned<String>,
     /// The folder is a section (has `_index.md`) with at least this many pages of its own.
     #[serde(default)]
-    pub min_pages: Option<usize>,
+    pub(crate) min_pages: Option<usize>,
     /// Every page has at least one code block.
     #[serde(default)]
-    pub require_code: bool,
+    pub(crate) require_code: bool,
     /// Every page has a code block containing this text (e.g. a shared example).
     #[serde(default)]
-    pub code_contains: Option<String>,
+    pub(crate) code_contains: Option<String>,
     /// Every tab group offering one of these labels offers them all.
     #[serde(default)]
-    pub tabs: Vec<String>,
+    pub(crate) tabs: Vec<String>,
     /// Files (relative to the content folder) the page rules skip.
     #[serde(default)]
-    pub except: Vec<String>,
+    pub(crate) except: Vec<String>,
     /// Every page has a heading with each of these texts (any level, case-insensitive), e.g. a
     /// "Further reading" section.
     #[serde(default)]
-    pub require_headings: Vec<String>,
+    pub(crate) require_headings: Vec<String>,
 }
 
 fn default_theme() -> String {
@@ -294,7 +294,7 @@ fn default_output() -> String {
 fn default_language() -> String {
     "en".into()
 }
-pub fn default_content_dir() -> String {
+pub(crate) fn default_content_dir() -> String {
     "content".into()
 }
 fn default_branch() -> String {
@@ -332,22 +332,22 @@ pub struct Overrides {
 /// The resolved configuration every stage reads.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub root: PathBuf,
-    pub site: SiteToml,
-    pub output_dir: PathBuf,
+    pub(crate) root: PathBuf,
+    pub(crate) site: SiteToml,
+    pub(crate) output_dir: PathBuf,
     /// base_url without the trailing slash, e.g. "https://owner.github.io/repo".
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// The path part of base_url, always starting and ending with '/', e.g. "/repo/".
-    pub base_path: String,
-    pub drafts: bool,
+    pub(crate) base_path: String,
+    pub(crate) drafts: bool,
     /// True when the output folder came from site.toml's `output_dir`: then it must stay
     /// inside the site with no symlink on the way (see `output::symlink_on_the_way`).
-    pub output_confined: bool,
+    pub(crate) output_confined: bool,
     /// Unix seconds for the feed's `<updated>` when no page has a date.
-    pub source_date_epoch: Option<i64>,
+    pub(crate) source_date_epoch: Option<i64>,
     /// Which language and version of the site this config builds (`crate::variants`); `None`
     /// for a site with one language and one version.
-    pub variant: Option<crate::variant_map::Current>,
+    pub(crate) variant: Option<crate::variant_map::Current>,
 }
 
 impl Config {
@@ -368,7 +368,7 @@ impl Config {
         Config::from_site(root, site, overrides)
     }
 
-    pub fn from_site(
+    pub(crate) fn from_site(
         root: &Path,
         mut site: SiteToml,
         overrides: &Overrides,
@@ -426,12 +426,12 @@ impl Config {
     }
 
     /// The site root when the output folder must stay inside it (it came from site.toml).
-    pub fn output_confined_to(&self) -> Option<&Path> {
+    pub(crate) fn output_confined_to(&self) -> Option<&Path> {
         self.output_confined.then_some(self.root.as_path())
     }
 
     /// The output folder as the maintainer named it: site.toml's `output_dir`, or `--output`.
-    pub fn output_shown(&self) -> String {
+    pub(crate) fn output_shown(&self) -> String {
         if self.output_confined {
             self.site.output_dir.clone()
         } else {
@@ -440,48 +440,48 @@ impl Config {
     }
 
     /// The content folder relative to the root, e.g. "content" or "docs".
-    pub fn content_dir(&self) -> &str {
+    pub(crate) fn content_dir(&self) -> &str {
         &self.site.content_dir
     }
 
     /// A root-relative URL for a site path ("stacks/go/" -> "/repo/stacks/go/").
-    pub fn url(&self, site_path: &str) -> String {
+    pub(crate) fn url(&self, site_path: &str) -> String {
         format!("{}{}", self.base_path, site_path.trim_start_matches('/'))
     }
 
     /// An absolute URL for a site path, for the sitemap and feed.
-    pub fn permalink(&self, site_path: &str) -> String {
+    pub(crate) fn permalink(&self, site_path: &str) -> String {
         let origin_len = self.base_url.len() - self.base_path.trim_end_matches('/').len();
         format!("{}{}", &self.base_url[..origin_len], self.url(site_path))
     }
 }
 
 /// The folders a site is read from: a build must never write into them.
-pub const SOURCE_DIRS: &[&str] = &["content", "data", "static", "themes", "i18n"];
+pub(crate) const SOURCE_DIRS: &[&str] = &["content", "data", "static", "themes", "i18n"];
 
 /// `[languages.<code>]`: a translation of the site.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LanguageToml {
+pub(crate) struct LanguageToml {
     /// The site's title in this language (else site.toml's `title`).
     #[serde(default)]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// The site's description in this language (else site.toml's `description`).
     #[serde(default)]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// Writing direction; by default right-to-left for Arabic, Hebrew, Persian, Urdu and the
     /// other languages in `crate::variants::RTL`.
     #[serde(default)]
-    pub dir: Option<Dir>,
+    pub(crate) dir: Option<Dir>,
     /// Pages not translated yet are expected: `check` does not report them.
     #[serde(default)]
-    pub partial: bool,
+    pub(crate) partial: bool,
 }
 
 /// A writing direction: `ltr` or `rtl`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Dir {
+pub(crate) enum Dir {
     Ltr,
     Rtl,
 }
@@ -489,18 +489,18 @@ pub enum Dir {
 /// `[[versions]]`: an earlier version of the docs.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct VersionToml {
+pub(crate) struct VersionToml {
     /// The URL prefix (`/v1/`) and, without `label`, the name in the switcher.
-    pub name: String,
+    pub(crate) name: String,
     /// The name shown in the version switcher (else `name`).
     #[serde(default)]
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
     /// A git branch or tag whose tree holds this version (the site's folder in it).
     #[serde(default, rename = "ref")]
-    pub git_ref: Option<String>,
+    pub(crate) git_ref: Option<String>,
     /// Or a folder of the site holding this version's content folders.
     #[serde(default)]
-    pub dir: Option<String>,
+    pub(crate) dir: Option<String>,
 }
 
 /// `output_dir` in site.toml is a folder inside the site: relative, no `..`, not a source folder.
@@ -658,7 +658,7 @@ fn split_base_url(raw: &str) -> Option<(String, String)> {
 }
 
 /// A TOML error as a diagnostic, with lines counted from the top of the file.
-pub fn toml_diagnostic(
+pub(crate) fn toml_diagnostic(
     code: Code,
     path: &str,
     text: &str,

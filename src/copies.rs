@@ -9,7 +9,7 @@ use std::ops::Range;
 /// The page's Markdown as published: its title and description as a heading and a quote, then
 /// the body with every internal link pointing at the site. `shortcode(i)` gives the HTML of the
 /// page's i-th shortcode (HTML is valid Markdown, so a data table stays a table).
-pub fn markdown_copy(
+pub(crate) fn markdown_copy(
     doc: &Doc,
     config: &Config,
     shortcode: &mut dyn FnMut(usize) -> String,
@@ -74,13 +74,13 @@ fn markdown_dest(url: &str) -> String {
 }
 
 /// The absolute URL of a document's Markdown copy.
-pub fn markdown_url(config: &Config, doc: &Doc) -> String {
+pub(crate) fn markdown_url(config: &Config, doc: &Doc) -> String {
     config.permalink(&format!("{}index.md", doc.path))
 }
 
 /// `llms.txt` (the llmstxt.org shape): the site's title and description, then every section in
 /// reading order with its pages, each as `- [title](markdown url): description`.
-pub fn llms_txt(site: &Site, config: &Config) -> String {
+pub(crate) fn llms_txt(site: &Site, config: &Config) -> String {
     let s = &config.site;
     let mut out = format!("# {}\n\n", s.title);
     if !s.description.trim().is_empty() {

@@ -6,7 +6,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{read_text, SourceFile};
 use serde_json::{Map, Value};
 
-pub fn load(files: &[SourceFile], diags: &mut Diagnostics) -> Value {
+pub(crate) fn load(files: &[SourceFile], diags: &mut Diagnostics) -> Value {
     let mut root = Map::new();
     for f in files {
         let Some(value) = parse_file(f).map_err(|d| diags.push(d)).ok() else {

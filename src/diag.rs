@@ -12,7 +12,7 @@ use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
 }
@@ -20,23 +20,23 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Path relative to the site root, with `/` separators.
-    pub path: String,
+    pub(crate) path: String,
     /// 1-based line and column; 1:1 when a problem concerns the whole file.
-    pub line: usize,
-    pub col: usize,
-    pub severity: Severity,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+    pub(crate) severity: Severity,
     /// The stable code (`BL0301`), explained by `backlot explain` and the reference.
-    pub code: Code,
+    pub(crate) code: Code,
     pub message: String,
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
     /// For a link problem: the file the link points at (relative to the site root), so
     /// `check --changed-since` can report a link into a changed or removed file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(
+    pub(crate) fn error(
         code: Code,
         path: impl Into<String>,
         line: usize,
@@ -55,7 +55,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
+    pub(crate) fn warning(
         code: Code,
         path: impl Into<String>,
         line: usize,
@@ -68,17 +68,17 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+    pub(crate) fn with_help_opt(mut self, help: Option<String>) -> Self {
         self.help = help;
         self
     }
 
-    pub fn with_target(mut self, target: Option<String>) -> Self {
+    pub(crate) fn with_target(mut self, target: Option<String>) -> Self {
         self.target = target;
         self
     }
@@ -118,7 +118,7 @@ impl fmt::Display for Diagnostic {
 /// `text` with every control character (C0, DEL, C1: terminal escape sequences start with
 /// them) and every bidirectional override (which reorders what a terminal shows) written as
 /// `\u{1b}`. Newlines and tabs stay when `lines` is set (messages may have several lines).
-pub fn terminal_safe(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+pub(crate) fn terminal_safe(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| terminal_unsafe(c) && !(lines && matches!(c, '\n' | '\t'));
     if !text.contains(unsafe_char) {
         return text.into();
@@ -135,7 +135,7 @@ pub fn terminal_safe(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
 }
 
 /// Whether a terminal could act on `c` instead of showing it.
-pub fn terminal_unsafe(c: char) -> bool {
+pub(crate) fn terminal_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
@@ -145,11 +145,11 @@ pub fn terminal_unsafe(c: char) -> bool {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
 
-    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
         self.0.extend(ds);
     }
 
@@ -166,14 +166,14 @@ impl Diagnostics {
     }
 
     /// Turns every warning into an error: what `check` does.
-    pub fn deny_warnings(&mut self) {
+    pub(crate) fn deny_warnings(&mut self) {
         for d in &mut self.0 {
             d.severity = Severity::Error;
         }
     }
 
     /// Sorted by file, position and text, duplicates removed, so output is stable run after run.
-    pub fn sorted(mut self) -> Self {
+    pub(crate) fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| {
             (&a.path, a.line, a.col, a.severity, &a.message)
                 .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
@@ -184,10 +184,6 @@ impl Diagnostics {
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
@@ -201,7 +197,10 @@ pub fn plural(n: usize, noun: &str) -> String {
 }
 
 /// The closest of `candidates` to `word`, if any is close enough to be a plausible typo.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| {
@@ -216,7 +215,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// The closest of `candidates` to a mistyped path, by edit distance over the whole path.
-pub fn closest_path<'a>(
+pub(crate) fn closest_path<'a>(
     path: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -230,7 +229,7 @@ pub fn closest_path<'a>(
 
 /// serde's "unknown field `x`, expected one of `a`, `b`" turned into a help line naming the
 /// closest valid field.
-pub fn unknown_field_help(message: &str) -> Option<String> {
+pub(crate) fn unknown_field_help(message: &str) -> Option<String> {
     let rest = message.split("unknown field `").nth(1)?;
     let field = rest.split('`').next()?;
     let expected: Vec<&str> = rest
@@ -247,7 +246,7 @@ pub fn unknown_field_help(message: &str) -> Option<String> {
 }
 
 /// 1-based (line, column) of a byte offset in `text`; the column counts characters.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..floor_char_boundary(text, offset)];
     let line = before.matches('\n').count() + 1;

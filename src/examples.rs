@@ -13,22 +13,22 @@ use std::process::{Command, Stdio};
 
 /// What happened to the snippets of a site.
 #[derive(Debug, Default)]
-pub struct SnippetReport {
-    pub checked: usize,
+pub(crate) struct SnippetReport {
+    pub(crate) checked: usize,
     /// Language -> number of blocks in a language backlot has no checker for.
-    pub skipped: BTreeMap<String, usize>,
+    pub(crate) skipped: BTreeMap<String, usize>,
     /// Language -> the checker's tool, missing on this machine, and the blocks left unchecked.
-    pub missing_tool: BTreeMap<String, MissingTool>,
-    pub opted_out: usize,
+    pub(crate) missing_tool: BTreeMap<String, MissingTool>,
+    pub(crate) opted_out: usize,
 }
 
 /// Blocks of one language left unchecked because its tool is not on the PATH.
 #[derive(Debug, Clone)]
-pub struct MissingTool {
-    pub tool: &'static str,
-    pub count: usize,
+pub(crate) struct MissingTool {
+    pub(crate) tool: &'static str,
+    pub(crate) count: usize,
     /// Where the first such block is, for `--strict-snippets`' error.
-    pub first: (String, usize),
+    pub(crate) first: (String, usize),
 }
 
 impl std::fmt::Display for SnippetReport {
@@ -63,7 +63,7 @@ impl std::fmt::Display for SnippetReport {
 
 impl SnippetReport {
     /// `--strict-snippets`: a language the site uses whose checker is missing is an error.
-    pub fn missing_tools_as_errors(&self, diags: &mut Diagnostics) {
+    pub(crate) fn missing_tools_as_errors(&self, diags: &mut Diagnostics) {
         for (lang, m) in &self.missing_tool {
             diags.push(
                 Diagnostic::error(
@@ -123,7 +123,7 @@ fn tool_available(tool: &str) -> bool {
 }
 
 /// Checks every snippet of the site; problems go to `diags`.
-pub fn check_snippets(site: &Site, diags: &mut Diagnostics) -> SnippetReport {
+pub(crate) fn check_snippets(site: &Site, diags: &mut Diagnostics) -> SnippetReport {
     let mut report = SnippetReport::default();
     let mut available: BTreeMap<&'static str, bool> = BTreeMap::new();
     let mut jobs: Vec<(&str, &CodeBlock, Checker)> = Vec::new();

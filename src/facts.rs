@@ -28,12 +28,12 @@ struct Release<'d> {
 }
 
 /// Unknown products or releases (errors) and text that disagrees with the data (warnings).
-pub fn check_citations(site: &Site, data: &Value, diags: &mut Diagnostics) {
+pub(crate) fn check_citations(site: &Site, data: &Value, diags: &mut Diagnostics) {
     for_each(site, data, diags, |_, _, _| None);
 }
 
 /// Citations of releases whose end of support is before `today` (YYYY-MM-DD).
-pub fn check_support(site: &Site, data: &Value, today: &str, diags: &mut Diagnostics) {
+pub(crate) fn check_support(site: &Site, data: &Value, today: &str, diags: &mut Diagnostics) {
     let mut quiet = Diagnostics::default();
     let mut found = Vec::new();
     for_each(site, data, &mut quiet, |source, c, r| {
@@ -124,6 +124,6 @@ fn release<'d>(
 }
 
 /// Today as YYYY-MM-DD (UTC), from the system clock.
-pub fn today() -> String {
+pub(crate) fn today() -> String {
     crate::dates::utc_day(jiff::Timestamp::now().as_second())
 }

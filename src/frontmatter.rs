@@ -21,45 +21,45 @@ use std::fmt;
 #[schemars(default)]
 pub struct FrontMatter {
     /// The page's title; without it, the first `# heading`, then the file name.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// One sentence about the page, for its meta description, section listings and search.
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// The page's place among its siblings: lower first; pages without a weight follow, in
     /// natural file-name order.
-    pub weight: Option<i64>,
+    pub(crate) weight: Option<i64>,
     /// Tags, each with a page listing its pages under /tags/.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// A draft is built only with `--drafts` (and by `serve --drafts`).
-    pub draft: bool,
+    pub(crate) draft: bool,
     /// When the page was first published, e.g. 2026-11-21 or 2026-11-21T10:00:00Z.
-    pub date: Option<Date>,
+    pub(crate) date: Option<Date>,
     /// When the page was last changed in substance; without it, the last git commit's date.
-    pub updated: Option<Date>,
+    pub(crate) updated: Option<Date>,
     /// The last part of the page's URL instead of the file name.
-    pub slug: Option<String>,
+    pub(crate) slug: Option<String>,
     /// Old paths of the page (e.g. "old/page/"): each gets a redirect to it.
     #[schemars(with = "OneOrMany")]
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
     /// The theme template to render the page with, e.g. "page.html".
-    pub template: Option<String>,
+    pub(crate) template: Option<String>,
     /// Any values of the page's own, read by templates as `page.extra`.
-    pub extra: Map<String, Value>,
+    pub(crate) extra: Map<String, Value>,
     /// Keys that are not backlot's own, in file order.
     #[schemars(skip)]
-    pub foreign: Vec<ForeignKey>,
+    pub(crate) foreign: Vec<ForeignKey>,
 }
 
 /// A front matter key that is not one of backlot's own fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ForeignKey {
-    pub key: String,
+pub(crate) struct ForeignKey {
+    pub(crate) key: String,
     /// File line of the key.
-    pub line: usize,
-    pub kind: ForeignKind,
+    pub(crate) line: usize,
+    pub(crate) kind: ForeignKind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ForeignKind {
+pub(crate) enum ForeignKind {
     /// Another tool's name for a field backlot has (`nav_order` is `weight`): used as that field.
     Mapped(&'static str),
     /// Another tool's key with no meaning here (`layout`, `permalink`): reported once per site.
@@ -74,11 +74,11 @@ pub enum ForeignKind {
 /// (`2026-11-21T10:00:00`, with an optional offset) kept as UTC `2026-11-21T10:00:00Z`. The text
 /// is normalised, so dates sort as strings.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Date(pub String);
+pub(crate) struct Date(pub String);
 
 impl Date {
     /// Parses a front matter date; the error says what is wrong (e.g. "February has 28 days").
-    pub fn parse(s: &str) -> Result<Date, String> {
+    pub(crate) fn parse(s: &str) -> Result<Date, String> {
         if s.len() == 10 {
             let day: jiff::civil::Date = s.parse().map_err(|e| format!("{e}"))?;
             return Ok(Date(day.to_string()));
@@ -96,12 +96,12 @@ impl Date {
     }
 
     /// The YYYY-MM-DD part.
-    pub fn day(&self) -> &str {
+    pub(crate) fn day(&self) -> &str {
         &self.0[..10]
     }
 
     /// RFC 3339, as the feed and sitemap want it.
-    pub fn rfc3339(&self) -> String {
+    pub(crate) fn rfc3339(&self) -> String {
         if self.0.len() == 10 {
             format!("{}T00:00:00Z", self.0)
         } else {
@@ -150,7 +150,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Yaml,
     Toml,
 }
@@ -158,20 +158,20 @@ pub enum Format {
 /// A file split into its front matter and body.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
-    pub format: Format,
+    pub(crate) format: Format,
     pub front: &'a str,
     /// 1-based line of the file where `front` starts.
-    pub front_line: usize,
-    pub body: &'a str,
+    pub(crate) front_line: usize,
+    pub(crate) body: &'a str,
     /// 1-based line of the file where `body` starts.
-    pub body_line: usize,
+    pub(crate) body_line: usize,
 }
 
 /// Front matter larger than this is refused before parsing (it is metadata, not content).
-pub const MAX_FRONT_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_FRONT_BYTES: usize = 64 * 1024;
 /// Front matter nested deeper than this is refused before parsing: YAML parsers take quadratic
 /// time on deep nesting, and no page needs more than a few levels.
-pub const MAX_FRONT_DEPTH: usize = 32;
+pub(crate) const MAX_FRONT_DEPTH: usize = 32;
 
 /// Splits front matter from the body. The opening delimiter must be the first non-blank line
 /// (blank lines and a byte-order mark before it are skipped, as Jekyll and Hugo do); a file that
@@ -288,7 +288,7 @@ const KEPT: &[&str] = &[
 ];
 
 /// Other tools' keys and what backlot does with each, for the reference.
-pub fn other_tools_keys() -> Vec<(&'static str, String)> {
+pub(crate) fn other_tools_keys() -> Vec<(&'static str, String)> {
     let mapped = MAPPED.iter().map(|(k, to)| (*k, format!("`{to}`")));
     let ignored = NOT_APPLICABLE
         .iter()
@@ -315,7 +315,7 @@ fn strict_error(path: &str, k: &ForeignKey) -> Diagnostic {
 }
 
 /// The "did you mean" help for an unknown front matter key.
-pub fn key_help(key: &str) -> Option<String> {
+pub(crate) fn key_help(key: &str) -> Option<String> {
     closest(key, OWN.iter().copied()).map(|c| format!("did you mean `{c}`?"))
 }
 

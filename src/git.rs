@@ -27,7 +27,7 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 /// the path relative to the site root. One `git log` pass for the whole site, newest commit
 /// first, so the first time a path is seen is its last change. Commit dates make the result a
 /// function of the checkout, never of file modification times.
-pub fn last_updated(root: &Path, content: &str) -> HashMap<String, String> {
+pub(crate) fn last_updated(root: &Path, content: &str) -> HashMap<String, String> {
     last_commit_times(root, content)
         .into_iter()
         .map(|(path, secs)| (path, crate::dates::utc_day(secs)))
@@ -36,7 +36,7 @@ pub fn last_updated(root: &Path, content: &str) -> HashMap<String, String> {
 
 /// The time (Unix seconds) of the last commit touching each file under `content`, keyed by
 /// the path relative to `root` (see `last_updated`; translations are compared by it).
-pub fn last_commit_times(root: &Path, content: &str) -> HashMap<String, i64> {
+pub(crate) fn last_commit_times(root: &Path, content: &str) -> HashMap<String, i64> {
     match git(
         root,
         &[
@@ -70,7 +70,7 @@ fn parse_log(log: &str) -> HashMap<String, i64> {
 
 /// The site's folder as it is at the git ref `rev` (a branch or tag), extracted into a
 /// temporary folder with `git archive`: how an older version of the docs is read.
-pub fn checkout(root: &Path, rev: &str) -> Result<tempfile::TempDir, String> {
+pub(crate) fn checkout(root: &Path, rev: &str) -> Result<tempfile::TempDir, String> {
     if rev.starts_with('-') {
         return Err(format!("`{rev}` is not a revision"));
     }
@@ -165,7 +165,7 @@ fn parse_name_status(out: &str) -> BTreeSet<String> {
 /// The site root's path inside its repository ("" at the top, "docs/" below it), so paths
 /// relative to the site can be given relative to the repository.
 /// The URL of the remote `origin`, if any.
-pub fn origin_url(root: &Path) -> Option<String> {
+pub(crate) fn origin_url(root: &Path) -> Option<String> {
     git(root, &["remote", "get-url", "origin"])
         .ok()
         .map(|s| s.trim().to_string())
@@ -173,7 +173,7 @@ pub fn origin_url(root: &Path) -> Option<String> {
 }
 
 /// The branch `origin` points at by default, else the branch checked out.
-pub fn default_branch(root: &Path) -> Option<String> {
+pub(crate) fn default_branch(root: &Path) -> Option<String> {
     let remote_head = git(
         root,
         &["symbolic-ref", "--short", "refs/remotes/origin/HEAD"],

@@ -22,7 +22,7 @@ use syntect::parsing::{
 };
 use syntect::util::LinesWithEndings;
 
-pub const CLASS_PREFIX: &str = "hl-";
+pub(crate) const CLASS_PREFIX: &str = "hl-";
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed {
     prefix: CLASS_PREFIX,
 };
@@ -125,7 +125,7 @@ pub struct Highlighter {
     busy_nanos: std::sync::atomic::AtomicU64,
     blocks: std::sync::atomic::AtomicU64,
     cache_enabled: bool,
-    pub settings: config::Highlight,
+    pub(crate) settings: config::Highlight,
     /// The class sets the two themes' stylesheets select on (see `lighten`); `None` when a
     /// theme is unknown, and then every span is kept.
     styled: OnceLock<Option<Vec<Vec<String>>>>,
@@ -149,7 +149,7 @@ impl Highlighter {
     }
 
     /// Reads and keeps highlighted blocks in the on-disk cache in `dir` for this run.
-    pub fn use_disk_cache(&self, dir: &std::path::Path) {
+    pub(crate) fn use_disk_cache(&self, dir: &std::path::Path) {
         let id = format!(
             "{} highlight {} {}",
             env!("BACKLOT_VERSION"),
@@ -160,13 +160,13 @@ impl Highlighter {
     }
 
     /// Saves the on-disk cache, if the run has one; the note says what it reused.
-    pub fn save_disk_cache(&self) -> Option<String> {
+    pub(crate) fn save_disk_cache(&self) -> Option<String> {
         self.disk.get().map(crate::cache::BlockCache::finish)
     }
 
     /// Drops every cached block: a build calls it once all pages are rendered, so the cache's
     /// memory is free again for the search index (the build's peak).
-    pub fn release_cache(&self) {
+    pub(crate) fn release_cache(&self) {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         *cache = HashMap::new();
     }
@@ -191,7 +191,7 @@ impl Highlighter {
     }
 
     /// Names to suggest for an unknown language.
-    pub fn suggestions(&self, lang: &str) -> Vec<&'static str> {
+    pub(crate) fn suggestions(&self, lang: &str) -> Vec<&'static str> {
         let lower = lang.to_ascii_lowercase();
         let mut scored: Vec<(f64, &'static str)> = ALIASES
             .iter()
@@ -204,7 +204,7 @@ impl Highlighter {
 
     /// One HTML string per line of `code` (no trailing newline inside), spans balanced per line
     /// so lines can be wrapped for numbering and highlighting.
-    pub fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Arc<[String]> {
+    pub(crate) fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Arc<[String]> {
         if !self.cache_enabled {
             return self.highlight_stored(syntax, code).into();
         }
@@ -249,7 +249,7 @@ impl Highlighter {
 
     /// Time spent highlighting so far (summed over threads) and the number of blocks
     /// highlighted (cache hits excluded), for `BACKLOT_TIMINGS`.
-    pub fn busy(&self) -> (std::time::Duration, u64) {
+    pub(crate) fn busy(&self) -> (std::time::Duration, u64) {
         (
             std::time::Duration::from_nanos(self.busy_nanos.load(Ordering::Relaxed)),
             self.blocks.load(Ordering::Relaxed),
@@ -307,7 +307,7 @@ impl Highlighter {
 
     /// The stylesheet: the light theme by default, the dark one under `prefers-color-scheme`
     /// unless the page says `data-theme="light"`, and under `data-theme="dark"`.
-    pub fn css(&self) -> Result<String, String> {
+    pub(crate) fn css(&self) -> Result<String, String> {
         let themes = two_face::theme::extra();
         let find = |name: &str| -> Result<&Theme, String> {
             two_face::theme::EmbeddedLazyThemeSet::theme_names()
@@ -395,7 +395,7 @@ fn classed_spans(
 }
 
 /// Lines of escaped text, for blocks that are not highlighted.
-pub fn plain_lines(code: &str) -> Vec<String> {
+pub(crate) fn plain_lines(code: &str) -> Vec<String> {
     code.lines().map(escape_html).collect()
 }
 
@@ -626,7 +626,11 @@ mod tests {
     mod two_pass {
         use super::super::*;
 
-        pub fn highlight(h: &Highlighter, syntax: &SyntaxReference, code: &str) -> Vec<String> {
+        pub(crate) fn highlight(
+            h: &Highlighter,
+            syntax: &SyntaxReference,
+            code: &str,
+        ) -> Vec<String> {
             let ss = h.syntaxes();
             let mut state = ParseState::new(syntax);
             let mut stack = ScopeStack::new();
@@ -700,7 +704,7 @@ mod tests {
             Ok(())
         }
 
-        pub fn lighten(h: &Highlighter, line: &str) -> String {
+        pub(crate) fn lighten(h: &Highlighter, line: &str) -> String {
             let Some(styled) = h.styled().sets else {
                 return line.to_string();
             };

@@ -19,9 +19,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Where resized variants are kept between builds, relative to the site root.
-pub const VARIANT_CACHE: &str = ".backlot-cache/images";
+pub(crate) const VARIANT_CACHE: &str = ".backlot-cache/images";
 
-pub fn measure(config: &Config, page: &str, md: &mut ParsedMarkdown) {
+pub(crate) fn measure(config: &Config, page: &str, md: &mut ParsedMarkdown) {
     let cfg = &config.site.images;
     let mut html = std::mem::take(&mut md.html);
     for (i, link) in md.links.iter().enumerate() {
@@ -124,7 +124,7 @@ fn with_width(path: &str, width: u32) -> String {
 }
 
 /// The URL of variant `n` of a document's page: its image's URL with the width added.
-pub fn variant_url(doc: &Doc, n: usize) -> String {
+pub(crate) fn variant_url(doc: &Doc, n: usize) -> String {
     let md = &doc.parsed.md;
     match md
         .variants
@@ -138,7 +138,7 @@ pub fn variant_url(doc: &Doc, n: usize) -> String {
 }
 
 /// Every variant the pages ask for: output path -> (source file, width).
-pub fn variants(site: &Site) -> BTreeMap<String, (PathBuf, u32)> {
+pub(crate) fn variants(site: &Site) -> BTreeMap<String, (PathBuf, u32)> {
     let mut published: BTreeMap<&str, (&Path, &str)> = BTreeMap::new();
     for (f, path) in &site.assets {
         published.insert(&f.rel, (&f.abs, path));
@@ -163,7 +163,12 @@ pub fn variants(site: &Site) -> BTreeMap<String, (PathBuf, u32)> {
 }
 
 /// Writes every variant, resizing only those not in the cache; returns how many it wrote.
-pub fn write_variants(site: &Site, root: &Path, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+pub(crate) fn write_variants(
+    site: &Site,
+    root: &Path,
+    sink: &dyn Sink,
+    diags: &mut Diagnostics,
+) -> usize {
     let cache = root.join(VARIANT_CACHE);
     let results: Vec<Result<(), Diagnostic>> = variants(site)
         .into_par_iter()

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// Fills every including block of a page; problems go to the page's diagnostics, the
 /// included files (relative to the root) to `md.includes`, so `serve` can rebuild the page
 /// when one changes.
-pub fn resolve(root: &Path, page: &str, md: &mut ParsedMarkdown, h: &Highlighter) {
+pub(crate) fn resolve(root: &Path, page: &str, md: &mut ParsedMarkdown, h: &Highlighter) {
     let mut used = Vec::new();
     for (block, fence) in md.code_blocks.iter_mut().zip(md.code_fences.iter_mut()) {
         let Some(target) = fence.include.clone() else {

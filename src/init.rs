@@ -24,13 +24,13 @@ const NOT_DOCS: &[&str] = &[
 
 /// What `init` found and wrote.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Setup {
-    pub content_dir: String,
-    pub title: String,
-    pub base_url: String,
+pub(crate) struct Setup {
+    pub(crate) content_dir: String,
+    pub(crate) title: String,
+    pub(crate) base_url: String,
     /// (repository web URL, branch, path of the site inside the repository)
-    pub repository: Option<(String, String, String)>,
-    pub output_dir: String,
+    pub(crate) repository: Option<(String, String, String)>,
+    pub(crate) output_dir: String,
 }
 
 /// Writes `root/site.toml`; the message to print on success.
@@ -68,7 +68,7 @@ pub fn init(root: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Looks at the repository without changing anything.
-pub fn detect(root: &Path) -> Result<Setup, Diagnostic> {
+pub(crate) fn detect(root: &Path) -> Result<Setup, Diagnostic> {
     let content_dir = find_docs(root).ok_or_else(|| {
         Diagnostic::error(Code::InitNoDocs, ".", 1, 1, "no folder with Markdown files found")
             .with_help("put the docs in a docs/ folder, or write site.toml by hand with `content_dir = \"your-folder\"`")
@@ -149,7 +149,7 @@ fn markdown_count(dir: &Path) -> usize {
 
 /// A git remote as the repository's web address: `git@github.com:o/n.git`,
 /// `ssh://git@github.com/o/n`, `https://github.com/o/n.git` -> `https://github.com/o/n`.
-pub fn web_url(remote: &str) -> Option<String> {
+pub(crate) fn web_url(remote: &str) -> Option<String> {
     let r = remote.trim();
     let rest = if let Some(r) = r
         .strip_prefix("https://")
@@ -177,7 +177,7 @@ pub fn web_url(remote: &str) -> Option<String> {
 }
 
 /// The GitHub Pages (or GitLab Pages) address of a repository's web URL.
-pub fn pages_url(web: &str) -> Option<String> {
+pub(crate) fn pages_url(web: &str) -> Option<String> {
     let rest = web.strip_prefix("https://")?;
     let mut parts = rest.split('/');
     let (host, owner, name) = (parts.next()?, parts.next()?, parts.next()?);

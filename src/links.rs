@@ -67,7 +67,7 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 /// The folder of a `/`-separated file path: "content/a/b.md" -> "content/a".
-pub fn parent_dir(path: &str) -> &str {
+pub(crate) fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 

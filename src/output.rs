@@ -35,7 +35,7 @@ fn checked(path: &str) -> std::io::Result<&str> {
 }
 
 pub struct DirSink {
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
 }
 
 impl Sink for DirSink {
@@ -79,7 +79,7 @@ impl Sink for NullSink {
 /// The first component of `rel` (a relative folder inside `root`, shown relative to it) that
 /// exists and is a symlink. Components that do not exist yet are fine: the build creates them
 /// as real folders.
-pub fn symlink_on_the_way(root: &Path, rel: &Path) -> Option<PathBuf> {
+pub(crate) fn symlink_on_the_way(root: &Path, rel: &Path) -> Option<PathBuf> {
     let mut so_far = PathBuf::new();
     for c in rel.components() {
         so_far.push(c);
@@ -94,7 +94,7 @@ pub fn symlink_on_the_way(root: &Path, rel: &Path) -> Option<PathBuf> {
 
 /// Fails when a symlink appeared on the way from `root` to `output` (checked again right
 /// before every write to narrow the race with another process).
-pub fn ensure_confined(root: Option<&Path>, output: &Path) -> std::io::Result<()> {
+pub(crate) fn ensure_confined(root: Option<&Path>, output: &Path) -> std::io::Result<()> {
     let Some(root) = root else { return Ok(()) };
     let rel = output.strip_prefix(root).unwrap_or(output);
     // Every component, the output folder itself included: the staging and old folders sit
@@ -113,8 +113,8 @@ pub fn ensure_confined(root: Option<&Path>, output: &Path) -> std::io::Result<()
 }
 
 /// The staging folder for one build of `output`.
-pub struct Staging {
-    pub dir: PathBuf,
+pub(crate) struct Staging {
+    pub(crate) dir: PathBuf,
     output: PathBuf,
     old: PathBuf,
     /// The site root when the output must stay inside it.
@@ -123,7 +123,7 @@ pub struct Staging {
 
 /// Written into every output folder, and required in any non-empty folder a build replaces:
 /// `--output ~` must never wipe a home directory.
-pub const OUTPUT_MARK: &str = ".nojekyll";
+pub(crate) const OUTPUT_MARK: &str = ".nojekyll";
 
 fn error(kind: std::io::ErrorKind, msg: String) -> std::io::Error {
     std::io::Error::new(kind, msg)
@@ -132,7 +132,7 @@ fn error(kind: std::io::ErrorKind, msg: String) -> std::io::Error {
 impl Staging {
     /// `confined_to`: the site root when the output came from site.toml (no symlink may lie on
     /// the way to it); None for a folder given on the command line.
-    pub fn begin(output: &Path, confined_to: Option<&Path>) -> std::io::Result<Staging> {
+    pub(crate) fn begin(output: &Path, confined_to: Option<&Path>) -> std::io::Result<Staging> {
         ensure_confined(confined_to, output)?;
         let name = output
             .file_name()
@@ -204,7 +204,7 @@ impl Staging {
     /// Swaps the finished staging folder in as the output. On Linux the swap is one atomic
     /// renameat2(RENAME_EXCHANGE); elsewhere, or where the filesystem refuses it, two renames
     /// whose middle state `recover` repairs. Either way a killed build leaves a complete site.
-    pub fn commit(self) -> std::io::Result<()> {
+    pub(crate) fn commit(self) -> std::io::Result<()> {
         if let Err(e) = ensure_confined(self.confined_to.as_deref(), &self.output) {
             self.abort();
             return Err(e);
@@ -227,7 +227,7 @@ impl Staging {
         Ok(())
     }
 
-    pub fn abort(self) {
+    pub(crate) fn abort(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -125,7 +125,7 @@ fn claims(r: &Renderer) -> Vec<(String, Owner)> {
 
 /// Checks that no two owners claim one output path; pushes one error per clash, at the
 /// owner that came later (the one a content author can change).
-pub fn check(r: &Renderer, diags: &mut Diagnostics) {
+pub(crate) fn check(r: &Renderer, diags: &mut Diagnostics) {
     let mut map: BTreeMap<String, Owner> = BTreeMap::new();
     for (path, owner) in claims(r) {
         let clash = map

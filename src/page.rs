@@ -14,20 +14,20 @@ use crate::markdown::{self, ParsedMarkdown};
 
 #[derive(Debug, Clone)]
 pub struct ParsedDoc {
-    pub front: FrontMatter,
-    pub md: ParsedMarkdown,
+    pub(crate) front: FrontMatter,
+    pub(crate) md: ParsedMarkdown,
     /// File line of each front matter field that later stages may complain about.
-    pub template_line: usize,
-    pub front_line: usize,
+    pub(crate) template_line: usize,
+    pub(crate) front_line: usize,
     /// Lines of the `aliases` and `tags` fields, for the output owner map (owners.rs).
-    pub aliases_line: usize,
-    pub tags_line: usize,
-    pub title_from: TitleFrom,
+    pub(crate) aliases_line: usize,
+    pub(crate) tags_line: usize,
+    pub(crate) title_from: TitleFrom,
 }
 
 /// Where a page's title came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TitleFrom {
+pub(crate) enum TitleFrom {
     FrontMatter,
     /// The first `# heading` of the body.
     Heading,
@@ -36,7 +36,7 @@ pub enum TitleFrom {
 }
 
 /// `strict`: unknown front matter keys are errors (`[front_matter] unknown_keys = "error"`).
-pub fn parse_doc(
+pub(crate) fn parse_doc(
     path: &str,
     text: &str,
     h: &Highlighter,
@@ -104,11 +104,11 @@ fn take_leading_h1(md: &mut ParsedMarkdown) -> Option<String> {
 }
 
 /// What `backlot new` writes as a page's description; `check` rejects it until replaced.
-pub const PLACEHOLDER_DESCRIPTION: &str = "TODO: one sentence saying what this page covers.";
+pub(crate) const PLACEHOLDER_DESCRIPTION: &str = "TODO: one sentence saying what this page covers.";
 
 /// A title from the file name, or the folder's name for a folder's index page:
 /// "content/guide/02-getting-started.md" -> "Getting started"; "" for the content root's index.
-pub fn title_from_path(path: &str) -> String {
+pub(crate) fn title_from_path(path: &str) -> String {
     let mut parts: Vec<&str> = path.split('/').collect();
     let file = parts.pop().unwrap_or("");
     let stem = file.strip_suffix(".md").unwrap_or(file);
@@ -131,7 +131,7 @@ pub fn title_from_path(path: &str) -> String {
 }
 
 /// "rest-api_design" -> "Rest api design".
-pub fn title_from(stem: &str) -> String {
+pub(crate) fn title_from(stem: &str) -> String {
     let words = stem.replace(['-', '_'], " ");
     let mut c = words.chars();
     match c.next() {
@@ -153,7 +153,7 @@ pub fn parse_doc_guarded(
 
 /// Runs one file's stage, turning a panic (a bug triggered by that file) into an error for
 /// that file, so the rest of the build goes on and every problem is reported.
-pub fn catch_panic<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+pub(crate) fn catch_panic<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
         Diagnostic::error(
             Code::InternalError,

@@ -21,10 +21,10 @@ use std::time::Instant;
 /// What a finished build reports in its summary line.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
-    pub pages: usize,
-    pub sections: usize,
-    pub files: usize,
-    pub millis: u128,
+    pub(crate) pages: usize,
+    pub(crate) sections: usize,
+    pub(crate) files: usize,
+    pub(crate) millis: u128,
     /// Anything else the command reports, e.g. what the snippet checker did.
     pub note: Option<String>,
 }
@@ -49,11 +49,11 @@ impl std::fmt::Display for Summary {
 
 /// A loaded site with the stages' results, ready to render.
 pub struct Loaded {
-    pub config: Config,
-    pub highlighter: Highlighter,
-    pub site: Site,
-    pub theme: Theme,
-    pub data: serde_json::Value,
+    pub(crate) config: Config,
+    pub(crate) highlighter: Highlighter,
+    pub(crate) site: Site,
+    pub(crate) theme: Theme,
+    pub(crate) data: serde_json::Value,
 }
 
 /// Reads and parses everything; `None` when a stage could not produce its result.
@@ -98,7 +98,7 @@ pub fn load(
 }
 
 /// Parses every Markdown file in parallel, each guarded against panics.
-pub fn parse_all(
+pub(crate) fn parse_all(
     config: &Config,
     files: &[SourceFile],
     h: &Highlighter,
@@ -130,14 +130,14 @@ pub fn parse_all(
 
 /// What a page's parse needs from other files of the repository: included code and image
 /// sizes (the parse itself reads the page's bytes only, so `serve` can cache it).
-pub fn after_parse(config: &Config, rel: &str, doc: &mut ParsedDoc, h: &Highlighter) {
+pub(crate) fn after_parse(config: &Config, rel: &str, doc: &mut ParsedDoc, h: &Highlighter) {
     crate::include::resolve(&config.root, rel, &mut doc.md, h);
     crate::images::measure(config, rel, &mut doc.md);
 }
 
 impl Loaded {
     /// What the site's other languages and versions share with it (`crate::variants`).
-    pub fn shared(&self) -> crate::variants::Shared<'_> {
+    pub(crate) fn shared(&self) -> crate::variants::Shared<'_> {
         crate::variants::Shared {
             parse: parse_all,
             theme: &self.theme,
@@ -146,7 +146,7 @@ impl Loaded {
         }
     }
 
-    pub fn renderer(&self) -> Renderer<'_> {
+    pub(crate) fn renderer(&self) -> Renderer<'_> {
         Renderer {
             config: &self.config,
             site: &self.site,
@@ -156,7 +156,7 @@ impl Loaded {
         }
     }
 
-    pub fn summary(&self, files: usize, started: Instant) -> Summary {
+    pub(crate) fn summary(&self, files: usize, started: Instant) -> Summary {
         let sections = self
             .site
             .docs
@@ -278,11 +278,6 @@ pub struct CheckOptions {
 
 /// `backlot check`: everything `build` does except writing, plus the snippet checker and the
 /// site's `[lint]` rules; warnings count as errors.
-pub fn check(root: &std::path::Path, overrides: &Overrides) -> (Option<Summary>, Diagnostics) {
-    check_with(root, overrides, CheckOptions::default())
-}
-
-/// `check` with options.
 pub fn check_with(
     root: &std::path::Path,
     overrides: &Overrides,

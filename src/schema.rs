@@ -18,7 +18,7 @@ pub enum Which {
 
 impl Which {
     /// The file name the schema is published under, in the reference site's schema/ folder.
-    pub fn file_name(self) -> &'static str {
+    pub(crate) fn file_name(self) -> &'static str {
         match self {
             Which::Site => "site.json",
             Which::FrontMatter => "front-matter.json",

@@ -43,17 +43,18 @@ const SECTION_CHARS: usize = 320;
 const FRAGMENT_FILE_BYTES: usize = 8 * 1024;
 
 /// What one page contributes to the index.
-pub struct Entry<'a> {
-    pub title: &'a str,
-    pub url: String,
-    pub section: &'a str,
-    pub description: &'a str,
-    pub headings: Vec<(&'a str, &'a str)>,
-    pub text: &'a str,
+pub(crate) struct Entry<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+    pub(crate) section: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) headings: Vec<(&'a str, &'a str)>,
+    pub(crate) text: &'a str,
 }
 
 /// Splits text into tokens exactly as the browser does (the contract in `tokenize`).
-pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
+#[cfg(test)]
+pub(crate) fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
     let mut out = Vec::new();
     tokenize::tokens(text, &mut |t| out.push(t.into_owned()));
     out.into_iter()
@@ -112,7 +113,7 @@ impl Hits {
 }
 
 /// The entries of a site, in reading order (the order fixes the document numbers).
-pub fn entries<'a>(config: &Config, site: &'a Site) -> Vec<Entry<'a>> {
+pub(crate) fn entries<'a>(config: &Config, site: &'a Site) -> Vec<Entry<'a>> {
     site.order
         .iter()
         .map(|&i| {
@@ -140,7 +141,7 @@ pub fn entries<'a>(config: &Config, site: &'a Site) -> Vec<Entry<'a>> {
 }
 
 /// The index files, as (path under the output folder, bytes).
-pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
     let out = std::sync::Mutex::new(Vec::new());
     write_files(entries, &|path, bytes| {
         out.lock().unwrap().push((path, bytes))
@@ -153,7 +154,7 @@ pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
 /// Produces the index files and hands each to `emit` as soon as it is made, from several
 /// threads: a build streams them to disk instead of holding the whole index (about 50 MB of
 /// JSON at 10,000 pages) in memory.
-pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+pub(crate) fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
     use crate::profile::timed;
     let index = timed("search: invert", || invert(entries));
     let shards = timed("search: shard", || shard(&index));

@@ -22,48 +22,48 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Page,
     Section,
 }
 
 #[derive(Debug, Clone)]
-pub struct Doc {
+pub(crate) struct Doc {
     /// Relative to the site root: "content/stacks/go.md".
-    pub source: String,
-    pub kind: Kind,
+    pub(crate) source: String,
+    pub(crate) kind: Kind,
     /// Site path: "stacks/go/" ("" for the home page).
-    pub path: String,
-    pub parsed: Arc<ParsedDoc>,
+    pub(crate) path: String,
+    pub(crate) parsed: Arc<ParsedDoc>,
     /// The section this document belongs to (none for the home page).
-    pub parent: Option<usize>,
+    pub(crate) parent: Option<usize>,
     /// For sections: pages and subsections, in reading order.
-    pub children: Vec<usize>,
+    pub(crate) children: Vec<usize>,
     /// Resolved URL of each of the document's links, by index.
-    pub link_urls: Vec<String>,
+    pub(crate) link_urls: Vec<String>,
     /// Content folder ("content/stacks") a section stands for.
-    pub dir: String,
+    pub(crate) dir: String,
     /// A home page made up because content/_index.md does not exist.
-    pub implicit: bool,
+    pub(crate) implicit: bool,
 }
 
 impl Site {
     /// Some page has a diagram (see `crate::theme::DIAGRAM_FILES`).
-    pub fn has_diagram(&self) -> bool {
+    pub(crate) fn has_diagram(&self) -> bool {
         self.docs.iter().any(|d| d.parsed.md.has_diagram)
     }
 }
 
 impl Doc {
-    pub fn front(&self) -> &FrontMatter {
+    pub(crate) fn front(&self) -> &FrontMatter {
         &self.parsed.front
     }
-    pub fn title(&self) -> &str {
+    pub(crate) fn title(&self) -> &str {
         self.parsed.front.title.as_deref().unwrap_or("")
     }
     /// Reading order among siblings: by weight, then by file (or folder) name in natural order,
     /// so `2-setup.md` comes before `10-faq.md`.
-    pub fn order_cmp(&self, other: &Doc) -> std::cmp::Ordering {
+    pub(crate) fn order_cmp(&self, other: &Doc) -> std::cmp::Ordering {
         let weight = |d: &Doc| d.front().weight.unwrap_or(i64::MAX);
         let name = |d: &Doc| -> String {
             let named = if d.kind == Kind::Section {
@@ -86,36 +86,36 @@ impl Doc {
 }
 
 #[derive(Debug, Clone)]
-pub struct Tag {
-    pub name: String,
-    pub slug: String,
-    pub docs: Vec<usize>,
+pub(crate) struct Tag {
+    pub(crate) name: String,
+    pub(crate) slug: String,
+    pub(crate) docs: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Site {
-    pub docs: Vec<Doc>,
-    pub home: usize,
+pub(crate) struct Site {
+    pub(crate) docs: Vec<Doc>,
+    pub(crate) home: usize,
     /// Documents in reading order: a section, then its children depth first.
-    pub order: Vec<usize>,
+    pub(crate) order: Vec<usize>,
     /// Each document's place in `order` (for previous/next links).
-    pub position: Vec<usize>,
-    pub tags: Vec<Tag>,
+    pub(crate) position: Vec<usize>,
+    pub(crate) tags: Vec<Tag>,
     /// (alias site path, target doc)
-    pub aliases: Vec<(String, usize)>,
+    pub(crate) aliases: Vec<(String, usize)>,
     /// Files under content/ that are not Markdown: (source, site path).
-    pub assets: Vec<(SourceFile, String)>,
-    pub static_files: Vec<SourceFile>,
+    pub(crate) assets: Vec<(SourceFile, String)>,
+    pub(crate) static_files: Vec<SourceFile>,
     /// Day of the last git commit touching each source file ("content/a.md" -> "2026-11-21"),
     /// filled by the pipeline from one `git log`; empty outside a git checkout.
-    pub last_commit: HashMap<String, String>,
+    pub(crate) last_commit: HashMap<String, String>,
     /// Each document's index by its source ("content/a.md"), for `@/` links (`content_link`).
-    pub by_source: HashMap<String, usize>,
+    pub(crate) by_source: HashMap<String, usize>,
 }
 
 /// Builds the site from parsed documents (sorted by source path). `unparsed` names the Markdown
 /// files that failed to parse: links to them are not reported, their own error is the cause.
-pub fn assemble(
+pub(crate) fn assemble(
     config: &Config,
     parsed: Vec<(SourceFile, Arc<ParsedDoc>)>,
     assets: Vec<SourceFile>,
@@ -441,7 +441,7 @@ fn reading_order(docs: &[Doc], at: usize, out: &mut Vec<usize>) {
 
 /// Folders nested deeper than this are refused: the sidebar and breadcrumbs recurse over the
 /// section tree, in our code and in templates, and no documentation needs more.
-pub const MAX_DEPTH: usize = 24;
+pub(crate) const MAX_DEPTH: usize = 24;
 
 /// Drops (and reports) documents nested deeper than `MAX_DEPTH` folders.
 fn limit_depth(docs: Vec<Doc>, diags: &mut Diagnostics) -> Vec<Doc> {

@@ -83,7 +83,7 @@ pub fn path_segment(name: &str) -> String {
 
 /// A tag's URL segment: case-insensitive (`Rust` and `rust` are one tag, as in Hugo), with `+`
 /// and `#` spelled out so `C`, `C++` and `C#` stay three tags (`c`, `c-plus-plus`, `c-sharp`).
-pub fn tag_slug(name: &str) -> String {
+pub(crate) fn tag_slug(name: &str) -> String {
     let spelled = name.replace('+', " plus ").replace('#', " sharp ");
     let words: Vec<&str> = spelled.split_whitespace().collect();
     path_segment(&words.join(" "))
@@ -110,7 +110,7 @@ pub fn check_slug(slug: &str) -> Result<(), &'static str> {
 }
 
 /// An alias is a site path such as `old/page/` (a leading `/` means the site root, not the disk).
-pub fn check_alias(alias: &str) -> Result<(), &'static str> {
+pub(crate) fn check_alias(alias: &str) -> Result<(), &'static str> {
     let trimmed = alias.trim_start_matches('/');
     if alias.starts_with("//") || alias.contains(':') {
         Err("it is an absolute URL or path")
@@ -131,7 +131,7 @@ pub fn check_alias(alias: &str) -> Result<(), &'static str> {
 }
 
 /// An alias as a site path ending in `/`: "/old/page" -> "old/page/".
-pub fn alias_path(alias: &str) -> String {
+pub(crate) fn alias_path(alias: &str) -> String {
     let t = alias.trim_matches('/');
     if t.ends_with(".html") {
         t.to_string()

@@ -10,24 +10,24 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Relative to the site root, `/`-separated: "content/stacks/go.md".
-    pub rel: String,
-    pub abs: PathBuf,
+    pub(crate) rel: String,
+    pub(crate) abs: PathBuf,
 }
 
 #[derive(Debug, Default, Clone)]
-pub struct Sources {
+pub(crate) struct Sources {
     /// Markdown files under content/ (pages and `_index.md` sections).
-    pub markdown: Vec<SourceFile>,
+    pub(crate) markdown: Vec<SourceFile>,
     /// Other files under content/ (images beside pages), copied to the same place in the output.
-    pub assets: Vec<SourceFile>,
-    pub data: Vec<SourceFile>,
-    pub static_files: Vec<SourceFile>,
+    pub(crate) assets: Vec<SourceFile>,
+    pub(crate) data: Vec<SourceFile>,
+    pub(crate) static_files: Vec<SourceFile>,
 }
 
 /// File names that editors and operating systems leave behind; never content.
-pub fn is_ignored_name(name: &str) -> bool {
+pub(crate) fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
@@ -37,7 +37,7 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-pub fn discover(root: &Path, content: &str, diags: &mut Diagnostics) -> Sources {
+pub(crate) fn discover(root: &Path, content: &str, diags: &mut Diagnostics) -> Sources {
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut sources = Sources::default();
     for file in walk(root, &canon_root, content, diags) {
@@ -60,7 +60,12 @@ pub fn discover(root: &Path, content: &str, diags: &mut Diagnostics) -> Sources 
 }
 
 /// Every file below `root/dir`, sorted by path.
-pub fn walk(root: &Path, canon_root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<SourceFile> {
+pub(crate) fn walk(
+    root: &Path,
+    canon_root: &Path,
+    dir: &str,
+    diags: &mut Diagnostics,
+) -> Vec<SourceFile> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
@@ -194,7 +199,7 @@ pub(crate) fn unparsed<'a>(
 
 /// A folder's index page by name, best first: `_index.md` (Zola, Hugo), `index.md`, then
 /// `README.md` in any case (what GitHub shows for a folder).
-pub fn index_rank(file: &str) -> Option<u8> {
+pub(crate) fn index_rank(file: &str) -> Option<u8> {
     match file {
         "_index.md" => Some(0),
         "index.md" => Some(1),
@@ -203,7 +208,7 @@ pub fn index_rank(file: &str) -> Option<u8> {
     }
 }
 
-pub fn is_index_name(file: &str) -> bool {
+pub(crate) fn is_index_name(file: &str) -> bool {
     index_rank(file).is_some()
 }
 
@@ -217,7 +222,7 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 }
 
 /// Reads a text source: UTF-8 required, byte-order mark dropped, CRLF read as LF.
-pub fn read_text(file: &SourceFile) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(file: &SourceFile) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(&file.abs).map_err(|e| {
         Diagnostic::error(
             Code::Unreadable,
@@ -230,7 +235,7 @@ pub fn read_text(file: &SourceFile) -> Result<String, Diagnostic> {
     decode_text(&file.rel, bytes)
 }
 
-pub fn decode_text(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub(crate) fn decode_text(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
@@ -264,10 +269,10 @@ pub fn decode_text(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 
 /// Markdown files larger than this are refused before reading: parsing costs ~30 times a page's
 /// size in memory, and no hand-written page comes near it.
-pub const MAX_PAGE_BYTES: u64 = 10 * 1024 * 1024;
+pub(crate) const MAX_PAGE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Reads a Markdown source, refusing one larger than `MAX_PAGE_BYTES`.
-pub fn read_page(file: &SourceFile) -> Result<String, Diagnostic> {
+pub(crate) fn read_page(file: &SourceFile) -> Result<String, Diagnostic> {
     let size = std::fs::metadata(&file.abs).map_or(0, |m| m.len());
     if size > MAX_PAGE_BYTES {
         return Err(Diagnostic::error(

@@ -201,7 +201,7 @@ fn calls(tag: &str) -> Vec<(&str, &str)> {
 
 /// Errors for every template cycle and every unconditional macro cycle in `sources`
 /// (template name -> (path shown, text)).
-pub fn check(sources: &HashMap<String, (String, String)>) -> Vec<Diagnostic> {
+pub(crate) fn check(sources: &HashMap<String, (String, String)>) -> Vec<Diagnostic> {
     let shown = |name: &str| sources.get(name).map_or(name.to_string(), |s| s.0.clone());
     let mut out = Vec::new();
     for (cycle, (line, col)) in cycles(&template_edges(sources)) {
@@ -228,7 +228,7 @@ pub fn check(sources: &HashMap<String, (String, String)>) -> Vec<Diagnostic> {
 }
 
 /// The templates `name` pulls in (extends, include, import), transitively, `name` first.
-pub fn pulled_in<'s>(
+pub(crate) fn pulled_in<'s>(
     name: &'s str,
     sources: &'s HashMap<String, (String, String)>,
 ) -> Vec<&'s str> {
@@ -254,7 +254,7 @@ pub fn pulled_in<'s>(
 }
 
 /// Line and column of the first use of `word` in a tag of `src`, outside string literals.
-pub fn find_use(src: &str, word: &str) -> Option<(usize, usize)> {
+pub(crate) fn find_use(src: &str, word: &str) -> Option<(usize, usize)> {
     if word.is_empty() {
         return None;
     }

@@ -16,21 +16,21 @@ include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 /// one, since the renderer (5.5 MB) would otherwise be most of every site's weight.
 pub(crate) const DIAGRAM_FILES: [&str; 2] = ["mermaid.min.js", "mermaid-init.js"];
 
-pub struct Theme {
-    pub tera: Tera,
+pub(crate) struct Theme {
+    pub(crate) tera: Tera,
     /// Files under the theme's static/ folder, by path relative to it.
-    pub static_files: BTreeMap<String, Vec<u8>>,
+    pub(crate) static_files: BTreeMap<String, Vec<u8>>,
     /// Template name -> (file shown in diagnostics, source text).
     sources: HashMap<String, (String, String)>,
     /// Template name -> the names its tags mention, with those of the templates it extends,
     /// includes or imports (see `uses`).
     names: HashMap<String, HashSet<String>>,
     /// The theme's strings in each language, with the site's own tables (`crate::i18n`).
-    pub translations: crate::i18n::Translations,
+    pub(crate) translations: crate::i18n::Translations,
 }
 
 impl Theme {
-    pub fn load(config: &Config, diags: &mut Diagnostics) -> Option<Theme> {
+    pub(crate) fn load(config: &Config, diags: &mut Diagnostics) -> Option<Theme> {
         let name = &config.site.theme;
         let mut files: BTreeMap<String, (String, Vec<u8>)> = DEFAULT_THEME
             .iter()
@@ -139,21 +139,21 @@ impl Theme {
         })
     }
 
-    pub fn has_template(&self, name: &str) -> bool {
+    pub(crate) fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
 
     /// Whether rendering `template` may read the variable `var`: pages skip building the
     /// context values no template asks for (the navigation tree cost a tenth of a large build).
     /// A name mentioned anywhere in a tag counts, so an unneeded value is at worst built.
-    pub fn uses(&self, template: &str, var: &str) -> bool {
+    pub(crate) fn uses(&self, template: &str, var: &str) -> bool {
         self.names
             .get(template)
             .is_none_or(|n| n.contains(var) || n.contains("__tera_context"))
     }
 
     /// Renders `name`; on failure a diagnostic naming the template, its line and the page.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         name: &str,
         ctx: &tera::Context,
@@ -168,7 +168,7 @@ impl Theme {
 /// The pseudo-name `uses` knows a template by when it may read the full `site.tags` list:
 /// it mentions `site.tags`, or uses `site` other than through an attribute (`set s = site`,
 /// `site["tags"]`, `site | json_encode`), which could reach the list too.
-pub const SITE_TAGS: &str = "site.tags";
+pub(crate) const SITE_TAGS: &str = "site.tags";
 
 fn may_read_site_tags(tag: &str) -> bool {
     tag.match_indices("site").any(|(i, _)| {
@@ -230,13 +230,13 @@ fn escape_fn(s: &str) -> String {
 
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` as `\u` escapes (so page text can
 /// never close the script or open a comment), and U+2028/U+2029 escaped for old parsers.
-pub fn json_for_script(v: &serde_json::Value) -> String {
+pub(crate) fn json_for_script(v: &serde_json::Value) -> String {
     script_safe_json(&serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
 }
 
 /// Serialised JSON with those characters escaped; they can only occur inside strings, so the
 /// data `JSON.parse` reads is unchanged. Also used for the search index files.
-pub fn script_safe_json(json: &str) -> String {
+pub(crate) fn script_safe_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     let mut done = 0;
     // Byte by byte: the five characters are rare, so most text is copied in long runs.

@@ -7,48 +7,48 @@ use crate::variant_map::{Current, Map, Variant};
 use serde::Serialize;
 
 /// Languages written right to left (ISO 639-1 and -3 codes).
-pub const RTL: &[&str] = &[
+pub(crate) const RTL: &[&str] = &[
     "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ku", "ps", "sd", "ug", "ur", "yi",
 ];
 
 /// A link to a page's counterpart in another variant.
 #[derive(Debug, Clone, Serialize)]
-pub struct Alternate {
-    pub code: String,
-    pub label: String,
-    pub url: String,
-    pub permalink: String,
-    pub current: bool,
+pub(crate) struct Alternate {
+    pub(crate) code: String,
+    pub(crate) label: String,
+    pub(crate) url: String,
+    pub(crate) permalink: String,
+    pub(crate) current: bool,
     /// The page exists there (else the link leads to that variant's home).
-    pub exists: bool,
+    pub(crate) exists: bool,
 }
 
 /// `page.alternates`: the switchers, `hreflang` links and canonical URL of a page.
 #[derive(Debug, Clone, Serialize)]
-pub struct Alternates {
-    pub languages: Vec<Alternate>,
-    pub versions: Vec<Alternate>,
+pub(crate) struct Alternates {
+    pub(crate) languages: Vec<Alternate>,
+    pub(crate) versions: Vec<Alternate>,
     /// Languages where the page exists, for `<link rel="alternate" hreflang>`.
-    pub hreflang: Vec<Alternate>,
+    pub(crate) hreflang: Vec<Alternate>,
     /// The default language's page, for `hreflang="x-default"`.
-    pub x_default: Option<String>,
-    pub canonical: String,
+    pub(crate) x_default: Option<String>,
+    pub(crate) canonical: String,
     /// An old version: the banner names it and links to `latest` (same page or home).
-    pub old: Option<String>,
-    pub latest: Option<Alternate>,
+    pub(crate) old: Option<String>,
+    pub(crate) latest: Option<Alternate>,
 }
 
 /// `site.variant`: the language and version a page is in.
 #[derive(Debug, Clone, Serialize)]
-pub struct SiteVariant {
-    pub lang: String,
-    pub version: String,
-    pub old: bool,
-    pub current_version: String,
+pub(crate) struct SiteVariant {
+    pub(crate) lang: String,
+    pub(crate) version: String,
+    pub(crate) old: bool,
+    pub(crate) current_version: String,
 }
 
 /// The direction of `lang` ("rtl" or "ltr"), from the site's setting or the `RTL` list.
-pub fn dir_of(config: &Config) -> &'static str {
+pub(crate) fn dir_of(config: &Config) -> &'static str {
     let lang = &config.site.language;
     let set = config.site.languages.get(lang).and_then(|l| l.dir);
     let primary = lang.split(['-', '_']).next().unwrap_or(lang);
@@ -61,7 +61,7 @@ pub fn dir_of(config: &Config) -> &'static str {
 }
 
 /// Whether the site has more than one variant.
-pub fn enabled(config: &Config) -> bool {
+pub(crate) fn enabled(config: &Config) -> bool {
     !config.site.languages.is_empty() || !config.site.versions.is_empty()
 }
 
@@ -118,7 +118,7 @@ impl Map {
 }
 
 /// The alternates of the page at `path` in the variant `config` builds (hook: `render::page_view`).
-pub fn alternates(config: &Config, path: &str) -> Option<Alternates> {
+pub(crate) fn alternates(config: &Config, path: &str) -> Option<Alternates> {
     let cur = config.variant.as_ref()?;
     let map = &cur.map;
     let me = cur.variant();
@@ -183,7 +183,7 @@ pub fn alternates(config: &Config, path: &str) -> Option<Alternates> {
 }
 
 /// `site.variant` for templates (hook: `render::site_view`).
-pub fn site_variant(config: &Config) -> Option<SiteVariant> {
+pub(crate) fn site_variant(config: &Config) -> Option<SiteVariant> {
     let cur = config.variant.as_ref()?;
     let me = cur.variant();
     Some(SiteVariant {
@@ -195,7 +195,7 @@ pub fn site_variant(config: &Config) -> Option<SiteVariant> {
 }
 
 /// The feed a page links to: its own variant's, or the current version's for an old one.
-pub fn feed_url(config: &Config) -> String {
+pub(crate) fn feed_url(config: &Config) -> String {
     match &config.variant {
         Some(cur) if cur.variant().version.is_some() => {
             let lang = &cur.variant().lang;

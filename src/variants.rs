@@ -23,8 +23,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::render::Renderer;
 use crate::site::Site;
-pub use crate::variant_map::{Current, Map, Variant};
-pub use crate::variant_view::{dir_of, enabled};
+pub(crate) use crate::variant_map::{Current, Map, Variant};
+pub(crate) use crate::variant_view::{dir_of, enabled};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,7 +39,7 @@ struct Source {
 }
 
 /// `pipeline::parse_all`'s signature.
-pub type ParseFn = fn(
+pub(crate) type ParseFn = fn(
     &Config,
     &[crate::source::SourceFile],
     &crate::highlight::Highlighter,
@@ -49,22 +49,22 @@ pub type ParseFn = fn(
 /// What every variant shares with the main one.
 pub struct Shared<'a> {
     /// How pages are parsed (`pipeline::parse_all`).
-    pub parse: ParseFn,
-    pub theme: &'a crate::theme::Theme,
-    pub data: &'a serde_json::Value,
-    pub highlighter: &'a crate::highlight::Highlighter,
+    pub(crate) parse: ParseFn,
+    pub(crate) theme: &'a crate::theme::Theme,
+    pub(crate) data: &'a serde_json::Value,
+    pub(crate) highlighter: &'a crate::highlight::Highlighter,
 }
 
 /// A loaded variant besides the main one.
-pub struct Built {
-    pub config: Config,
-    pub site: Site,
+pub(crate) struct Built {
+    pub(crate) config: Config,
+    pub(crate) site: Site,
 }
 
 /// The other variants of a site, and the checkouts of git refs they were read from.
 #[derive(Default)]
-pub struct Others {
-    pub built: Vec<Built>,
+pub(crate) struct Others {
+    pub(crate) built: Vec<Built>,
     /// Every variant, the main one first.
     variants: Vec<Variant>,
     _checkouts: Vec<tempfile::TempDir>,
@@ -72,7 +72,7 @@ pub struct Others {
 
 impl Others {
     /// The other variants' (pages, sections), for a build's summary.
-    pub fn counts(&self) -> (usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize) {
         let (mut pages, mut sections) = (0, 0);
         for b in &self.built {
             let s = b
@@ -88,7 +88,7 @@ impl Others {
     }
 
     /// Reads and assembles every variant besides the main one (not linked yet: see `link`).
-    pub fn load(main: &Config, shared: &Shared, diags: &mut Diagnostics) -> Others {
+    pub(crate) fn load(main: &Config, shared: &Shared, diags: &mut Diagnostics) -> Others {
         if !enabled(main) {
             return Others::default();
         }
@@ -112,7 +112,7 @@ impl Others {
 
     /// Builds the map of every variant's pages and gives each config (the main one's too) its
     /// place in it. `None` on a site with one variant.
-    pub fn link(
+    pub(crate) fn link(
         &mut self,
         main: &mut Config,
         main_site: &Site,
@@ -392,7 +392,7 @@ fn check_prefix_clashes(map: &Map, site: &Site, diags: &mut Diagnostics) {
 
 /// Renders every other variant into `sink` under its prefix; returns the files written.
 /// Hook: `pipeline::build_with` and `check_with`, after the main variant renders.
-pub fn render_others(
+pub(crate) fn render_others(
     main: &Shared,
     others: &Others,
     sink: &dyn Sink,
@@ -416,7 +416,7 @@ pub fn render_others(
 }
 
 /// One variant: its pages, generated files, search index and content assets.
-pub fn render_one(r: &Renderer, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+pub(crate) fn render_one(r: &Renderer, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
     let Some(cur) = &r.config.variant else {
         return 0;
     };
@@ -464,7 +464,7 @@ impl Sink for Prefixed<'_> {
 
 /// `check`: pages of the default language missing in a translation, and translations whose
 /// last commit is older than their original's (hook: `pipeline::check_with`).
-pub fn check_translations(
+pub(crate) fn check_translations(
     main_config: &Config,
     main_site: &Site,
     others: &Others,

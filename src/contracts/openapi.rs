@@ -11,13 +11,13 @@ pub(crate) type Miss = (String, String);
 /// Owned pointer plus value, so lookups can chain.
 #[derive(Debug)]
 pub(crate) struct Found<'d> {
-    pub ptr: String,
-    pub value: &'d Value,
+    pub(crate) ptr: String,
+    pub(crate) value: &'d Value,
 }
 
 impl<'d> Found<'d> {
     /// A member, following `$ref` (local references only, as in one-file contracts).
-    pub fn child(&self, doc: &'d Value, key: &str) -> Option<Found<'d>> {
+    pub(crate) fn child(&self, doc: &'d Value, key: &str) -> Option<Found<'d>> {
         let value = self.value.get(key)?;
         Some(follow(
             doc,

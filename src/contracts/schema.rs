@@ -10,12 +10,12 @@ use std::collections::HashMap;
 
 /// The schema a body is checked with, and how to name it in messages.
 pub(crate) struct Target<'a> {
-    pub contract: &'a str,
-    pub source: &'a str,
-    pub doc: &'a Value,
-    pub schema: &'a Found<'a>,
+    pub(crate) contract: &'a str,
+    pub(crate) source: &'a str,
+    pub(crate) doc: &'a Value,
+    pub(crate) schema: &'a Found<'a>,
     /// "201 response of POST /orders".
-    pub label: String,
+    pub(crate) label: String,
 }
 
 /// Compiles each schema once; the contracts are its resources.
@@ -54,7 +54,7 @@ fn fragment(ptr: &str) -> String {
 }
 
 impl Validator {
-    pub fn add(&mut self, contract: &str, doc: &Value) {
+    pub(crate) fn add(&mut self, contract: &str, doc: &Value) {
         // Only fails on a malformed URL, and ours is fixed.
         let _ = self
             .compiler
@@ -62,7 +62,7 @@ impl Validator {
     }
 
     /// The problems of `body` (byte offset into it, message, help).
-    pub fn check(&mut self, target: &Target, body: &str) -> Vec<(usize, Miss)> {
+    pub(crate) fn check(&mut self, target: &Target, body: &str) -> Vec<(usize, Miss)> {
         let value: Value = match serde_json::from_str(body) {
             Ok(v) => v,
             Err(e) => {

@@ -11,18 +11,18 @@ pub(crate) enum Kind {
 /// One message of a transcript; offsets are bytes into the block's code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Message<'a> {
-    pub kind: Kind,
-    pub headers: Vec<(&'a str, &'a str)>,
+    pub(crate) kind: Kind,
+    pub(crate) headers: Vec<(&'a str, &'a str)>,
     /// The body, trimmed, and where it starts; empty when the message has none.
-    pub body: &'a str,
-    pub body_offset: usize,
+    pub(crate) body: &'a str,
+    pub(crate) body_offset: usize,
     /// Where the start line is.
-    pub offset: usize,
+    pub(crate) offset: usize,
 }
 
 impl Message<'_> {
     /// A header's value, its name matched without regard to case.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))

@@ -67,7 +67,7 @@ impl Code {
     }
 
     /// The stable id, such as `BL0301`.
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         self.info().id
     }
 

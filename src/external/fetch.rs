@@ -11,15 +11,15 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 pub(crate) struct Limits {
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Requests in flight at once, in all.
-    pub total: usize,
+    pub(crate) total: usize,
     /// Requests in flight at once to one host.
-    pub per_host: usize,
+    pub(crate) per_host: usize,
     /// Attempts after the first for a retryable answer.
-    pub retries: u32,
+    pub(crate) retries: u32,
     /// The first backoff, doubled on each retry (when the host sends no Retry-After).
-    pub backoff: Duration,
+    pub(crate) backoff: Duration,
 }
 
 impl Default for Limits {

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Where the cache lives, relative to the site root (kept between CI runs by the workflow).
-pub const CACHE_FILE: &str = ".backlot-cache/external-links.json";
+pub(crate) const CACHE_FILE: &str = ".backlot-cache/external-links.json";
 const DEFAULT_TIMEOUT_SECS: u64 = 15;
 const DEFAULT_CACHE_HOURS: u64 = 24;
 
@@ -24,7 +24,7 @@ type Place = (String, usize, usize);
 
 /// Checks the site's external links, adds a diagnostic per broken citation, and returns the
 /// summary note ("12 external links: 3 asked, 8 cached, 1 skipped").
-pub fn check(site: &Site, config: &Config, diags: &mut Diagnostics) -> String {
+pub(crate) fn check(site: &Site, config: &Config, diags: &mut Diagnostics) -> String {
     let settings = &config.site.links;
     let skip = match skip_set(&settings.external_skip, &config.root) {
         Ok(set) => set,

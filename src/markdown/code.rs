@@ -8,7 +8,7 @@ use crate::diag::Code;
 use crate::diag::{closest, Diagnostic};
 use crate::highlight::{escape_html, plain_lines, Highlighter};
 
-pub const KNOWN_ATTRS: &[&str] = &[
+pub(crate) const KNOWN_ATTRS: &[&str] = &[
     "title",
     "hl_lines",
     "linenos",
@@ -22,27 +22,27 @@ pub const KNOWN_ATTRS: &[&str] = &[
 ];
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct FenceInfo {
-    pub lang: String,
-    pub title: Option<String>,
-    pub hl_lines: Vec<(usize, usize)>,
-    pub linenos: bool,
-    pub linenostart: usize,
-    pub tab: Option<String>,
-    pub nocheck: bool,
+pub(crate) struct FenceInfo {
+    pub(crate) lang: String,
+    pub(crate) title: Option<String>,
+    pub(crate) hl_lines: Vec<(usize, usize)>,
+    pub(crate) linenos: bool,
+    pub(crate) linenostart: usize,
+    pub(crate) tab: Option<String>,
+    pub(crate) nocheck: bool,
     /// `include="path"`: the block's code comes from this file (see `crate::include`),
     /// all of it, its `lines="a-b"` or its `region="name"`.
-    pub include: Option<String>,
-    pub lines: Option<(usize, usize)>,
-    pub region: Option<String>,
+    pub(crate) include: Option<String>,
+    pub(crate) lines: Option<(usize, usize)>,
+    pub(crate) region: Option<String>,
     /// `contract="orders: POST /orders 201"`: the body is checked against that contract
     /// (see `crate::contracts`).
-    pub contract: Option<String>,
+    pub(crate) contract: Option<String>,
 }
 
 /// Parses ` ```python title="app.py" hl_lines="1 3-5" linenos `; problems come back as
 /// warnings (message, help).
-pub fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
+pub(crate) fn parse_info(info: &str) -> (FenceInfo, Vec<(String, Option<String>)>) {
     // An included block may leave its language to the file's extension.
     let (lang, rest) = match split_lang(info.trim()) {
         (lang, _) if lang.starts_with("include=") => (String::new(), info.trim()),
@@ -181,7 +181,7 @@ fn unquote(v: &str) -> String {
 }
 
 /// "1 3-5" -> [(1,1), (3,5)].
-pub fn parse_ranges(v: &str) -> Option<Vec<(usize, usize)>> {
+pub(crate) fn parse_ranges(v: &str) -> Option<Vec<(usize, usize)>> {
     v.split([' ', ','])
         .filter(|s| !s.is_empty())
         .map(|part| match part.split_once('-') {
@@ -195,7 +195,7 @@ pub fn parse_ranges(v: &str) -> Option<Vec<(usize, usize)>> {
 /// The frame: a header bar (title, language label; the theme's Copy button sits there, never
 /// over the code), then a keyboard-scrollable `pre` (tabindex, so wide lines can be read
 /// without a mouse). Shell transcripts get prompts and output lines marked (see `terminal`).
-pub fn render_block(
+pub(crate) fn render_block(
     h: &Highlighter,
     fi: &FenceInfo,
     code: &str,
@@ -370,7 +370,7 @@ fn highlight_lines(
 /// The syntax a block is highlighted with, or `None` for plain text, with the reason warned.
 /// Cheap (no highlighting), so the parse stage runs it for the diagnostics alone and leaves
 /// the highlighting to the render stage (see `markdown::code_marker`).
-pub fn check_block<'h>(
+pub(crate) fn check_block<'h>(
     h: &'h Highlighter,
     fi: &FenceInfo,
     code: &str,
@@ -416,13 +416,13 @@ pub fn check_block<'h>(
 }
 
 /// One member of a tab group, already rendered.
-pub struct Tab {
-    pub label: String,
-    pub html: String,
+pub(crate) struct Tab {
+    pub(crate) label: String,
+    pub(crate) html: String,
 }
 
 /// A group of consecutive tabbed blocks. `group` numbers groups within the page.
-pub fn render_tabs(group: usize, tabs: &[Tab]) -> String {
+pub(crate) fn render_tabs(group: usize, tabs: &[Tab]) -> String {
     // Each radio is followed by its label and its panel, so the theme shows a panel with one
     // sibling selector (`:checked + label + .tab-panel`) whatever the number of tabs; CSS
     // `order` lines the labels up above the panels.
@@ -443,7 +443,7 @@ pub fn render_tabs(group: usize, tabs: &[Tab]) -> String {
 }
 
 /// Diagnostic for a fence problem at `line`.
-pub fn fence_warning(
+pub(crate) fn fence_warning(
     code: Code,
     path: &str,
     line: usize,

@@ -9,7 +9,7 @@ use std::error::Error;
 
 /// The MathML for `tex`, or what is wrong with it (the parser's message, without its context
 /// drawing: the diagnostic points at the file instead).
-pub fn render(tex: &str, display: bool) -> Result<String, String> {
+pub(crate) fn render(tex: &str, display: bool) -> Result<String, String> {
     let storage = Storage::new();
     let events: Result<Vec<_>, _> = Parser::new(tex, &storage).collect();
     let events = events.map_err(|e| match e.source() {
@@ -38,7 +38,7 @@ pub fn render(tex: &str, display: bool) -> Result<String, String> {
 }
 
 /// What a page shows for math that does not parse: its source, as GitHub would show it.
-pub fn fallback(tex: &str, display: bool) -> String {
+pub(crate) fn fallback(tex: &str, display: bool) -> String {
     let tex = escape_html(tex);
     if display {
         format!("<pre class=\"math-error\"><code>{tex}</code></pre>\n")

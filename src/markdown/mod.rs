@@ -8,8 +8,8 @@
 //! (`bl<hash>L3.`), which the site stage replaces once every page is known. That keeps this stage
 //! a function of the file's bytes alone, so `serve` can cache it by content hash.
 
-pub mod code;
-pub mod math;
+pub(crate) mod code;
+pub(crate) mod math;
 pub mod sanitize;
 
 use crate::config::Html as HtmlPolicy;
@@ -30,64 +30,64 @@ use std::ops::Range;
 pub struct ParsedMarkdown {
     pub html: String,
     /// The Markdown body itself (front matter removed), for the page's Markdown copy.
-    pub body: String,
+    pub(crate) body: String,
     /// Prefix of this file's markers in `html`.
     pub marker: String,
     pub links: Vec<LinkRef>,
-    pub headings: Vec<Heading>,
-    pub toc: Vec<TocEntry>,
+    pub(crate) headings: Vec<Heading>,
+    pub(crate) toc: Vec<TocEntry>,
     /// Prose text (no code), for search and word counts.
-    pub text: String,
-    pub word_count: usize,
+    pub(crate) text: String,
+    pub(crate) word_count: usize,
     pub code_blocks: Vec<CodeBlock>,
     /// Each code block's fence attributes, by the same index as `code_blocks`: the render
     /// stage highlights the block from these when it fills the block's marker.
-    pub code_fences: Vec<code::FenceInfo>,
-    pub shortcodes: Vec<Shortcode>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) code_fences: Vec<code::FenceInfo>,
+    pub(crate) shortcodes: Vec<Shortcode>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Anchors besides the headings' own ids: (id as a link names it, id in the HTML). Raw-HTML
     /// `id`/`name` attributes, and headings renamed because the theme uses their id.
-    pub anchors: Vec<(String, String)>,
+    pub(crate) anchors: Vec<(String, String)>,
     /// Dated facts the page cites (`<!-- backlot:version node lts -->22<!-- /backlot:version -->`),
     /// checked against `data/versions.toml` by `crate::facts`.
-    pub citations: Vec<Citation>,
+    pub(crate) citations: Vec<Citation>,
     /// Files the page reads besides its source, relative to the site root: included code
     /// (`crate::include`) and measured images (`crate::images`).
-    pub includes: Vec<String>,
+    pub(crate) includes: Vec<String>,
     /// Links and images to http(s) addresses, as written, for `check --external`.
-    pub external: Vec<LinkRef>,
+    pub(crate) external: Vec<LinkRef>,
     /// The page has a mermaid diagram: the theme's diagram renderer is copied to the output.
-    pub has_diagram: bool,
+    pub(crate) has_diagram: bool,
     /// Responsive variants of the page's images, (link index, width), filled by
     /// `crate::images`; `{marker}V{n}.` in `html` is variant n's URL.
-    pub variants: Vec<(usize, u32)>,
+    pub(crate) variants: Vec<(usize, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkRef {
     pub dest: String,
-    pub line: usize,
-    pub col: usize,
-    pub is_image: bool,
-    pub has_alt: bool,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+    pub(crate) is_image: bool,
+    pub(crate) has_alt: bool,
     /// Byte range of the destination as written in the body (in the reference definition for
     /// `[text][ref]` links), so the Markdown copy can rewrite it; `None` if it was escaped.
-    pub dest_span: Option<Range<usize>>,
+    pub(crate) dest_span: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub text: String,
+pub(crate) struct Heading {
+    pub(crate) level: u8,
+    pub(crate) id: String,
+    pub(crate) text: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
+pub(crate) struct TocEntry {
+    pub(crate) level: u8,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) children: Vec<TocEntry>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,36 +95,36 @@ pub struct CodeBlock {
     pub lang: String,
     pub code: String,
     /// File line of the block's first code line.
-    pub line: usize,
-    pub nocheck: bool,
-    pub tab: Option<String>,
+    pub(crate) line: usize,
+    pub(crate) nocheck: bool,
+    pub(crate) tab: Option<String>,
     /// Index of the tab group the block belongs to, if any.
-    pub group: Option<usize>,
+    pub(crate) group: Option<usize>,
     /// The fence's `contract` attribute (see `crate::contracts`).
-    pub contract: Option<String>,
+    pub(crate) contract: Option<String>,
 }
 
 /// A cited fact: the product and release line named in the opening comment, the text the
 /// page shows between the comments (what GitHub shows too), and where the citation starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Citation {
-    pub product: String,
-    pub release: String,
-    pub shown: String,
-    pub line: usize,
-    pub col: usize,
+pub(crate) struct Citation {
+    pub(crate) product: String,
+    pub(crate) release: String,
+    pub(crate) shown: String,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
 }
 
 #[derive(Debug, Clone)]
-pub struct Shortcode {
-    pub name: String,
-    pub args: BTreeMap<String, String>,
-    pub line: usize,
+pub(crate) struct Shortcode {
+    pub(crate) name: String,
+    pub(crate) args: BTreeMap<String, String>,
+    pub(crate) line: usize,
     /// Byte range of the `<!-- backlot:... -->` comment in the body.
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
 }
 
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -134,7 +134,7 @@ pub fn options() -> Options {
 }
 
 /// Whether a link target leaves the site (has a scheme or is protocol-relative).
-pub fn is_external(url: &str) -> bool {
+pub(crate) fn is_external(url: &str) -> bool {
     if url.starts_with("//") {
         return true;
     }
@@ -162,16 +162,16 @@ fn marker_for(text: &str) -> String {
     format!("bl{:016x}", h.finish())
 }
 
-pub fn link_marker(prefix: &str, i: usize) -> String {
+pub(crate) fn link_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}L{i}.")
 }
 
 /// Marks where the URL of responsive image variant `i` goes (see `crate::images`).
-pub fn variant_marker(prefix: &str, i: usize) -> String {
+pub(crate) fn variant_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}V{i}.")
 }
 
-pub fn shortcode_marker(prefix: &str, i: usize) -> String {
+pub(crate) fn shortcode_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}S{i}.")
 }
 
@@ -183,7 +183,7 @@ fn raw_marker(prefix: &str, i: usize) -> String {
 /// Code block `i` is a marker too: highlighted HTML is ~5x the size of the code, so holding
 /// it for every page until rendering took most of a 10,000-page build's memory. The parse
 /// keeps the code and its fence (`code_blocks`, `code_fences`); `render` highlights it.
-pub fn code_marker(prefix: &str, i: usize) -> String {
+pub(crate) fn code_marker(prefix: &str, i: usize) -> String {
     format!("{prefix}C{i}.")
 }
 
@@ -254,7 +254,7 @@ pub fn parse(path: &str, body: &str, body_line: usize, h: &Highlighter) -> Parse
 }
 
 /// `parse` under a site's `[html]` policy (which embeds raw HTML may use).
-pub fn parse_with(
+pub(crate) fn parse_with(
     path: &str,
     body: &str,
     body_line: usize,
@@ -1221,7 +1221,7 @@ fn callout_open(kind: BlockQuoteKind) -> String {
 }
 
 /// `<!-- backlot:data-table source="languages" -->` -> ("data-table", {source: languages}).
-pub fn parse_shortcode(html: &str) -> Option<(String, BTreeMap<String, String>)> {
+pub(crate) fn parse_shortcode(html: &str) -> Option<(String, BTreeMap<String, String>)> {
     let inner = html
         .trim()
         .strip_prefix("<!--")?

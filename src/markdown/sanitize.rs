@@ -33,7 +33,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
 /// Removed together with everything inside them (embeds only unless the site allows them).
-pub const REMOVED_WITH_CONTENT: &[&str] = &[
+pub(crate) const REMOVED_WITH_CONTENT: &[&str] = &[
     "script",
     "style",
     "iframe",
@@ -104,11 +104,11 @@ const IFRAME_ATTRS: &[&str] = &[
 const MEDIA_ATTRS: &[&str] = &["src", "controls", "loop", "muted", "preload", "playsinline"];
 const TRACK_ATTRS: &[&str] = &["src", "kind", "srclang", "label", "default"];
 /// Schemes a raw HTML URL may use; relative URLs are kept.
-pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+pub(crate) const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 /// Schemes neutralised in Markdown links and images.
 const DANGEROUS_SCHEMES: &[&str] = &["javascript", "vbscript", "data"];
 /// Attributes holding URLs that are resolved like Markdown links when relative.
-pub const LINK_ATTRS: &[&str] = &["href", "src", "srcset", "poster"];
+pub(crate) const LINK_ATTRS: &[&str] = &["href", "src", "srcset", "poster"];
 
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
@@ -118,7 +118,7 @@ const RUN_CLOSE: &str = "</marquee>";
 /// Ids of the theme's own elements: a page's ids must not take them (the search box, the main
 /// region and code tabs would stop working). `tab-N-M` ids are generated for code tabs, and
 /// `sr-N` by search.js for the results it lists.
-pub const THEME_IDS: &[&str] = &[
+pub(crate) const THEME_IDS: &[&str] = &[
     "main",
     "backlot-strings",
     "menu-toggle",
@@ -132,7 +132,7 @@ pub const THEME_IDS: &[&str] = &[
 ];
 
 /// Whether `id` is one the theme uses for its own elements.
-pub fn theme_id(id: &str) -> bool {
+pub(crate) fn theme_id(id: &str) -> bool {
     THEME_IDS.contains(&id)
         || id.strip_prefix("tab-").is_some_and(|rest| {
             rest.split('-').count() == 2
@@ -288,7 +288,7 @@ fn iframe_host_allowed(policy: &Policy, src: &str) -> bool {
 }
 
 /// The URLs of a `srcset` ("a.png 1x, b.png 2x" -> a.png, b.png).
-pub fn srcset_urls(value: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn srcset_urls(value: &str) -> impl Iterator<Item = &str> {
     value.split(',').filter_map(|c| c.split_whitespace().next())
 }
 
@@ -333,7 +333,7 @@ struct Allowed {
 }
 
 /// One piece of a rendered body, in order.
-pub enum Piece<'a> {
+pub(crate) enum Piece<'a> {
     /// HTML backlot generated: kept byte for byte.
     Generated(&'a str),
     /// Raw HTML from the author.
@@ -345,7 +345,7 @@ pub enum Piece<'a> {
 
 /// Raw HTML nested deeper than this is removed whole: the HTML parser's scope checks walk the
 /// stack of open elements, so 10,000 nested `<div>`s would cost quadratic time.
-pub const MAX_RAW_DEPTH: usize = 256;
+pub(crate) const MAX_RAW_DEPTH: usize = 256;
 
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
@@ -353,7 +353,7 @@ const VOID: &[&str] = &[
 ];
 
 /// How deep the raw fragments nest elements, counting start and end tags in order.
-pub fn nesting_depth<'a>(fragments: impl IntoIterator<Item = &'a str>) -> usize {
+pub(crate) fn nesting_depth<'a>(fragments: impl IntoIterator<Item = &'a str>) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
     for f in fragments {
         let b = f.as_bytes();
@@ -380,15 +380,19 @@ pub fn nesting_depth<'a>(fragments: impl IntoIterator<Item = &'a str>) -> usize 
 
 /// What `sanitize` gives back besides the body.
 #[derive(Debug, Default)]
-pub struct Sanitized {
-    pub html: String,
+pub(crate) struct Sanitized {
+    pub(crate) html: String,
     /// Raw-HTML anchors that survived: (id as written, id in the output).
-    pub anchors: Vec<(String, String)>,
+    pub(crate) anchors: Vec<(String, String)>,
 }
 
 /// Sanitizes the raw pieces in their context and returns the whole body. `markers` maps each
 /// relative URL found by `scan` to the link marker that replaces it.
-pub fn sanitize(pieces: &[Piece], policy: &Policy, markers: HashMap<String, String>) -> Sanitized {
+pub(crate) fn sanitize(
+    pieces: &[Piece],
+    policy: &Policy,
+    markers: HashMap<String, String>,
+) -> Sanitized {
     let mut input = String::new();
     let mut generated: Vec<&str> = Vec::new();
     for p in pieces {
@@ -447,29 +451,29 @@ fn substitute(clean: &str, generated: &[&str]) -> String {
 
 /// Something the sanitizer removes from a raw fragment: byte offset in the fragment, message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Removed {
-    pub offset: usize,
-    pub message: String,
+pub(crate) struct Removed {
+    pub(crate) offset: usize,
+    pub(crate) message: String,
 }
 
 /// A relative URL (or `#anchor`) in a kept attribute of a raw fragment, to resolve and check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawUrl {
-    pub offset: usize,
-    pub tag: String,
-    pub url: String,
+pub(crate) struct RawUrl {
+    pub(crate) offset: usize,
+    pub(crate) tag: String,
+    pub(crate) url: String,
 }
 
 /// What `scan` finds in one raw fragment.
 #[derive(Debug, Default)]
-pub struct Scan {
-    pub removed: Vec<Removed>,
-    pub urls: Vec<RawUrl>,
+pub(crate) struct Scan {
+    pub(crate) removed: Vec<Removed>,
+    pub(crate) urls: Vec<RawUrl>,
 }
 
 /// Lists what the sanitizer will remove from one raw fragment (a tag, or an HTML block) and
 /// the relative URLs it keeps. Comments are dropped silently: they are harmless and never shown.
-pub fn scan(html: &str, policy: &Policy) -> Scan {
+pub(crate) fn scan(html: &str, policy: &Policy) -> Scan {
     use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
     let sink = ScanSink {
         allowed: &sanitizer(policy).allowed,
@@ -643,7 +647,7 @@ fn ammonia_url_ok(value: &str) -> bool {
 }
 
 /// Numeric character references and the named ones used to hide a scheme.
-pub fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
@@ -687,7 +691,7 @@ pub fn decode_entities(s: &str) -> String {
 
 /// The scheme a browser would see in `url`: tabs and newlines anywhere and leading or trailing
 /// controls and spaces are ignored, case does not matter. None for a relative URL.
-pub fn scheme(url: &str) -> Option<String> {
+pub(crate) fn scheme(url: &str) -> Option<String> {
     let cleaned: String = url
         .trim_matches(|c: char| c <= ' ')
         .chars()

@@ -41,7 +41,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Copies the files of `copy_list`, then writes the images' responsive variants.
-    pub fn copy_files(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+    pub(crate) fn copy_files(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let mut n = crate::images::write_variants(self.site, &self.config.root, sink, diags);
         for (path, from, source) in self.copy_list() {
             let bytes = match from {

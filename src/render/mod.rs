@@ -16,8 +16,8 @@ mod page;
 mod views;
 
 pub(crate) use generated::{alias_output, generated_outputs, tag_output};
-pub use nav::NavIndex;
-pub use views::{ChildView, LinkView, NavItem, PageView, SiteView};
+pub(crate) use nav::NavIndex;
+pub(crate) use views::{LinkView, SiteView};
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -29,21 +29,21 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 /// Everything rendering reads.
-pub struct Renderer<'a> {
-    pub config: &'a Config,
-    pub site: &'a Site,
-    pub theme: &'a Theme,
-    pub data: &'a Value,
-    pub highlighter: &'a Highlighter,
+pub(crate) struct Renderer<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) site: &'a Site,
+    pub(crate) theme: &'a Theme,
+    pub(crate) data: &'a Value,
+    pub(crate) highlighter: &'a Highlighter,
 }
 
-pub fn reading_minutes(words: usize) -> usize {
+pub(crate) fn reading_minutes(words: usize) -> usize {
     words.div_ceil(220).max(1)
 }
 
 impl<'a> Renderer<'a> {
     /// Renders and writes everything; returns the number of files written.
-    pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+    pub(crate) fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let site_view = self.site_view();
         use crate::profile::timed;
         let mut written = timed("render pages", || {
@@ -66,7 +66,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders the given documents' pages (in parallel); `serve` re-renders only some.
-    pub fn render_docs(
+    pub(crate) fn render_docs(
         &self,
         which: &[usize],
         site_view: &SiteView,
@@ -90,7 +90,7 @@ impl<'a> Renderer<'a> {
 
     /// The search index (`search.rs`). Separate from the other generated files because it
     /// reads every page's text: `serve` builds it only when a browser asks for it.
-    pub fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+    pub(crate) fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let written = std::sync::atomic::AtomicUsize::new(0);
         let failed = std::sync::Mutex::new(Vec::new());
         let entries = crate::search::entries(self.config, self.site);
@@ -118,7 +118,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Tag pages, 404, aliases, feeds and the other generated files.
-    pub fn render_extras(
+    pub(crate) fn render_extras(
         &self,
         site_view: &SiteView,
         sink: &dyn Sink,
@@ -140,7 +140,7 @@ impl<'a> Renderer<'a> {
         written
     }
 
-    pub fn site_view(&self) -> SiteView<'a> {
+    pub(crate) fn site_view(&self) -> SiteView<'a> {
         let s = &self.config.site;
         SiteView {
             title: &s.title,

@@ -15,13 +15,13 @@ const NAV_MAX_PAGES: usize = 30;
 /// The section tree as the sidebar walks it, built once per build: for each document, its
 /// child sections and child pages apart, each as (position among the children, index).
 /// Every page's sidebar used to visit every document, 10,000 x 10,000 at 10,000 pages.
-pub struct NavIndex {
+pub(crate) struct NavIndex {
     sections: Vec<Vec<(usize, usize)>>,
     pages: Vec<Vec<(usize, usize)>>,
 }
 
 impl NavIndex {
-    pub fn new(site: &Site) -> NavIndex {
+    pub(crate) fn new(site: &Site) -> NavIndex {
         let (mut sections, mut pages) = (Vec::new(), Vec::new());
         for d in &site.docs {
             let (s, p): (Vec<_>, Vec<_>) = d

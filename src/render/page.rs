@@ -186,7 +186,7 @@ impl<'a> Renderer<'a> {
         .with_help("`@/` links name a page by its path under the content folder; fix the path in the data file or add the page"))
     }
 
-    pub fn page_view(&self, i: usize, content: String) -> PageView<'_> {
+    pub(crate) fn page_view(&self, i: usize, content: String) -> PageView<'_> {
         let site = self.site;
         let doc = &site.docs[i];
         let fm = doc.front();

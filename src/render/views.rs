@@ -6,31 +6,31 @@ use serde::Serialize;
 use serde_json::Value;
 
 #[derive(Serialize, Clone)]
-pub struct SiteView<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub base_url: &'a str,
-    pub base_path: &'a str,
-    pub language: &'a str,
-    pub home_url: String,
-    pub repository: Option<&'a crate::config::Repository>,
-    pub extra: &'a toml::Table,
+pub(crate) struct SiteView<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) base_url: &'a str,
+    pub(crate) base_path: &'a str,
+    pub(crate) language: &'a str,
+    pub(crate) home_url: String,
+    pub(crate) repository: Option<&'a crate::config::Repository>,
+    pub(crate) extra: &'a toml::Table,
     /// Every tag: only filled in for templates that read `site.tags` (see `for_template`).
-    pub tags: Vec<LinkView>,
+    pub(crate) tags: Vec<LinkView>,
     /// Whether the site has tags, for themes that only link to the tags index: reading
     /// `site.tags` on every page would make a build quadratic in the number of tags.
-    pub has_tags: bool,
+    pub(crate) has_tags: bool,
     /// The theme's strings in the site's language (`crate::i18n`), and those its scripts read
     /// as JSON.
-    pub t: &'a crate::i18n::Strings,
-    pub t_js: &'a str,
+    pub(crate) t: &'a crate::i18n::Strings,
+    pub(crate) t_js: &'a str,
     /// "ltr" or "rtl".
-    pub dir: &'static str,
+    pub(crate) dir: &'static str,
     /// Where the theme's files are: the whole site's base path (a variant's own is prefixed).
-    pub assets_path: &'a str,
-    pub feed_url: String,
+    pub(crate) assets_path: &'a str,
+    pub(crate) feed_url: String,
     /// The language and version being built, on a site with several (`crate::variants`).
-    pub variant: Option<crate::variant_view::SiteVariant>,
+    pub(crate) variant: Option<crate::variant_view::SiteVariant>,
 }
 
 impl SiteView<'_> {
@@ -55,55 +55,55 @@ impl SiteView<'_> {
 }
 
 #[derive(Serialize, Clone)]
-pub struct LinkView {
-    pub title: String,
-    pub url: String,
+pub(crate) struct LinkView {
+    pub(crate) title: String,
+    pub(crate) url: String,
 }
 
 #[derive(Serialize)]
-pub struct PageView<'a> {
-    pub kind: &'static str,
-    pub is_home: bool,
-    pub title: &'a str,
-    pub description: &'a str,
-    pub url: String,
-    pub permalink: String,
-    pub content: String,
-    pub toc: &'a [TocEntry],
-    pub word_count: usize,
-    pub reading_minutes: usize,
-    pub date: Option<&'a str>,
-    pub updated: Option<&'a str>,
-    pub tags: Vec<LinkView>,
-    pub breadcrumbs: Vec<LinkView>,
-    pub section: Option<LinkView>,
-    pub prev: Option<LinkView>,
-    pub next: Option<LinkView>,
-    pub edit_url: Option<String>,
-    pub source: &'a str,
-    pub extra: &'a serde_json::Map<String, Value>,
-    pub children: Vec<ChildView<'a>>,
+pub(crate) struct PageView<'a> {
+    pub(crate) kind: &'static str,
+    pub(crate) is_home: bool,
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) url: String,
+    pub(crate) permalink: String,
+    pub(crate) content: String,
+    pub(crate) toc: &'a [TocEntry],
+    pub(crate) word_count: usize,
+    pub(crate) reading_minutes: usize,
+    pub(crate) date: Option<&'a str>,
+    pub(crate) updated: Option<&'a str>,
+    pub(crate) tags: Vec<LinkView>,
+    pub(crate) breadcrumbs: Vec<LinkView>,
+    pub(crate) section: Option<LinkView>,
+    pub(crate) prev: Option<LinkView>,
+    pub(crate) next: Option<LinkView>,
+    pub(crate) edit_url: Option<String>,
+    pub(crate) source: &'a str,
+    pub(crate) extra: &'a serde_json::Map<String, Value>,
+    pub(crate) children: Vec<ChildView<'a>>,
     /// Language and version switchers, `hreflang` and canonical URL (`crate::variants`).
-    pub alternates: Option<crate::variant_view::Alternates>,
+    pub(crate) alternates: Option<crate::variant_view::Alternates>,
 }
 
 #[derive(Serialize)]
-pub struct ChildView<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub url: String,
-    pub kind: &'static str,
-    pub reading_minutes: usize,
+pub(crate) struct ChildView<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) url: String,
+    pub(crate) kind: &'static str,
+    pub(crate) reading_minutes: usize,
 }
 
 #[derive(Serialize)]
-pub struct NavItem<'a> {
-    pub title: &'a str,
-    pub url: String,
-    pub current: bool,
-    pub open: bool,
-    pub is_section: bool,
-    pub children: Vec<NavItem<'a>>,
+pub(crate) struct NavItem<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+    pub(crate) current: bool,
+    pub(crate) open: bool,
+    pub(crate) is_section: bool,
+    pub(crate) children: Vec<NavItem<'a>>,
 }
 
 #[derive(Serialize)]

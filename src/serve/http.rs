@@ -11,10 +11,10 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 /// Where the browser listens for reload events.
-pub const EVENTS_PATH: &str = "/__backlot/events";
+pub(crate) const EVENTS_PATH: &str = "/__backlot/events";
 
 /// The longest request target answered; longer ones get 414.
-pub const MAX_URL: usize = 8 * 1024;
+pub(crate) const MAX_URL: usize = 8 * 1024;
 
 /// What is being served right now.
 #[derive(Clone, Default)]
@@ -22,9 +22,9 @@ pub struct Served {
     /// The last good site.
     pub snapshot: Arc<Snapshot>,
     /// The error page of the last rebuild, when it failed.
-    pub error: Option<Arc<String>>,
+    pub(crate) error: Option<Arc<String>>,
     /// base_url's path, "/repo/".
-    pub base_path: String,
+    pub(crate) base_path: String,
 }
 
 /// The Host headers a request may carry (DNS rebinding: a web page on another origin that
@@ -36,13 +36,13 @@ pub struct Served {
 /// in advance; a browser only sends an IP literal for a page loaded from that IP, so rebinding
 /// cannot produce one.
 #[derive(Debug, Clone)]
-pub struct Hosts {
+pub(crate) struct Hosts {
     names: Vec<String>,
     any_ip: bool,
 }
 
 impl Hosts {
-    pub fn for_bind(bind: IpAddr, hostname: &str) -> Hosts {
+    pub(crate) fn for_bind(bind: IpAddr, hostname: &str) -> Hosts {
         let mut names = vec![
             "localhost".to_string(),
             "127.0.0.1".into(),
@@ -63,7 +63,7 @@ impl Hosts {
     }
 
     /// Whether a Host header (port included or not) is one this preview answers to.
-    pub fn allows(&self, host: &str) -> bool {
+    pub(crate) fn allows(&self, host: &str) -> bool {
         let name = host_name(host);
         self.names.contains(&name) || (self.any_ip && is_ip_literal(&name))
     }
@@ -86,13 +86,13 @@ fn is_ip_literal(name: &str) -> bool {
 
 /// A reply computed without touching the network, so routing is testable on its own.
 #[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub content_type: &'static str,
-    pub body: Bytes,
-    pub location: Option<String>,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: Bytes,
+    pub(crate) location: Option<String>,
     /// HTML gets the live-reload script.
-    pub inject: bool,
+    pub(crate) inject: bool,
 }
 
 impl Reply {
@@ -130,7 +130,7 @@ fn host_name(host: &str) -> String {
 
 /// Decodes a request path; `None` for anything that could name something outside the site:
 /// `..`, encoded dots, slashes, backslashes or NUL, invalid UTF-8.
-pub fn clean_path(raw: &str) -> Option<String> {
+pub(crate) fn clean_path(raw: &str) -> Option<String> {
     let path = raw.split(['?', '#']).next().unwrap_or("");
     if !path.starts_with('/') || path.contains(['\\', '\0']) {
         return None;
@@ -151,7 +151,7 @@ pub fn clean_path(raw: &str) -> Option<String> {
 
 /// Refuses what no route may see: a request target over `MAX_URL` (414) and a request that
 /// announces a body (413; nothing here takes one, and it is never read).
-pub fn refuse(url: &str, announces_body: bool) -> Option<Reply> {
+pub(crate) fn refuse(url: &str, announces_body: bool) -> Option<Reply> {
     if url.len() > MAX_URL {
         return Some(Reply::text(414, "the URL is too long\n"));
     }
@@ -176,12 +176,18 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'|');
 
 /// A decoded path as a header-safe URL path: `/café/` becomes `/caf%C3%A9/`.
-pub fn encode_path(path: &str) -> String {
+pub(crate) fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
 }
 
 /// Routes one GET or HEAD request.
-pub fn route(served: &Served, method: &str, url: &str, host: Option<&str>, hosts: &Hosts) -> Reply {
+pub(crate) fn route(
+    served: &Served,
+    method: &str,
+    url: &str,
+    host: Option<&str>,
+    hosts: &Hosts,
+) -> Reply {
     if method != "GET" && method != "HEAD" {
         return Reply::text(405, "only GET and HEAD are served\n");
     }
@@ -253,7 +259,7 @@ fn error_reply(served: &Served) -> Reply {
     }
 }
 
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
     match ext.to_ascii_lowercase().as_str() {
         "html" => "text/html; charset=utf-8",
@@ -276,7 +282,7 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 /// The page shown instead of the site while the last rebuild failed. Every value is escaped.
-pub fn error_page(diags: &Diagnostics) -> String {
+pub(crate) fn error_page(diags: &Diagnostics) -> String {
     let mut items = String::new();
     for d in diags.iter() {
         let kind = if d.is_error() { "error" } else { "warning" };
@@ -306,7 +312,7 @@ pub fn error_page(diags: &Diagnostics) -> String {
 /// The live-reload client: reloads the page only when its own output changed (or the build
 /// failed or recovered, or the server cannot tell), swaps changed stylesheets in place. The
 /// stream starts from `version`, the event id the page was rendered at (see `reload.rs`).
-pub fn reload_script(version: &str) -> String {
+pub(crate) fn reload_script(version: &str) -> String {
     const SCRIPT: &str = r#"<script>(function(){
 var es=new EventSource("/__backlot/events?since=VERSION");
 es.addEventListener("reload",function(e){
@@ -328,7 +334,7 @@ if(again){location.reload();}
 }
 
 /// Adds the reload script before `</body>` (or at the end).
-pub fn inject(html: &[u8], version: &str) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8], version: &str) -> Vec<u8> {
     let script = reload_script(version);
     let at = html
         .windows(7)

@@ -31,24 +31,24 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub type Bytes = Arc<Vec<u8>>;
-pub type Files = BTreeMap<String, Bytes>;
+pub(crate) type Bytes = Arc<Vec<u8>>;
+pub(crate) type Files = BTreeMap<String, Bytes>;
 
 /// A complete rendered site in memory, in three layers written in the same order as a clean
 /// build writes them (pages, then generated files, then copies), so a later layer wins.
 #[derive(Clone, Default)]
 pub struct Snapshot {
     pub pages: Files,
-    pub extras: Files,
-    pub copies: Files,
+    pub(crate) extras: Files,
+    pub(crate) copies: Files,
     /// The search index, built on first request: rebuilding it on every keystroke would cost
     /// more than the rest of the rebuild, and authors rarely search while they write.
-    pub search: Arc<LazySearch>,
+    pub(crate) search: Arc<LazySearch>,
 }
 
 /// Search index files of one state of the site, computed once, when first asked for.
 #[derive(Default)]
-pub struct LazySearch {
+pub(crate) struct LazySearch {
     /// (document, URL, section title) in reading order, as `search::entries` lists them.
     inputs: Vec<(Arc<ParsedDoc>, String, String)>,
     files: std::sync::OnceLock<Files>,
@@ -75,7 +75,7 @@ impl LazySearch {
         }
     }
 
-    pub fn files(&self) -> &Files {
+    pub(crate) fn files(&self) -> &Files {
         self.files.get_or_init(|| {
             let entries: Vec<crate::search::Entry> = self
                 .inputs
@@ -128,10 +128,6 @@ impl Snapshot {
         all.extend(self.copies.iter().map(|(k, v)| (k.clone(), v.clone())));
         all
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.pages.is_empty() && self.extras.is_empty() && self.copies.is_empty()
-    }
 }
 
 /// A cached parse: the hash of the text it came from and the result.
@@ -172,7 +168,7 @@ pub struct Outcome {
     pub rendered: usize,
     /// The search index has other inputs than before (`build --watch` rewrites it).
     pub search_changed: bool,
-    pub pages: usize,
+    pub(crate) pages: usize,
 }
 
 impl Outcome {
@@ -240,7 +236,7 @@ impl Engine {
     }
 
     /// The config of the last successful load, if any.
-    pub fn config(&self) -> Option<&Config> {
+    pub(crate) fn config(&self) -> Option<&Config> {
         self.base.as_ref().map(|b| &b.config)
     }
 

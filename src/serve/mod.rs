@@ -5,10 +5,10 @@
 //! `http.rs` decides what a request gets, `server.rs` carries it (hyper on tokio), `reload.rs`
 //! fans reload events out to open pages.
 
-pub mod http;
+pub(crate) mod http;
 pub mod incremental;
-pub mod reload;
-pub mod server;
+pub(crate) mod reload;
+pub(crate) mod server;
 pub mod variants;
 pub mod watcher;
 
@@ -124,15 +124,15 @@ fn local_ip(bound: IpAddr) -> IpAddr {
 
 /// State shared by the connections and the rebuild loop.
 pub struct Shared {
-    pub served: RwLock<Served>,
-    pub reload: Reload,
-    pub hosts: Hosts,
+    pub(crate) served: RwLock<Served>,
+    pub(crate) reload: Reload,
+    pub(crate) hosts: Hosts,
     /// Open connections, counted by the server.
     pub(crate) open: AtomicUsize,
 }
 
 impl Shared {
-    pub fn new(hosts: Hosts, reload_buffer: usize) -> Shared {
+    pub(crate) fn new(hosts: Hosts, reload_buffer: usize) -> Shared {
         Shared {
             served: RwLock::new(Served::default()),
             reload: Reload::new(reload_buffer),
@@ -141,7 +141,7 @@ impl Shared {
         }
     }
 
-    pub fn set(&self, served: Served) {
+    pub(crate) fn set(&self, served: Served) {
         *self.served.write().unwrap_or_else(|e| e.into_inner()) = served;
     }
 
@@ -158,7 +158,7 @@ impl Shared {
     }
 
     /// Tells every open page what changed; called once the new site is in place.
-    pub fn broadcast(&self, changed: &[String], error: bool) {
+    pub(crate) fn broadcast(&self, changed: &[String], error: bool) {
         let base = self.current().base_path;
         let urls: Vec<String> = changed.iter().map(|p| format!("{base}{p}")).collect();
         self.reload.publish(&urls, error);

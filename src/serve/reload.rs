@@ -25,7 +25,7 @@ const PING: Duration = Duration::from_secs(20);
 /// One event as sent: its number and its bytes on the wire.
 type Message = (u64, Bytes);
 
-pub struct Reload {
+pub(crate) struct Reload {
     epoch: String,
     state: Mutex<State>,
     tx: broadcast::Sender<Message>,
@@ -42,7 +42,7 @@ struct State {
 
 impl Reload {
     /// `buffer`: how many messages a slow page may be behind before it is disconnected.
-    pub fn new(buffer: usize) -> Reload {
+    pub(crate) fn new(buffer: usize) -> Reload {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
@@ -59,13 +59,13 @@ impl Reload {
 
     /// The id of the last event: a page rendered now is up to date with it. Read it *before*
     /// reading the site to serve, so a page can only be older than its id says, never newer.
-    pub fn version(&self) -> String {
+    pub(crate) fn version(&self) -> String {
         format!("{}-{}", self.epoch, self.state().version)
     }
 
     /// Tells every open page what changed (URLs); pages decide whether to reload. Call it once
     /// the new site is in place. Never blocks.
-    pub fn publish(&self, changed: &[String], error: bool) {
+    pub(crate) fn publish(&self, changed: &[String], error: bool) {
         let mut state = self.state();
         state.version += 1;
         state.error = error;
@@ -88,7 +88,7 @@ impl Reload {
 
     /// Opens a stream for a page that has seen everything up to `since` (an event id): the
     /// body starts with what it missed, then follows live events. Runs inside the runtime.
-    pub fn subscribe(&self, since: Option<&str>) -> Channel<Bytes> {
+    pub(crate) fn subscribe(&self, since: Option<&str>) -> Channel<Bytes> {
         let state = self.state();
         let rx = self.tx.subscribe();
         let seen = since.and_then(|s| s.strip_prefix(&self.epoch)?.strip_prefix('-')?.parse().ok());

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// The other variants as the preview last loaded and rendered them.
 #[derive(Default)]
-pub struct Live {
+pub(crate) struct Live {
     others: Others,
     map: Option<Arc<Map>>,
     files: Files,
@@ -27,7 +27,7 @@ pub struct Live {
 impl Live {
     /// Reloads the others if `reload`, links every config to the new map, and renders the
     /// others again when they reloaded or the map changed. True when the map changed.
-    pub fn refresh(
+    pub(crate) fn refresh(
         &mut self,
         reload: bool,
         shared: &Shared,
@@ -60,7 +60,12 @@ impl Live {
 
     /// Lays the others' files over `extras` (the main variant's generated files), noting in
     /// `changed` what differs from `old`.
-    pub fn merge_into(&mut self, extras: &mut Files, old: &Files, changed: &mut Vec<String>) {
+    pub(crate) fn merge_into(
+        &mut self,
+        extras: &mut Files,
+        old: &Files,
+        changed: &mut Vec<String>,
+    ) {
         for gone in self.merged.iter().filter(|p| !self.files.contains_key(*p)) {
             extras.remove(gone);
             changed.push(gone.clone());

@@ -112,7 +112,7 @@ pub struct Plan {
 
 /// The kind of rebuild a plan leads to, from the cheapest to the most thorough.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Rebuild {
+pub(crate) enum Rebuild {
     Nothing,
     /// Copy static files again; no page is rendered.
     Copy,
@@ -140,7 +140,7 @@ impl Plan {
         }
     }
 
-    pub fn merge(&mut self, other: Plan) {
+    pub(crate) fn merge(&mut self, other: Plan) {
         self.config |= other.config;
         self.templates |= other.templates;
         self.theme_static |= other.theme_static;
@@ -160,7 +160,7 @@ impl Plan {
         }
     }
 
-    pub fn rebuild(&self) -> Rebuild {
+    pub(crate) fn rebuild(&self) -> Rebuild {
         if self.config || self.rescan {
             Rebuild::Reload
         } else if self.templates || self.data {
@@ -179,17 +179,17 @@ impl Plan {
 #[derive(Debug, Clone)]
 pub struct Scope {
     /// The site root as the watcher reports it (absolute).
-    pub root: PathBuf,
-    pub theme: String,
+    pub(crate) root: PathBuf,
+    pub(crate) theme: String,
     /// Output folder relative to the root ("public"); events below it are ignored.
-    pub output: String,
+    pub(crate) output: String,
     /// Content folder relative to the root ("content", or site.toml's `content_dir`).
-    pub content: String,
+    pub(crate) content: String,
     /// Files outside the watched folders that pages include -> those pages.
     pub included: BTreeMap<String, BTreeSet<String>>,
     /// The other languages' and versions' folders, and the site's `i18n/` tables
     /// (`crate::variants::watched`).
-    pub variants: Vec<String>,
+    pub(crate) variants: Vec<String>,
 }
 
 impl Scope {
@@ -256,12 +256,12 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 /// Messages from the watcher to the rebuild loop.
-pub type Msg = notify::Result<Event>;
+pub(crate) type Msg = notify::Result<Event>;
 
 /// Waits for the first event, then keeps collecting until nothing has arrived for `quiet`
 /// (or `max` has passed since the first), so a burst such as a `git checkout` becomes one plan.
 /// Blocks without waking while nothing changes. `None` when the watcher is gone.
-pub fn next_plan(
+pub(crate) fn next_plan(
     rx: &Receiver<Msg>,
     scope: &Scope,
     quiet: Duration,
@@ -285,13 +285,12 @@ pub fn next_plan(
 }
 
 /// The folders a site is watched through, besides its content folder.
-pub const WATCHED: [&str; 3] = ["data", "static", "themes"];
+pub(crate) const WATCHED: [&str; 3] = ["data", "static", "themes"];
 
 /// A running watcher; dropping it stops watching.
-pub struct Watch {
+pub(crate) struct Watch {
     watcher: Box<dyn Watcher + Send>,
     root: PathBuf,
-    pub polling: bool,
     /// Folders watched for included files.
     extra: BTreeSet<PathBuf>,
 }
@@ -302,7 +301,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 impl Watch {
     /// Starts a native watcher, or the polling one (with a message saying why and how to fix
     /// it) when native watching cannot start. `force_poll` skips the native attempt.
-    pub fn start(
+    pub(crate) fn start(
         root: &Path,
         content: &str,
         tx: Sender<Msg>,
@@ -314,7 +313,6 @@ impl Watch {
                 let mut watch = Watch {
                     watcher: Box::new(w),
                     root: root.clone(),
-                    polling: false,
                     extra: BTreeSet::new(),
                 };
                 watch.watch_all(content).map(|_| watch)
@@ -328,7 +326,6 @@ impl Watch {
         let mut watch = Watch {
             watcher: Box::new(notify::PollWatcher::new(tx, config)?),
             root,
-            polling: true,
             extra: BTreeSet::new(),
         };
         watch.watch_all(content)?;
@@ -336,7 +333,7 @@ impl Watch {
     }
 
     /// Watches the other languages' and versions' folders (`Scope::variants`), once each.
-    pub fn watch_variants(&mut self, scope: &Scope) {
+    pub(crate) fn watch_variants(&mut self, scope: &Scope) {
         for rel in &scope.variants {
             let dir = self.root.join(rel);
             if dir.is_dir() && self.extra.insert(dir.clone()) {
@@ -347,7 +344,7 @@ impl Watch {
 
     /// Watches the folders of included files that lie outside the watched folders (each
     /// folder, not the file: editors save by replacing the file).
-    pub fn watch_included(&mut self, scope: &Scope) {
+    pub(crate) fn watch_included(&mut self, scope: &Scope) {
         for rel in scope.included.keys() {
             let top = rel.split('/').next().unwrap_or("");
             let dir = self.root.join(rel);
@@ -364,7 +361,7 @@ impl Watch {
 
     /// Watches the root itself (site.toml, top folders appearing), the content folder and each
     /// other source folder.
-    pub fn watch_all(&mut self, content: &str) -> notify::Result<()> {
+    pub(crate) fn watch_all(&mut self, content: &str) -> notify::Result<()> {
         self.watcher
             .watch(&self.root, RecursiveMode::NonRecursive)?;
         for dir in WATCHED.iter().copied().chain([content]) {
@@ -380,7 +377,7 @@ impl Watch {
 }
 
 /// What to tell the author when native watching cannot start.
-pub fn fallback_message(e: &notify::Error) -> String {
+pub(crate) fn fallback_message(e: &notify::Error) -> String {
     let limit = matches!(e.kind, notify::ErrorKind::MaxFilesWatch)
         || e.to_string().contains("No space left")
         || e.to_string().contains("Too many open files");
