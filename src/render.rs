@@ -11,6 +11,7 @@ use crate::highlight::{escape_html, Highlighter};
 use crate::markdown::code::render_block;
 use crate::markdown::{fill_markers, TocEntry};
 use crate::output::Sink;
+use crate::render_key::Keys;
 use crate::site::{Doc, Kind, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -319,12 +320,15 @@ impl<'a> Renderer<'a> {
         diags: &mut Diagnostics,
     ) -> usize {
         let nav_index = NavIndex::new(self.site);
+        let keys = sink.remembers().then(|| Keys::new(self, site_view));
         let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
             .map(|&i| {
                 let source = &self.site.docs[i].source;
-                crate::page::catch_panic(source, || self.render_doc(i, site_view, &nav_index, sink))
-                    .and_then(|r| r)
+                crate::page::catch_panic(source, || {
+                    self.render_doc(i, site_view, &nav_index, keys.as_ref(), sink)
+                })
+                .and_then(|r| r)
             })
             .collect();
         // Each document is two files: its page and its Markdown copy.
@@ -336,6 +340,9 @@ impl<'a> Renderer<'a> {
     /// The search index (`search.rs`). Separate from the other generated files because it
     /// reads every page's text: `serve` builds it only when a browser asks for it.
     pub fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+        if sink.search_later(&|| crate::search::Deferred::new(self.config, self.site)) {
+            return 0;
+        }
         let written = std::sync::atomic::AtomicUsize::new(0);
         let failed = std::sync::Mutex::new(Vec::new());
         let entries = crate::search::entries(self.config, self.site);
@@ -363,7 +370,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let extra: Vec<(String, Vec<u8>)> = self.extra_files(site_view, diags);
+        let extra: Vec<(String, Vec<u8>)> = self.extra_files(site_view, sink, diags);
         let written = extra.len();
         for (path, bytes) in extra {
             if let Err(e) = sink.write(&path, &bytes) {
@@ -437,11 +444,10 @@ impl<'a> Renderer<'a> {
         i: usize,
         site_view: &SiteView,
         nav_index: &NavIndex,
+        keys: Option<&Keys>,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
         let doc = &self.site.docs[i];
-        let content = self.content(doc)?;
-        let page = self.page_view(i, content);
         let template = match (&doc.front().template, i == self.site.home, doc.kind) {
             (Some(t), _, _) => t.as_str(),
             (None, true, _) => "index.html",
@@ -452,6 +458,11 @@ impl<'a> Renderer<'a> {
             return Err(Diagnostic::error(&doc.source, doc.parsed.template_line, 1, format!("template `{template}` not found"))
                 .with_help("use one of the theme's templates (page.html, section.html) or add it to themes/<theme>/templates/"));
         }
+        let (html_out, md_out) = (format!("{}index.html", doc.path), format!("{}index.md", doc.path));
+        if keys.is_some_and(|k| sink.reuse(&[&html_out, &md_out], k.page(self, i, template))) {
+            return Ok(());
+        }
+        let page = self.page_view(i, self.content(doc)?);
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site_view.for_template(self.theme, template));
         ctx.insert("page", &page);
@@ -461,8 +472,8 @@ impl<'a> Renderer<'a> {
             self.shortcode(doc, &doc.parsed.md.shortcodes[n])
                 .unwrap_or_default()
         });
-        sink.write(&format!("{}index.html", doc.path), html.as_bytes())
-            .and_then(|()| sink.write(&format!("{}index.md", doc.path), md.as_bytes()))
+        sink.write(&html_out, html.as_bytes())
+            .and_then(|()| sink.write(&md_out, md.as_bytes()))
             .map_err(|e| Diagnostic::error(&doc.source, 1, 1, format!("cannot write output: {e}")))
     }
 
@@ -761,14 +772,26 @@ impl<'a> Renderer<'a> {
     }
 
     /// Tag pages, 404, feeds and the other generated files.
-    fn extra_files(&self, site_view: &SiteView, diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
+    /// Generated pages a remembering `sink` still holds are left out (see `render_key`).
+    fn extra_files(
+        &self,
+        site_view: &SiteView,
+        sink: &dyn Sink,
+        diags: &mut Diagnostics,
+    ) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
         let nav_index = NavIndex::new(self.site);
+        let keys = sink.remembers().then(|| Keys::new(self, site_view));
         let mut render = |template: &str, path: String, extra: &dyn Fn(&mut tera::Context)| {
             let mut ctx = tera::Context::new();
             ctx.insert("site", &site_view.for_template(self.theme, template));
             self.insert_shared(&mut ctx, template, &nav_index, self.site.home);
             extra(&mut ctx);
+            if let Some(k) = &keys {
+                if sink.reuse(&[&path], k.generated(template, &path, &ctx)) {
+                    return;
+                }
+            }
             match self.theme.render(template, &ctx, &path) {
                 Ok(html) => out.push((path, html.into_bytes())),
                 Err(d) => diags.push(d),
@@ -904,14 +927,6 @@ impl<'a> Renderer<'a> {
             files.push((path.clone(), CopyFrom::File(&f.abs), f.rel.clone()));
         }
         files
-    }
-
-    /// The output paths `copy_files` writes: `serve` copies again when they change.
-    pub(crate) fn copy_paths(&self) -> std::collections::BTreeSet<String> {
-        let copies = self.copy_list().into_iter().map(|(path, _, _)| path);
-        copies
-            .chain(crate::images::variants(self.site).into_keys())
-            .collect()
     }
 
     /// Copies the files of `copy_list`, then writes the images' responsive variants.

@@ -7,6 +7,7 @@
 
 pub mod http;
 pub mod incremental;
+pub mod memo;
 pub mod reload;
 pub mod server;
 pub mod variants;
@@ -353,8 +354,8 @@ fn write_search(engine: &Engine) -> std::io::Result<()> {
     let sink = DirSink {
         dir: config.output_dir.clone(),
     };
-    for (path, bytes) in engine.snapshot().search.files() {
-        sink.write(path, bytes)?;
+    for (path, bytes) in engine.snapshot().search_files() {
+        sink.write(&path, &bytes)?;
     }
     Ok(())
 }

@@ -108,6 +108,8 @@ pub struct Plan {
     pub content: BTreeSet<String>,
     /// A file of another language or version changed (`crate::variants`): reload those.
     pub variants: bool,
+    /// A branch or HEAD of the site's git repository moved: "Last updated" may have changed.
+    pub git: bool,
 }
 
 /// The kind of rebuild a plan leads to, from the cheapest to the most thorough.
@@ -149,6 +151,7 @@ impl Plan {
         self.rescan |= other.rescan;
         self.content.extend(other.content);
         self.variants |= other.variants;
+        self.git |= other.git;
     }
 
     /// A plan that rebuilds everything from scratch (watcher overflow, first build).
@@ -165,7 +168,7 @@ impl Plan {
             Rebuild::Reload
         } else if self.templates || self.data {
             Rebuild::RenderAll
-        } else if !self.content.is_empty() || self.variants {
+        } else if !self.content.is_empty() || self.variants || self.git {
             Rebuild::Pages
         } else if self.statics || self.theme_static {
             Rebuild::Copy
@@ -190,12 +193,15 @@ pub struct Scope {
     /// The other languages' and versions' folders, and the site's `i18n/` tables
     /// (`crate::variants::watched`).
     pub variants: Vec<String>,
+    /// The repository's git folder, whose HEAD and branches are watched (`Plan::git`).
+    pub git_dir: Option<PathBuf>,
 }
 
 impl Scope {
     pub fn new(root: &Path, theme: &str, output_dir: &Path, content: &str) -> Scope {
         let root = absolute(root);
         let output = crate::source::rel_path(&root, &absolute(output_dir));
+        let git_dir = crate::git::git_dir(&root).map(|d| absolute(&d));
         Scope {
             root,
             theme: theme.to_string(),
@@ -203,6 +209,7 @@ impl Scope {
             content: content.to_string(),
             included: BTreeMap::new(),
             variants: Vec::new(),
+            git_dir,
         }
     }
 
@@ -226,6 +233,10 @@ impl Scope {
             }
         }
         for path in &event.paths {
+            if let Some(rel) = self.git_dir.as_ref().and_then(|g| path.strip_prefix(g).ok()) {
+                plan.git |= moves_head(rel);
+                continue;
+            }
             match path.strip_prefix(&self.root) {
                 Ok(rel) => {
                     let rel = crate::source::rel_path(Path::new(""), rel);
@@ -247,6 +258,13 @@ impl Scope {
             }
         }
     }
+}
+
+/// Whether a changed file of the git folder can move the checked-out commit: `HEAD`, a
+/// branch, the packed branches (not the index, objects or logs a commit also writes).
+fn moves_head(rel: &Path) -> bool {
+    let rel = crate::source::rel_path(Path::new(""), rel);
+    rel == "HEAD" || rel == "packed-refs" || rel.starts_with("refs/heads/")
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -367,6 +385,11 @@ impl Watch {
     pub fn watch_all(&mut self, content: &str) -> notify::Result<()> {
         self.watcher
             .watch(&self.root, RecursiveMode::NonRecursive)?;
+        // A commit changes no file of the site but the dates shown: watch HEAD and branches.
+        if let Some(git) = crate::git::git_dir(&self.root) {
+            let _ = self.watcher.watch(&git, RecursiveMode::NonRecursive);
+            let _ = self.watcher.watch(&git.join("refs/heads"), RecursiveMode::Recursive);
+        }
         for dir in WATCHED.iter().copied().chain([content]) {
             let p = self.root.join(dir);
             if p.is_dir() {
@@ -497,6 +520,7 @@ mod tests {
             content: "content".into(),
             included: BTreeMap::new(),
             variants: vec!["i18n".into(), "content.ar".into()],
+            git_dir: Some(PathBuf::from("/site/.git")),
         }
     }
 

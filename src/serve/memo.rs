@@ -1,0 +1,256 @@
+//! What the preview keeps from one load of the site to the next (`pipeline::Stages`): the
+//! discovered sources, each page's parse (by a hash of its text, the `[html]` policy and the
+//! files it includes), the theme, the highlighter and the git dates. Every run still goes
+//! through `pipeline::load_with`, so the site is assembled by the same code as `build`.
+//!
+//! What may have changed comes from the watcher's `Plan`, except for two inputs that are
+//! cheap to look at directly: the config, read on every run (any change to it starts afresh),
+//! and git history, read again when the checked-out commit moved (`git::head`).
+
+use super::watcher::Plan;
+use crate::config::{Config, Overrides};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::highlight::Highlighter;
+use crate::page::{parse_doc_guarded, ParsedDoc};
+use crate::pipeline::{GitDates, Stages};
+use crate::source::{discover, read_page, SourceFile, Sources};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A kept parse: the hash of what it was made from and the result.
+struct Parsed {
+    hash: u64,
+    result: Result<Arc<ParsedDoc>, Vec<Diagnostic>>,
+}
+
+#[derive(Default)]
+pub struct Memo {
+    /// What changed since the last run that got past the config.
+    pending: Plan,
+    /// "http://127.0.0.1:1111" in serve mode: absolute URLs point at the preview.
+    local_origin: Option<String>,
+    /// A hash of the last config: when it differs, nothing kept is used.
+    config: u64,
+    fresh_config: bool,
+    /// This run read the config: every later stage sees the pending changes.
+    read_config: bool,
+    highlighter: Option<(u64, Arc<Highlighter>)>,
+    /// The commit checked out and the dates read at it.
+    git: Option<(Option<String>, HashMap<String, String>)>,
+    sources: Option<(Sources, Vec<Diagnostic>)>,
+    /// This run discovered the sources again: parses of files gone are dropped.
+    rediscovered: bool,
+    parses: HashMap<String, Parsed>,
+    theme: Option<(Option<Arc<Theme>>, Vec<Diagnostic>)>,
+}
+
+fn hash_of(v: &impl Hash) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    v.hash(&mut h);
+    // 0 is kept for "could not read".
+    h.finish().max(1)
+}
+
+impl Memo {
+    pub fn new(local_origin: Option<String>) -> Memo {
+        Memo {
+            local_origin,
+            ..Memo::default()
+        }
+    }
+
+    /// Notes what changed before the next load.
+    pub fn changed(&mut self, plan: &Plan) {
+        self.pending.merge(plan.clone());
+    }
+
+    /// After a load: once it got past the config, every stage has seen the pending changes
+    /// (a load that failed on the config sees them next time).
+    /// True when it did.
+    pub fn seen(&mut self) -> bool {
+        let read = std::mem::take(&mut self.read_config);
+        if read {
+            self.pending = Plan::default();
+        }
+        read
+    }
+
+    /// Everything is read again (config change, rescan).
+    fn everything(&self) -> bool {
+        self.fresh_config || self.pending.config || self.pending.rescan
+    }
+
+    /// Files included by the kept pages -> the pages that include them (see `crate::include`).
+    pub fn includes(&self) -> BTreeMap<String, BTreeSet<String>> {
+        let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (page, parsed) in &self.parses {
+            for file in parsed.result.iter().flat_map(|d| &d.md.includes) {
+                map.entry(file.clone()).or_default().insert(page.clone());
+            }
+        }
+        map
+    }
+
+    /// The current bytes of the files the kept parse of `page` included.
+    fn included_text(&self, root: &Path, page: &str) -> Vec<Option<Vec<u8>>> {
+        let files = self.parses.get(page).and_then(|c| c.result.as_ref().ok());
+        files
+            .iter()
+            .flat_map(|d| &d.md.includes)
+            .map(|rel| std::fs::read(root.join(rel)).ok())
+            .collect()
+    }
+
+    /// Whether the kept sources still hold: every changed path is a known Markdown file that
+    /// is still there (the common case of saving a page).
+    fn sources_hold(&self, root: &Path) -> bool {
+        let Some((sources, _)) = &self.sources else {
+            return false;
+        };
+        let p = &self.pending;
+        if self.everything() || p.statics || p.data {
+            return false;
+        }
+        let known = |c: &String| sources.markdown.iter().any(|f| f.rel == *c);
+        p.content.iter().all(|c| known(c) && root.join(c).is_file())
+    }
+
+    /// Reads and hashes `f`; parses it unless the kept parse was made from the same inputs.
+    fn parse_one(&self, config: &Config, f: &SourceFile, h: &Highlighter) -> Option<Parsed> {
+        let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
+        let (hash, text) = match read_page(f) {
+            Ok(t) => {
+                let included = self.included_text(&config.root, &f.rel);
+                (hash_of(&(&t, &included)), Ok(t))
+            }
+            Err(d) => (0, Err(d)),
+        };
+        let kept = self.parses.get(&f.rel);
+        if kept.is_some_and(|c| c.hash == hash && hash != 0) {
+            return None;
+        }
+        let result = text.map_err(|d| vec![d]).and_then(|t| {
+            let mut doc = parse_doc_guarded(&f.rel, &t, h, &config.site.html, strict)?;
+            crate::pipeline::after_parse(config, &f.rel, &mut doc, h);
+            Ok(Arc::new(doc))
+        });
+        Some(Parsed { hash, result })
+    }
+}
+
+impl Stages for Memo {
+    /// Read on every run; in serve mode with base_url moved to the local server, same path.
+    fn config(&mut self, root: &Path, overrides: &Overrides) -> Result<Config, Diagnostic> {
+        let mut config = Config::load(root, overrides)?;
+        if let Some(origin) = &self.local_origin {
+            let overrides = Overrides {
+                base_url: Some(format!("{origin}{}", config.base_path)),
+                ..overrides.clone()
+            };
+            config = Config::from_site(root, config.site, &overrides)?;
+        }
+        let hash = hash_of(&format!("{config:?}"));
+        self.fresh_config = hash != self.config;
+        if self.fresh_config {
+            // Parsing depends on the highlighting, HTML and front matter settings.
+            self.parses.clear();
+            self.sources = None;
+            self.theme = None;
+        }
+        self.config = hash;
+        self.read_config = true;
+        Ok(config)
+    }
+
+    fn highlighter(&mut self, config: &Config) -> Arc<Highlighter> {
+        let key = hash_of(&format!("{:?}", config.site.highlight));
+        match &self.highlighter {
+            Some((k, h)) if *k == key => h.clone(),
+            _ => {
+                let h = Arc::new(Highlighter::new(&config.site.highlight));
+                self.highlighter = Some((key, h.clone()));
+                h
+            }
+        }
+    }
+
+    fn git_dates(&mut self, config: &Config) -> GitDates {
+        let head = crate::git::head(&config.root);
+        match &self.git {
+            Some((at, dates)) if *at == head && !self.everything() => {
+                GitDates::Known(dates.clone())
+            }
+            _ => {
+                let dates = crate::git::last_updated(&config.root, config.content_dir());
+                self.git = Some((head, dates.clone()));
+                GitDates::Known(dates)
+            }
+        }
+    }
+
+    fn sources(&mut self, config: &Config, diags: &mut Diagnostics) -> Sources {
+        self.rediscovered = !self.sources_hold(&config.root);
+        if self.rediscovered {
+            let mut d = Diagnostics::default();
+            let sources = discover(&config.root, config.content_dir(), &mut d);
+            self.sources = Some((sources, d.0));
+        }
+        let (sources, found) = self.sources.as_ref().expect("set above");
+        diags.extend(found.iter().cloned());
+        sources.clone()
+    }
+
+    fn parse(
+        &mut self,
+        config: &Config,
+        files: &[SourceFile],
+        h: &Highlighter,
+        diags: &mut Diagnostics,
+    ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
+        let all = self.everything();
+        let stale: Vec<&SourceFile> = files
+            .iter()
+            .filter(|f| {
+                all || self.pending.content.contains(&f.rel) || !self.parses.contains_key(&f.rel)
+            })
+            .collect();
+        let fresh: Vec<(String, Parsed)> = stale
+            .par_iter()
+            .filter_map(|f| Some((f.rel.clone(), self.parse_one(config, f, h)?)))
+            .collect();
+        self.parses.extend(fresh);
+        if self.rediscovered {
+            let live: BTreeSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+            self.parses.retain(|k, _| live.contains(k.as_str()));
+        }
+        let mut out = Vec::with_capacity(files.len());
+        for f in files {
+            match self.parses.get(&f.rel).map(|p| &p.result) {
+                Some(Ok(doc)) => {
+                    diags.extend(doc.md.diagnostics.iter().cloned());
+                    out.push((f.clone(), doc.clone()));
+                }
+                Some(Err(ds)) => diags.extend(ds.iter().cloned()),
+                None => {}
+            }
+        }
+        out
+    }
+
+    fn theme(&mut self, config: &Config, diags: &mut Diagnostics) -> Option<Arc<Theme>> {
+        let p = &self.pending;
+        let stale = self.everything() || p.templates || p.theme_static;
+        if stale || !matches!(self.theme, Some((Some(_), _))) {
+            let mut d = Diagnostics::default();
+            let theme = Theme::load(config, &mut d).map(Arc::new);
+            self.theme = Some((theme, d.0));
+        }
+        let (theme, found) = self.theme.as_ref().expect("set above");
+        diags.extend(found.iter().cloned());
+        theme.clone()
+    }
+}
