@@ -106,8 +106,23 @@ pub trait Stages {
     ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
         parse_all(config, files, h, diags)
     }
+    fn assemble(
+        &mut self,
+        config: &Config,
+        parsed: Vec<(SourceFile, Arc<ParsedDoc>)>,
+        sources: Sources,
+        diags: &mut Diagnostics,
+    ) -> Site {
+        let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
+        let (assets, statics) = (sources.assets, sources.static_files);
+        assemble(config, parsed, assets, statics, &unparsed, diags)
+    }
     fn theme(&mut self, config: &Config, diags: &mut Diagnostics) -> Option<Arc<Theme>> {
         Theme::load(config, diags).map(Arc::new)
+    }
+    /// No two things write the same output file (`crate::owners`).
+    fn owners(&mut self, loaded: &Loaded, diags: &mut Diagnostics) {
+        crate::owners::check(&loaded.renderer(), diags);
     }
 }
 
@@ -141,11 +156,7 @@ pub fn load_with(
         })
     });
     let data = crate::data::load(&sources.data, diags);
-    let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
-    let mut site = timed("assemble", || {
-        let (assets, statics) = (sources.assets, sources.static_files);
-        assemble(&config, parsed, assets, statics, &unparsed, diags)
-    });
+    let mut site = timed("assemble", || stages.assemble(&config, parsed, sources, diags));
     site.last_commit = git_dates.get();
     crate::facts::check_citations(&site, &data, diags);
     let theme = timed("theme", || stages.theme(&config, diags))?;
@@ -156,7 +167,7 @@ pub fn load_with(
         theme,
         data,
     };
-    crate::owners::check(&loaded.renderer(), diags);
+    stages.owners(&loaded, diags);
     Some(loaded)
 }
 

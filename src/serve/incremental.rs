@@ -378,6 +378,7 @@ impl Engine {
         outcome.rendered = rendered;
         outcome.diags = diags.sorted();
         self.snapshot = Arc::new(next);
+        self.memo.keep_site(loaded.site);
         outcome
     }
 }

@@ -12,7 +12,8 @@ use crate::config::{Config, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::page::{parse_doc_guarded, ParsedDoc};
-use crate::pipeline::{GitDates, Stages};
+use crate::pipeline::{Fresh, GitDates, Loaded, Stages};
+use crate::site::Site;
 use crate::source::{discover, read_page, SourceFile, Sources};
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -46,6 +47,35 @@ pub struct Memo {
     rediscovered: bool,
     parses: HashMap<String, Parsed>,
     theme: Option<(Option<Arc<Theme>>, Vec<Diagnostic>)>,
+    theme_reloaded: bool,
+    assembled: Option<Assembled>,
+    /// This run's site is the last one with some pages' text swapped in (`Memo::assemble`).
+    patched: bool,
+    /// What the output owner check found for the last full assembly.
+    owners: Vec<Diagnostic>,
+}
+
+/// The last site assembled, what from, and what assembling it found.
+struct Assembled {
+    /// Each page given, by source, in order.
+    parsed: Vec<(String, Arc<ParsedDoc>)>,
+    /// Handed back after rendering (`Memo::keep_site`); taken by the next run that can patch it.
+    site: Option<Site>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Whether assembling a site reads the same from two parses of a page: front matter (and
+/// the lines the site's diagnostics name), links and headings. Then only the page's text
+/// differs, and the site stays as it was but for that page's parse.
+fn same_shape(old: &ParsedDoc, new: &ParsedDoc) -> bool {
+    let lines = |d: &ParsedDoc| {
+        let l = (d.template_line, d.front_line, d.aliases_line, d.tags_line);
+        (l, d.title_from)
+    };
+    let (a, b) = (&old.md, &new.md);
+    old.front == new.front
+        && lines(old) == lines(new)
+        && (a.links == b.links && a.headings == b.headings && a.anchors == b.anchors)
 }
 
 fn hash_of(v: &impl Hash) -> u64 {
@@ -66,6 +96,41 @@ impl Memo {
     /// Notes what changed before the next load.
     pub fn changed(&mut self, plan: &Plan) {
         self.pending.merge(plan.clone());
+    }
+
+    /// The site a load made, to patch next time (see `Stages::assemble`).
+    pub fn keep_site(&mut self, site: Site) {
+        if let Some(a) = &mut self.assembled {
+            a.site = Some(site);
+        }
+    }
+
+    /// The last site with the parses of `parsed` swapped in, when nothing else changed and
+    /// each changed page has the same shape; `None` when it must be assembled again.
+    fn patch(&mut self, parsed: &[(SourceFile, Arc<ParsedDoc>)]) -> Option<Site> {
+        let last = self.assembled.as_mut()?;
+        let same_pages = last.parsed.len() == parsed.len()
+            && last.parsed.iter().zip(parsed).all(|((rel, old), (f, new))| {
+                *rel == f.rel && (Arc::ptr_eq(old, new) || same_shape(old, new))
+            });
+        if self.rediscovered || self.fresh_config || !same_pages {
+            return None;
+        }
+        let mut site = last.site.take()?;
+        for ((_, old), (f, new)) in last.parsed.iter_mut().zip(parsed) {
+            if Arc::ptr_eq(old, new) {
+                continue;
+            }
+            *old = new.clone();
+            match site.by_source.get(&f.rel) {
+                // The home page may take the site's title after parsing (`site::title_home`).
+                Some(&i) if i == site.home => return None,
+                Some(&i) => site.docs[i].parsed = new.clone(),
+                // A draft: not in the site.
+                None => {}
+            }
+        }
+        Some(site)
     }
 
     /// After a load: once it got past the config, every stage has seen the pending changes
@@ -241,10 +306,47 @@ impl Stages for Memo {
         out
     }
 
+    fn assemble(
+        &mut self,
+        config: &Config,
+        parsed: Vec<(SourceFile, Arc<ParsedDoc>)>,
+        sources: Sources,
+        diags: &mut Diagnostics,
+    ) -> Site {
+        self.patched = false;
+        if let Some(site) = self.patch(&parsed) {
+            self.patched = true;
+            let last = self.assembled.as_ref().expect("patched");
+            diags.extend(last.diags.iter().cloned());
+            return site;
+        }
+        let kept = parsed.iter().map(|(f, p)| (f.rel.clone(), p.clone())).collect();
+        let mut d = Diagnostics::default();
+        let site = Fresh.assemble(config, parsed, sources, &mut d);
+        diags.extend(d.0.iter().cloned());
+        self.assembled = Some(Assembled {
+            parsed: kept,
+            site: None,
+            diags: d.0,
+        });
+        site
+    }
+
+    fn owners(&mut self, loaded: &Loaded, diags: &mut Diagnostics) {
+        // A patched site has the same output paths as the last one.
+        if !(self.patched && !self.theme_reloaded) {
+            let mut d = Diagnostics::default();
+            crate::owners::check(&loaded.renderer(), &mut d);
+            self.owners = d.0;
+        }
+        diags.extend(self.owners.iter().cloned());
+    }
+
     fn theme(&mut self, config: &Config, diags: &mut Diagnostics) -> Option<Arc<Theme>> {
         let p = &self.pending;
         let stale = self.everything() || p.templates || p.theme_static;
-        if stale || !matches!(self.theme, Some((Some(_), _))) {
+        self.theme_reloaded = stale || !matches!(self.theme, Some((Some(_), _)));
+        if self.theme_reloaded {
             let mut d = Diagnostics::default();
             let theme = Theme::load(config, &mut d).map(Arc::new);
             self.theme = Some((theme, d.0));
