@@ -57,10 +57,28 @@ fn json_key(v: &impl Serialize) -> u64 {
     h.finish()
 }
 
+/// The config, with the map of the site's variants in a fixed order (its page sets are hash
+/// sets, whose order differs from one run to the next).
+fn hash_config(h: &mut Xxh3, config: &crate::config::Config) {
+    let mut plain = config.clone();
+    let variant = plain.variant.take();
+    format!("{plain:?}").hash(h);
+    let Some(v) = variant else { return };
+    (v.index, &v.site_base_path, &v.site_base_url).hash(h);
+    let m = &v.map;
+    format!("{:?}", m.variants).hash(h);
+    (&m.version_labels, &m.current_label, &m.lang_names).hash(h);
+    for pages in &m.pages {
+        let mut sorted: Vec<&String> = pages.iter().collect();
+        sorted.sort_unstable();
+        sorted.hash(h);
+    }
+}
+
 impl Keys {
     pub(crate) fn new(r: &Renderer, site_view: &SiteView) -> Keys {
         let mut h = Xxh3::new();
-        format!("{:?}", r.config).hash(&mut h);
+        hash_config(&mut h, r.config);
         r.theme.fingerprint.hash(&mut h);
         hash_json(&mut h, r.data);
         let base = h.finish();
