@@ -28,8 +28,13 @@ pub trait Sink: Sync {
     }
 
     /// Offers to make the search index later, when it is first read: true when the sink takes
-    /// `inputs` (the preview, where a browser rarely asks for it) instead of the files.
-    fn search_later(&self, _inputs: &dyn Fn() -> crate::search::Deferred) -> bool {
+    /// `inputs` (the preview, where a browser rarely asks for it) instead of the files. `key`
+    /// hashes the inputs, so a sink holding an index of equal key may keep it.
+    fn search_later(
+        &self,
+        _key: &dyn Fn() -> u64,
+        _inputs: &dyn Fn() -> crate::search::Deferred,
+    ) -> bool {
         false
     }
 }

@@ -340,7 +340,8 @@ impl<'a> Renderer<'a> {
     /// The search index (`search.rs`). Separate from the other generated files because it
     /// reads every page's text: `serve` builds it only when a browser asks for it.
     pub fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
-        if sink.search_later(&|| crate::search::Deferred::new(self.config, self.site)) {
+        let key = || crate::search::Deferred::key_of(self.config, self.site);
+        if sink.search_later(&key, &|| crate::search::Deferred::new(self.config, self.site)) {
             return 0;
         }
         let written = std::sync::atomic::AtomicUsize::new(0);
@@ -824,12 +825,13 @@ impl<'a> Renderer<'a> {
                 redirect_page(&self.config.site.language, &self.url(*target)).into_bytes(),
             ));
         }
-        out.push(("sitemap.xml".into(), self.sitemap().into_bytes()));
-        out.push((
-            "llms.txt".into(),
-            crate::copies::llms_txt(self.site, self.config).into_bytes(),
-        ));
-        out.push(("atom.xml".into(), self.feed().into_bytes()));
+        // Each reads every page: made side by side.
+        let llms = || crate::copies::llms_txt(self.site, self.config);
+        let (sitemap, (llms, feed)) =
+            rayon::join(|| self.sitemap(), || rayon::join(llms, || self.feed()));
+        out.push(("sitemap.xml".into(), sitemap.into_bytes()));
+        out.push(("llms.txt".into(), llms.into_bytes()));
+        out.push(("atom.xml".into(), feed.into_bytes()));
         out.push((
             "robots.txt".into(),
             format!(

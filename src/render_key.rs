@@ -51,6 +51,23 @@ fn hash_json(h: &mut Xxh3, v: &impl Serialize) {
     }
 }
 
+/// A page's view, in bincode's plain encoding (length-prefixed strings, no escaping): the
+/// views are hashed for every page on every save, and JSON cost twice as much. A view bincode
+/// cannot encode (a map of unknown length) is hashed as JSON instead.
+fn hash_view(h: &mut Xxh3, v: &impl Serialize) {
+    thread_local! {
+        // Encoded whole, then hashed in one call: many small updates cost more than the copy.
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        match bincode::serialize_into(&mut *buf, v) {
+            Ok(()) => h.update(&xxhash_rust::xxh3::xxh3_64(buf).to_le_bytes()),
+            Err(_) => hash_json(h, v),
+        }
+    })
+}
+
 fn json_key(v: &impl Serialize) -> u64 {
     let mut h = Xxh3::new();
     hash_json(&mut h, v);
@@ -128,7 +145,7 @@ impl Keys {
         let mut view = r.page_view(i, String::new());
         // The table of contents is the parse's, which `id` names (and costly to serialise).
         view.toc = &[];
-        hash_json(&mut h, &view);
+        hash_view(&mut h, &view);
         let doc = &r.site.docs[i];
         (doc.parsed.id, &doc.link_urls).hash(&mut h);
         if !doc.parsed.md.shortcodes.is_empty() {

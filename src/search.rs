@@ -146,18 +146,6 @@ fn entry<'a>(doc: &'a ParsedDoc, url: String, section: &'a str) -> Entry<'a> {
     }
 }
 
-/// Hashes everything an index is made from: the parse (`ParsedDoc::id`), the title and
-/// description (the home page's may be set after parsing), URL and section of each page.
-fn key_of(inputs: &[(Arc<ParsedDoc>, String, String)]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for (doc, url, section) in inputs {
-        let front = (&doc.front.title, &doc.front.description);
-        (doc.id, front, url, section).hash(&mut h);
-    }
-    h.finish()
-}
-
 /// The index of one state of a site, made when first asked for: what the preview holds, as
 /// rebuilding the index on every save would cost more than the rest of the rebuild.
 #[derive(Default)]
@@ -181,10 +169,25 @@ impl Deferred {
             })
             .collect();
         Deferred {
-            key: key_of(&inputs),
+            key: Deferred::key_of(config, site),
             inputs,
             files: Default::default(),
         }
+    }
+
+    /// Hashes everything the index of `site` is made from, without making it: each page's
+    /// parse (`ParsedDoc::id`; the title and description too, as the home page's may be set
+    /// after parsing), URL and section title, in reading order.
+    pub fn key_of(config: &Config, site: &Site) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        config.url("").hash(&mut h);
+        for &i in &site.order {
+            let doc = &site.docs[i];
+            let front = (&doc.parsed.front.title, &doc.parsed.front.description);
+            (doc.parsed.id, front, &doc.path, section_of(site, i)).hash(&mut h);
+        }
+        h.finish()
     }
 
     /// The index files by path, made on the first call.

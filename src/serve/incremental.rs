@@ -38,7 +38,8 @@ struct Stored {
 /// A complete rendered site in memory.
 #[derive(Clone, Default)]
 pub struct Snapshot {
-    files: FxHashMap<String, Stored>,
+    /// Paths are shared with the next snapshot, which keeps most of them.
+    files: FxHashMap<Arc<str>, Stored>,
     /// The search index, made when first read, and its place in the write order.
     search: Option<(Arc<Deferred>, u64)>,
 }
@@ -48,7 +49,7 @@ impl Snapshot {
     pub fn insert(&mut self, path: &str, bytes: Bytes) {
         let at = self.files.len() as u64 + 1;
         let stored = Stored { bytes, key: 0, at };
-        self.files.insert(path.to_string(), stored);
+        self.files.insert(path.into(), stored);
     }
 
     /// The search index's files win over files written before it, lose to those after.
@@ -73,13 +74,13 @@ impl Snapshot {
             .files
             .iter()
             .filter(|(_, f)| !after(f))
-            .map(|(k, f)| (k.clone(), f.bytes.clone()))
+            .map(|(k, f)| (k.to_string(), f.bytes.clone()))
             .collect();
         if let Some((search, _)) = &self.search {
             all.extend(search.files().iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         let later = self.files.iter().filter(|(_, f)| after(f));
-        all.extend(later.map(|(k, f)| (k.clone(), f.bytes.clone())));
+        all.extend(later.map(|(k, f)| (k.to_string(), f.bytes.clone())));
         all
     }
 
@@ -92,8 +93,8 @@ impl Snapshot {
     }
 
     /// The paths of the files written (the search index aside).
-    pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.files.keys()
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(|k| &**k)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -134,19 +135,26 @@ impl<'a> Recorder<'a> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The last snapshot's name for `path`, else a new one.
+    fn name(&self, path: &str) -> Arc<str> {
+        match self.old.files.get_key_value(path) {
+            Some((k, _)) => k.clone(),
+            None => path.into(),
+        }
+    }
+
     /// Stores `bytes` at `path`, as the last snapshot's when equal.
     fn put(&self, path: &str, bytes: Bytes) {
         let bytes = match self.old.files.get(path) {
             Some(o) if Arc::ptr_eq(&o.bytes, &bytes) || o.bytes == bytes => o.bytes.clone(),
             _ => bytes,
         };
+        let name = self.name(path);
         let mut st = self.lock();
         let key = st.keys.remove(path).unwrap_or(0);
         st.at += 1;
         let at = st.at;
-        st.next
-            .files
-            .insert(path.to_string(), Stored { bytes, key, at });
+        st.next.files.insert(name, Stored { bytes, key, at });
     }
 
     fn finish(self) -> (Snapshot, usize) {
@@ -169,20 +177,23 @@ impl Sink for Recorder<'_> {
     }
 
     fn reuse(&self, paths: &[&str], key: u64) -> bool {
-        let kept: Option<Vec<&Stored>> = paths
+        let kept: Option<Vec<(&Arc<str>, &Stored)>> = paths
             .iter()
-            .map(|p| self.old.files.get(*p).filter(|o| o.key == key && key != 0))
+            .map(|p| {
+                let (name, old) = self.old.files.get_key_value(*p)?;
+                (old.key == key && key != 0).then_some((name, old))
+            })
             .collect();
         let mut st = self.lock();
         match kept {
             Some(kept) => {
-                for (path, old) in paths.iter().zip(kept) {
+                for (name, old) in kept {
                     st.at += 1;
                     let stored = Stored {
                         at: st.at,
                         ..old.clone()
                     };
-                    st.next.files.insert(path.to_string(), stored);
+                    st.next.files.insert(name.clone(), stored);
                 }
                 true
             }
@@ -196,12 +207,11 @@ impl Sink for Recorder<'_> {
         }
     }
 
-    fn search_later(&self, inputs: &dyn Fn() -> Deferred) -> bool {
-        let fresh = inputs();
+    fn search_later(&self, key: &dyn Fn() -> u64, inputs: &dyn Fn() -> Deferred) -> bool {
         let search = match &self.old.search {
             // The same inputs: keep the index, made already if a browser asked for it.
-            Some((old, _)) if old.key == fresh.key => old.clone(),
-            _ => Arc::new(fresh),
+            Some((old, _)) if old.key == key() => old.clone(),
+            _ => Arc::new(inputs()),
         };
         let mut st = self.lock();
         st.at += 1;
@@ -219,8 +229,8 @@ fn changes(old: &Snapshot, new: &Snapshot) -> Vec<String> {
         .iter()
         .filter(|(k, f)| old.files.get(*k).is_none_or(|o| differ(o, f)))
         .map(|(k, _)| k);
-    let all: BTreeSet<&String> = gone.chain(changed).collect();
-    all.into_iter().cloned().collect()
+    let all: BTreeSet<&Arc<str>> = gone.chain(changed).collect();
+    all.into_iter().map(|k| k.to_string()).collect()
 }
 
 /// What one rebuild did.
