@@ -291,9 +291,10 @@ impl<'a> Renderer<'a> {
     /// Renders and writes everything; returns the number of files written.
     pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let site_view = self.site_view();
+        let keys = sink.remembers().then(|| Keys::new(self, &site_view));
         use crate::profile::timed;
         let mut written = timed("render pages", || {
-            self.render_docs(&self.site.order, &site_view, sink, diags)
+            self.render_docs_keyed(&self.site.order, &site_view, keys.as_ref(), sink, diags)
         });
         self.highlighter.release_cache();
         if crate::profile::get().timings {
@@ -304,7 +305,7 @@ impl<'a> Renderer<'a> {
             );
         }
         written += timed("render generated files", || {
-            self.render_extras(&site_view, sink, diags)
+            self.render_extras_keyed(&site_view, keys.as_ref(), sink, diags)
         });
         written += timed("render search index", || self.write_search(sink, diags));
         written += timed("copy files", || self.copy_files(sink, diags));
@@ -319,14 +320,26 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let nav_index = NavIndex::new(self.site);
         let keys = sink.remembers().then(|| Keys::new(self, site_view));
+        self.render_docs_keyed(which, site_view, keys.as_ref(), sink, diags)
+    }
+
+    /// `render_docs` with the shared parts of the outputs' keys, when the sink remembers.
+    fn render_docs_keyed(
+        &self,
+        which: &[usize],
+        site_view: &SiteView,
+        keys: Option<&Keys>,
+        sink: &dyn Sink,
+        diags: &mut Diagnostics,
+    ) -> usize {
+        let nav_index = NavIndex::new(self.site);
         let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
             .map(|&i| {
                 let source = &self.site.docs[i].source;
                 crate::page::catch_panic(source, || {
-                    self.render_doc(i, site_view, &nav_index, keys.as_ref(), sink)
+                    self.render_doc(i, site_view, &nav_index, keys, sink)
                 })
                 .and_then(|r| r)
             })
@@ -371,7 +384,18 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let extra: Vec<(String, Vec<u8>)> = self.extra_files(site_view, sink, diags);
+        let keys = sink.remembers().then(|| Keys::new(self, site_view));
+        self.render_extras_keyed(site_view, keys.as_ref(), sink, diags)
+    }
+
+    fn render_extras_keyed(
+        &self,
+        site_view: &SiteView,
+        keys: Option<&Keys>,
+        sink: &dyn Sink,
+        diags: &mut Diagnostics,
+    ) -> usize {
+        let extra: Vec<(String, Vec<u8>)> = self.extra_files(site_view, keys, sink, diags);
         let written = extra.len();
         for (path, bytes) in extra {
             if let Err(e) = sink.write(&path, &bytes) {
@@ -777,18 +801,18 @@ impl<'a> Renderer<'a> {
     fn extra_files(
         &self,
         site_view: &SiteView,
+        keys: Option<&Keys>,
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
         let nav_index = NavIndex::new(self.site);
-        let keys = sink.remembers().then(|| Keys::new(self, site_view));
         let mut render = |template: &str, path: String, extra: &dyn Fn(&mut tera::Context)| {
             let mut ctx = tera::Context::new();
             ctx.insert("site", &site_view.for_template(self.theme, template));
             self.insert_shared(&mut ctx, template, &nav_index, self.site.home);
             extra(&mut ctx);
-            if let Some(k) = &keys {
+            if let Some(k) = keys {
                 if sink.reuse(&[&path], k.generated(template, &path, &ctx)) {
                     return;
                 }
