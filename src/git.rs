@@ -38,7 +38,10 @@ pub fn last_updated(root: &Path, content: &str) -> HashMap<String, String> {
 /// file (a worktree, a submodule) points.
 pub fn git_dir(root: &Path) -> Option<std::path::PathBuf> {
     let start = root.canonicalize().ok()?;
-    let dot = start.ancestors().map(|d| d.join(".git")).find(|p| p.exists())?;
+    let dot = start
+        .ancestors()
+        .map(|d| d.join(".git"))
+        .find(|p| p.exists())?;
     if dot.is_dir() {
         return Some(dot);
     }

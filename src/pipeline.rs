@@ -113,7 +113,8 @@ pub trait Stages {
         sources: Sources,
         diags: &mut Diagnostics,
     ) -> Site {
-        let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
+        let unparsed =
+            crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
         let (assets, statics) = (sources.assets, sources.static_files);
         assemble(config, parsed, assets, statics, &unparsed, diags)
     }
@@ -156,7 +157,9 @@ pub fn load_with(
         })
     });
     let data = crate::data::load(&sources.data, diags);
-    let mut site = timed("assemble", || stages.assemble(&config, parsed, sources, diags));
+    let mut site = timed("assemble", || {
+        stages.assemble(&config, parsed, sources, diags)
+    });
     site.last_commit = git_dates.get();
     crate::facts::check_citations(&site, &data, diags);
     let theme = timed("theme", || stages.theme(&config, diags))?;

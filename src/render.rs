@@ -354,7 +354,9 @@ impl<'a> Renderer<'a> {
     /// reads every page's text: `serve` builds it only when a browser asks for it.
     pub fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let key = || crate::search::Deferred::key_of(self.config, self.site);
-        if sink.search_later(&key, &|| crate::search::Deferred::new(self.config, self.site)) {
+        if sink.search_later(&key, &|| {
+            crate::search::Deferred::new(self.config, self.site)
+        }) {
             return 0;
         }
         let written = std::sync::atomic::AtomicUsize::new(0);
@@ -483,7 +485,10 @@ impl<'a> Renderer<'a> {
             return Err(Diagnostic::error(&doc.source, doc.parsed.template_line, 1, format!("template `{template}` not found"))
                 .with_help("use one of the theme's templates (page.html, section.html) or add it to themes/<theme>/templates/"));
         }
-        let (html_out, md_out) = (format!("{}index.html", doc.path), format!("{}index.md", doc.path));
+        let (html_out, md_out) = (
+            format!("{}index.html", doc.path),
+            format!("{}index.md", doc.path),
+        );
         if keys.is_some_and(|k| sink.reuse(&[&html_out, &md_out], k.page(self, i, template))) {
             return Ok(());
         }

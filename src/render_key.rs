@@ -103,7 +103,14 @@ impl Keys {
         let mut h = Xxh3::new();
         (site.docs.len(), site.home).hash(&mut h);
         for d in &site.docs {
-            (&d.path, d.title(), d.kind == crate::site::Kind::Section, d.parent, &d.children).hash(&mut h);
+            (
+                &d.path,
+                d.title(),
+                d.kind == crate::site::Kind::Section,
+                d.parent,
+                &d.children,
+            )
+                .hash(&mut h);
         }
         let nav = h.finish();
         let mut small = site_view.clone();
@@ -135,7 +142,12 @@ impl Keys {
             (self.nav, current).hash(h);
         }
         let tags = uses(crate::theme::SITE_TAGS);
-        (if tags { self.site_full } else { self.site_small }).hash(h);
+        (if tags {
+            self.site_full
+        } else {
+            self.site_small
+        })
+        .hash(h);
     }
 
     /// The key of document `i`'s page and Markdown copy, rendered through `template`.

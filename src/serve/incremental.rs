@@ -166,7 +166,11 @@ impl<'a> Recorder<'a> {
 impl Sink for Recorder<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         crate::output::checked(path)?;
-        let same = self.old.files.get(path).filter(|o| o.bytes.as_slice() == bytes);
+        let same = self
+            .old
+            .files
+            .get(path)
+            .filter(|o| o.bytes.as_slice() == bytes);
         let bytes = same.map_or_else(|| Arc::new(bytes.to_vec()), |o| o.bytes.clone());
         self.put(path, bytes);
         Ok(())
@@ -364,8 +368,13 @@ impl Engine {
             data: &loaded.data,
             highlighter: &loaded.highlighter,
         };
-        self.variants
-            .refresh(reload, &shared, &mut loaded.config, &loaded.site, &mut diags);
+        self.variants.refresh(
+            reload,
+            &shared,
+            &mut loaded.config,
+            &loaded.site,
+            &mut diags,
+        );
         self.config = Some(loaded.config.clone());
         let mut outcome = Outcome {
             pages: loaded.site.docs.len(),
@@ -377,7 +386,8 @@ impl Engine {
         }
         let recorder = Recorder::new(&self.snapshot);
         loaded.render(&recorder, &mut diags);
-        self.variants.write_into(&|path, bytes| recorder.put(path, bytes));
+        self.variants
+            .write_into(&|path, bytes| recorder.put(path, bytes));
         if diags.has_errors() {
             outcome.diags = diags.sorted();
             return outcome;

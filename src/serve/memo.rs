@@ -110,9 +110,13 @@ impl Memo {
     fn patch(&mut self, parsed: &[(SourceFile, Arc<ParsedDoc>)]) -> Option<Site> {
         let last = self.assembled.as_mut()?;
         let same_pages = last.parsed.len() == parsed.len()
-            && last.parsed.iter().zip(parsed).all(|((rel, old), (f, new))| {
-                *rel == f.rel && (Arc::ptr_eq(old, new) || same_shape(old, new))
-            });
+            && last
+                .parsed
+                .iter()
+                .zip(parsed)
+                .all(|((rel, old), (f, new))| {
+                    *rel == f.rel && (Arc::ptr_eq(old, new) || same_shape(old, new))
+                });
         if self.rediscovered || self.fresh_config || !same_pages {
             return None;
         }
@@ -320,7 +324,10 @@ impl Stages for Memo {
             diags.extend(last.diags.iter().cloned());
             return site;
         }
-        let kept = parsed.iter().map(|(f, p)| (f.rel.clone(), p.clone())).collect();
+        let kept = parsed
+            .iter()
+            .map(|(f, p)| (f.rel.clone(), p.clone()))
+            .collect();
         let mut d = Diagnostics::default();
         let site = Fresh.assemble(config, parsed, sources, &mut d);
         diags.extend(d.0.iter().cloned());
@@ -334,7 +341,7 @@ impl Stages for Memo {
 
     fn owners(&mut self, loaded: &Loaded, diags: &mut Diagnostics) {
         // A patched site has the same output paths as the last one.
-        if !(self.patched && !self.theme_reloaded) {
+        if !self.patched || self.theme_reloaded {
             let mut d = Diagnostics::default();
             crate::owners::check(&loaded.renderer(), &mut d);
             self.owners = d.0;

@@ -233,7 +233,11 @@ impl Scope {
             }
         }
         for path in &event.paths {
-            if let Some(rel) = self.git_dir.as_ref().and_then(|g| path.strip_prefix(g).ok()) {
+            if let Some(rel) = self
+                .git_dir
+                .as_ref()
+                .and_then(|g| path.strip_prefix(g).ok())
+            {
                 plan.git |= moves_head(rel);
                 continue;
             }
@@ -388,7 +392,9 @@ impl Watch {
         // A commit changes no file of the site but the dates shown: watch HEAD and branches.
         if let Some(git) = crate::git::git_dir(&self.root) {
             let _ = self.watcher.watch(&git, RecursiveMode::NonRecursive);
-            let _ = self.watcher.watch(&git.join("refs/heads"), RecursiveMode::Recursive);
+            let _ = self
+                .watcher
+                .watch(&git.join("refs/heads"), RecursiveMode::Recursive);
         }
         for dir in WATCHED.iter().copied().chain([content]) {
             let p = self.root.join(dir);

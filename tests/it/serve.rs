@@ -605,14 +605,23 @@ fn build_watch_and_serve_are_byte_identical_in_git() {
     };
     let first = build();
     let sitemap = String::from_utf8(first["sitemap.xml"].clone()).unwrap();
-    assert!(sitemap.contains("<lastmod>2025-05-06</lastmod>"), "{sitemap}");
-    assert!(sitemap.contains("<lastmod>2024-02-03</lastmod>"), "{sitemap}");
+    assert!(
+        sitemap.contains("<lastmod>2025-05-06</lastmod>"),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("<lastmod>2024-02-03</lastmod>"),
+        "{sitemap}"
+    );
 
     // `build --watch`: the first pass written to the output folder.
     let mut watch = Engine::new(&root, Overrides::default());
     assert!(!watch.rebuild(&Plan::full()).failed());
     backlot::serve::sync_output(&watch, None, true).unwrap();
-    assert!(read_tree(&root.join("public")) == first, "build --watch differs");
+    assert!(
+        read_tree(&root.join("public")) == first,
+        "build --watch differs"
+    );
 
     // `serve`: the same site with the preview's address as base_url.
     let origin = "http://127.0.0.1:1111";
@@ -642,11 +651,23 @@ fn build_watch_and_serve_are_byte_identical_in_git() {
     commit_all(&root, "later", "2026-03-04T12:00:00Z");
     let outcome = watch.rebuild(&plan_for(&[".git/refs/heads/main".into()]));
     assert!(!outcome.failed(), "{:?}", outcome.diags);
-    assert!(!outcome.changed.is_empty(), "a commit changes the dates shown");
+    assert!(
+        !outcome.changed.is_empty(),
+        "a commit changes the dates shown"
+    );
     backlot::serve::sync_output(&watch, Some(&outcome.changed), outcome.search_changed).unwrap();
     let second = build();
     let sitemap = String::from_utf8(second["sitemap.xml"].clone()).unwrap();
-    assert!(sitemap.contains("<lastmod>2026-03-04</lastmod>"), "{sitemap}");
-    assert!(snapshot_files(&watch) == second, "the rebuild differs from build");
-    assert!(read_tree(&root.join("public")) == second, "public/ differs from build");
+    assert!(
+        sitemap.contains("<lastmod>2026-03-04</lastmod>"),
+        "{sitemap}"
+    );
+    assert!(
+        snapshot_files(&watch) == second,
+        "the rebuild differs from build"
+    );
+    assert!(
+        read_tree(&root.join("public")) == second,
+        "public/ differs from build"
+    );
 }
