@@ -182,14 +182,11 @@ pub fn parse_all(
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
-    let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
     let results: Vec<Parsed> = files
         .par_iter()
         .map(|f| {
             let text = read_page(f).map_err(|d| vec![d])?;
-            let mut doc = parse_doc_guarded(&f.rel, &text, h, &config.site.html, strict)?;
-            after_parse(config, &f.rel, &mut doc, h);
-            Ok((f.clone(), Arc::new(doc)))
+            Ok((f.clone(), Arc::new(parse_text(config, &f.rel, &text, h)?)))
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());
@@ -203,6 +200,19 @@ pub fn parse_all(
         }
     }
     out
+}
+
+/// One page's text parsed, with what it includes (`after_parse`).
+pub fn parse_text(
+    config: &Config,
+    rel: &str,
+    text: &str,
+    h: &Highlighter,
+) -> Result<ParsedDoc, Vec<Diagnostic>> {
+    let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
+    let mut doc = parse_doc_guarded(rel, text, h, &config.site.html, strict)?;
+    after_parse(config, rel, &mut doc, h);
+    Ok(doc)
 }
 
 /// What a page's parse needs from other files of the repository: included code and image

@@ -11,7 +11,7 @@ use super::watcher::Plan;
 use crate::config::{Config, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
-use crate::page::{parse_doc_guarded, ParsedDoc};
+use crate::page::ParsedDoc;
 use crate::pipeline::{Fresh, GitDates, Loaded, Stages};
 use crate::site::Site;
 use crate::source::{discover, read_page, SourceFile, Sources};
@@ -190,7 +190,6 @@ impl Memo {
 
     /// Reads and hashes `f`; parses it unless the kept parse was made from the same inputs.
     fn parse_one(&self, config: &Config, f: &SourceFile, h: &Highlighter) -> Option<Parsed> {
-        let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
         let (hash, text) = match read_page(f) {
             Ok(t) => {
                 let included = self.included_text(&config.root, &f.rel);
@@ -202,11 +201,9 @@ impl Memo {
         if kept.is_some_and(|c| c.hash == hash && hash != 0) {
             return None;
         }
-        let result = text.map_err(|d| vec![d]).and_then(|t| {
-            let mut doc = parse_doc_guarded(&f.rel, &t, h, &config.site.html, strict)?;
-            crate::pipeline::after_parse(config, &f.rel, &mut doc, h);
-            Ok(Arc::new(doc))
-        });
+        let result = text
+            .map_err(|d| vec![d])
+            .and_then(|t| crate::pipeline::parse_text(config, &f.rel, &t, h).map(Arc::new));
         Some(Parsed { hash, result })
     }
 }
