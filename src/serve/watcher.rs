@@ -8,6 +8,8 @@
 //! deleted, and a `git checkout` all come down to "these paths may have changed". Files that
 //! pages include from outside the watched folders (`include="../examples/app.py"`) are watched
 //! by their folder, and a change re-parses the pages that include them (`Scope::included`).
+//! The git folder's `HEAD` and branches are watched too: a commit changes no file of the site
+//! but the "Last updated" dates (`Plan::git`).
 
 use crate::source::is_ignored_name;
 use notify::event::{AccessKind, AccessMode, EventKind};
@@ -582,6 +584,23 @@ mod tests {
         let mut plan = Plan::default();
         s.absorb(&mut plan, ev(modify, &["/site/content.arx/go.md"]));
         assert_eq!(plan.rebuild(), Rebuild::Nothing);
+    }
+
+    #[test]
+    fn a_commit_moves_head_and_nothing_else_in_git_counts() {
+        let s = scope();
+        let mut plan = Plan::default();
+        let noise = [
+            "/site/.git/index",
+            "/site/.git/objects/ab/cdef",
+            "/site/.git/logs/HEAD",
+        ];
+        s.absorb(&mut plan, ev(EventKind::Modify(ModifyKind::Any), &noise));
+        assert_eq!(plan.rebuild(), Rebuild::Nothing, "{plan:?}");
+        let branch = ["/site/.git/refs/heads/main"];
+        s.absorb(&mut plan, ev(EventKind::Modify(ModifyKind::Any), &branch));
+        assert!(plan.git);
+        assert_eq!(plan.rebuild(), Rebuild::Pages);
     }
 
     #[test]
