@@ -33,7 +33,7 @@ pub trait Sink: Sync {
     fn search_later(
         &self,
         _key: &dyn Fn() -> u64,
-        _inputs: &dyn Fn() -> crate::search::Deferred,
+        _inputs: &dyn Fn(u64) -> crate::search::Deferred,
     ) -> bool {
         false
     }

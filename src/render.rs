@@ -354,9 +354,8 @@ impl<'a> Renderer<'a> {
     /// reads every page's text: `serve` builds it only when a browser asks for it.
     pub fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let key = || crate::search::Deferred::key_of(self.config, self.site);
-        if sink.search_later(&key, &|| {
-            crate::search::Deferred::new(self.config, self.site)
-        }) {
+        let inputs = |k| crate::search::Deferred::with_key(self.config, self.site, k);
+        if sink.search_later(&key, &inputs) {
             return 0;
         }
         let written = std::sync::atomic::AtomicUsize::new(0);
@@ -854,13 +853,16 @@ impl<'a> Renderer<'a> {
                 redirect_page(&self.config.site.language, &self.url(*target)).into_bytes(),
             ));
         }
-        // Each reads every page: made side by side.
-        let llms = || crate::copies::llms_txt(self.site, self.config);
-        let (sitemap, (llms, feed)) =
-            rayon::join(|| self.sitemap(), || rayon::join(llms, || self.feed()));
-        out.push(("sitemap.xml".into(), sitemap.into_bytes()));
-        out.push(("llms.txt".into(), llms.into_bytes()));
-        out.push(("atom.xml".into(), feed.into_bytes()));
+        // Each lists every page: made side by side, or kept by a sink that holds them.
+        const LISTS: [&str; 3] = ["sitemap.xml", "llms.txt", "atom.xml"];
+        if !keys.is_some_and(|k| sink.reuse(&LISTS, k.lists(self))) {
+            let llms = || crate::copies::llms_txt(self.site, self.config);
+            let (sitemap, (llms, feed)) =
+                rayon::join(|| self.sitemap(), || rayon::join(llms, || self.feed()));
+            out.push((LISTS[0].into(), sitemap.into_bytes()));
+            out.push((LISTS[1].into(), llms.into_bytes()));
+            out.push((LISTS[2].into(), feed.into_bytes()));
+        }
         out.push((
             "robots.txt".into(),
             format!(

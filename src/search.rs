@@ -159,17 +159,25 @@ pub struct Deferred {
 
 impl Deferred {
     pub fn new(config: &Config, site: &Site) -> Deferred {
-        let inputs: Vec<_> = site
-            .order
+        Deferred::with_key(config, site, Deferred::key_of(config, site))
+    }
+
+    fn inputs(config: &Config, site: &Site) -> Vec<(Arc<ParsedDoc>, String, String)> {
+        site.order
             .iter()
             .map(|&i| {
                 let doc = &site.docs[i];
                 let section = section_of(site, i).to_string();
                 (doc.parsed.clone(), config.url(&doc.path), section)
             })
-            .collect();
+            .collect()
+    }
+
+    /// `new` with the key already known.
+    pub fn with_key(config: &Config, site: &Site, key: u64) -> Deferred {
+        let inputs = Deferred::inputs(config, site);
         Deferred {
-            key: Deferred::key_of(config, site),
+            key,
             inputs,
             files: Default::default(),
         }

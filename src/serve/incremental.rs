@@ -16,6 +16,7 @@ use super::watcher::Plan;
 use crate::config::{Config, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::Sink;
+use crate::profile::timed;
 use crate::search::Deferred;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -211,11 +212,12 @@ impl Sink for Recorder<'_> {
         }
     }
 
-    fn search_later(&self, key: &dyn Fn() -> u64, inputs: &dyn Fn() -> Deferred) -> bool {
+    fn search_later(&self, key: &dyn Fn() -> u64, inputs: &dyn Fn(u64) -> Deferred) -> bool {
+        let key = key();
         let search = match &self.old.search {
             // The same inputs: keep the index, made already if a browser asked for it.
-            Some((old, _)) if old.key == key() => old.clone(),
-            _ => Arc::new(inputs()),
+            Some((old, _)) if old.key == key => old.clone(),
+            _ => Arc::new(inputs(key)),
         };
         let mut st = self.lock();
         st.at += 1;
@@ -348,8 +350,9 @@ impl Engine {
     fn run(&mut self, plan: &Plan) -> Outcome {
         let mut diags = Diagnostics::default();
         self.memo.changed(plan);
-        let loaded =
-            crate::pipeline::load_with(&self.root, &self.overrides, &mut self.memo, &mut diags);
+        let loaded = timed("load", || {
+            crate::pipeline::load_with(&self.root, &self.overrides, &mut self.memo, &mut diags)
+        });
         let read_config = self.memo.seen();
         let Some(mut loaded) = loaded else {
             if !read_config {
@@ -393,7 +396,7 @@ impl Engine {
             return outcome;
         }
         let (next, rendered) = recorder.finish();
-        outcome.changed = changes(&self.snapshot, &next);
+        outcome.changed = timed("compare", || changes(&self.snapshot, &next));
         outcome.search_changed = next.search_key() != self.snapshot.search_key();
         outcome.rendered = rendered;
         outcome.diags = diags.sorted();
