@@ -34,6 +34,48 @@ pub(crate) fn last_updated(root: &Path, content: &str) -> HashMap<String, String
         .collect()
 }
 
+/// The git folder of the repository `root` is in: `.git` in it or a parent, or where a `.git`
+/// file (a worktree, a submodule) points.
+pub(crate) fn git_dir(root: &Path) -> Option<std::path::PathBuf> {
+    let start = root.canonicalize().ok()?;
+    let dot = start
+        .ancestors()
+        .map(|d| d.join(".git"))
+        .find(|p| p.exists())?;
+    if dot.is_dir() {
+        return Some(dot);
+    }
+    let text = std::fs::read_to_string(&dot).ok()?;
+    let target = Path::new(text.strip_prefix("gitdir:")?.trim());
+    Some(dot.parent()?.join(target))
+}
+
+/// The commit checked out, read from the git folder's files without running git (the
+/// preview asks on every rebuild whether "Last updated" must be read again): `HEAD` and the
+/// branch it names, loose or packed. `None` outside a repository.
+pub(crate) fn head(root: &Path) -> Option<String> {
+    let dir = git_dir(root)?;
+    let head = std::fs::read_to_string(dir.join("HEAD")).ok()?;
+    let Some(name) = head.trim().strip_prefix("ref:").map(str::trim) else {
+        return Some(head);
+    };
+    // A worktree keeps its HEAD and shares the branches of the main git folder.
+    let common = std::fs::read_to_string(dir.join("commondir"))
+        .map(|c| dir.join(c.trim()))
+        .unwrap_or_else(|_| dir.clone());
+    for d in [&dir, &common] {
+        if let Ok(id) = std::fs::read_to_string(d.join(name)) {
+            return Some(format!("{name} {}", id.trim()));
+        }
+    }
+    let packed = std::fs::read_to_string(common.join("packed-refs")).unwrap_or_default();
+    let id = packed
+        .lines()
+        .find_map(|l| l.strip_suffix(name)?.strip_suffix(' '))
+        .unwrap_or("unborn");
+    Some(format!("{name} {id}"))
+}
+
 /// The time (Unix seconds) of the last commit touching each file under `content`, keyed by
 /// the path relative to `root` (see `last_updated`; translations are compared by it).
 pub(crate) fn last_commit_times(root: &Path, content: &str) -> HashMap<String, i64> {
@@ -189,10 +231,21 @@ pub(crate) fn default_branch(root: &Path) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// Asked once per root and process: the preview assembles the site on every save, and a
+/// site does not move inside its repository while backlot runs.
 pub fn repo_prefix(root: &Path) -> String {
-    git(root, &["rev-parse", "--show-prefix"])
+    static KNOWN: std::sync::Mutex<Option<HashMap<std::path::PathBuf, String>>> =
+        std::sync::Mutex::new(None);
+    let mut known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
+    let known = known.get_or_insert_with(HashMap::new);
+    if let Some(prefix) = known.get(root) {
+        return prefix.clone();
+    }
+    let prefix = git(root, &["rev-parse", "--show-prefix"])
         .map(|s| s.trim().to_string())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    known.insert(root.to_path_buf(), prefix.clone());
+    prefix
 }
 
 #[cfg(test)]

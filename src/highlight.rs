@@ -131,6 +131,8 @@ pub struct Highlighter {
     styled: OnceLock<Option<Vec<Vec<String>>>>,
     /// The on-disk cache of highlighted blocks, when the run has one (`--cache`).
     disk: OnceLock<crate::cache::BlockCache>,
+    /// The stylesheet, made once: the preview keeps the highlighter from save to save.
+    css: OnceLock<Result<String, String>>,
 }
 
 impl Highlighter {
@@ -145,6 +147,7 @@ impl Highlighter {
             settings: settings.clone(),
             styled: OnceLock::new(),
             disk: OnceLock::new(),
+            css: OnceLock::new(),
         }
     }
 
@@ -308,6 +311,10 @@ impl Highlighter {
     /// The stylesheet: the light theme by default, the dark one under `prefers-color-scheme`
     /// unless the page says `data-theme="light"`, and under `data-theme="dark"`.
     pub(crate) fn css(&self) -> Result<String, String> {
+        self.css.get_or_init(|| self.make_css()).clone()
+    }
+
+    fn make_css(&self) -> Result<String, String> {
         let themes = two_face::theme::extra();
         let find = |name: &str| -> Result<&Theme, String> {
             two_face::theme::EmbeddedLazyThemeSet::theme_names()

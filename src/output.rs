@@ -13,11 +13,35 @@ use std::sync::Mutex;
 pub trait Sink: Sync {
     /// `path` is a site path such as "stacks/go/index.html".
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+
+    /// Whether this sink remembers what its files were rendered from (the preview's): only
+    /// then does the renderer spend time hashing each output's inputs (`render_key`).
+    fn remembers(&self) -> bool {
+        false
+    }
+
+    /// `key` hashes everything the files `paths` are made from. True when the sink already
+    /// holds them as made from that key and keeps them: the renderer then skips them. Otherwise
+    /// the sink notes the key for the `write`s that follow.
+    fn reuse(&self, _paths: &[&str], _key: u64) -> bool {
+        false
+    }
+
+    /// Offers to make the search index later, when it is first read: true when the sink takes
+    /// `inputs` (the preview, where a browser rarely asks for it) instead of the files. `key`
+    /// hashes the inputs, so a sink holding an index of equal key may keep it.
+    fn search_later(
+        &self,
+        _key: &dyn Fn() -> u64,
+        _inputs: &dyn Fn(u64) -> crate::search::Deferred,
+    ) -> bool {
+        false
+    }
 }
 
 /// A site path is relative, with no `..`, backslash or empty segment; anything else is a bug
 /// upstream and must never reach the disk.
-fn checked(path: &str) -> std::io::Result<&str> {
+pub(crate) fn checked(path: &str) -> std::io::Result<&str> {
     let bad = path.is_empty()
         || path.starts_with('/')
         || path.contains('\\')

@@ -23,6 +23,17 @@ pub struct ParsedDoc {
     pub(crate) aliases_line: usize,
     pub(crate) tags_line: usize,
     pub(crate) title_from: TitleFrom,
+    /// Names this parse among all parses the process made (0: a page made up, with no body),
+    /// so an incremental render can tell a kept parse from a new one without hashing its HTML
+    /// (`render_key`). A copy made to change the front matter (`site::title_home`) keeps it:
+    /// the body is the same, and the front matter is hashed with the page's view.
+    pub(crate) id: u64,
+}
+
+/// A new `ParsedDoc::id`.
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Where a page's title came from.
@@ -83,6 +94,7 @@ pub(crate) fn parse_doc(
         front,
         md,
         title_from,
+        id: next_id(),
     })
 }
 

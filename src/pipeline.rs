@@ -1,6 +1,9 @@
 //! The whole build, stage by stage: config -> sources -> parsed pages (parallel) -> site ->
-//! rendered files (parallel) -> output. `build`, `check` and `serve` are this one pipeline
-//! with a different sink.
+//! rendered files (parallel) -> output. `build`, `check`, `build --watch` and `serve` are this
+//! one pipeline: `load_with` + `Loaded::render` into a `Sink`. The preview differs only in its
+//! sink (memory, remembering what each output was rendered from: `serve::incremental`) and in
+//! the `Stages` it loads through (`serve::memo`, which keeps the parsed pages, theme and git
+//! history of the last run while their inputs are unchanged); `build` and `check` use `Fresh`.
 
 use crate::config::{Config, Overrides};
 use crate::diag::Code;
@@ -12,9 +15,11 @@ use crate::profile::timed;
 use crate::progress;
 use crate::render::Renderer;
 use crate::site::{assemble, Kind, Site};
-use crate::source::{discover, read_page, SourceFile};
+use crate::source::{discover, read_page, SourceFile, Sources};
 use crate::theme::Theme;
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -50,42 +55,115 @@ impl std::fmt::Display for Summary {
 /// A loaded site with the stages' results, ready to render.
 pub struct Loaded {
     pub(crate) config: Config,
-    pub(crate) highlighter: Highlighter,
+    /// Shared with the next run of the preview, which keeps its loaded syntaxes.
+    pub(crate) highlighter: Arc<Highlighter>,
     pub(crate) site: Site,
-    pub(crate) theme: Theme,
+    pub(crate) theme: Arc<Theme>,
     pub(crate) data: serde_json::Value,
 }
 
+/// "Last updated" dates from git: being read on another thread, or already known.
+pub(crate) enum GitDates {
+    Reading(std::thread::JoinHandle<HashMap<String, String>>),
+    Known(HashMap<String, String>),
+}
+
+impl GitDates {
+    fn get(self) -> HashMap<String, String> {
+        match self {
+            GitDates::Reading(thread) => thread.join().unwrap_or_default(),
+            GitDates::Known(dates) => dates,
+        }
+    }
+}
+
+/// The stages of `load` whose results a later run may keep while their inputs are unchanged.
+/// Each default is the stage itself, which is what `build` and `check` run (`Fresh`); the
+/// preview's memo (`serve::memo`) overrides them. Whatever a stage reports it reports on every
+/// run, kept results included, so a problem stays on screen until it is fixed.
+pub(crate) trait Stages {
+    fn config(&mut self, root: &Path, overrides: &Overrides) -> Result<Config, Diagnostic> {
+        Config::load(root, overrides)
+    }
+    fn highlighter(&mut self, config: &Config) -> Arc<Highlighter> {
+        Arc::new(Highlighter::new(&config.site.highlight))
+    }
+    /// The one `git log` pass for "Last updated", run while the pages parse.
+    fn git_dates(&mut self, config: &Config) -> GitDates {
+        let (root, content) = (config.root.clone(), config.content_dir().to_string());
+        GitDates::Reading(std::thread::spawn(move || {
+            crate::git::last_updated(&root, &content)
+        }))
+    }
+    fn sources(&mut self, config: &Config, diags: &mut Diagnostics) -> Sources {
+        discover(&config.root, config.content_dir(), diags)
+    }
+    fn parse(
+        &mut self,
+        config: &Config,
+        files: &[SourceFile],
+        h: &Highlighter,
+        diags: &mut Diagnostics,
+    ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
+        parse_all(config, files, h, diags)
+    }
+    fn assemble(
+        &mut self,
+        config: &Config,
+        parsed: Vec<(SourceFile, Arc<ParsedDoc>)>,
+        sources: Sources,
+        diags: &mut Diagnostics,
+    ) -> Site {
+        let unparsed =
+            crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
+        let (assets, statics) = (sources.assets, sources.static_files);
+        assemble(config, parsed, assets, statics, &unparsed, diags)
+    }
+    fn theme(&mut self, config: &Config, diags: &mut Diagnostics) -> Option<Arc<Theme>> {
+        Theme::load(config, diags).map(Arc::new)
+    }
+    /// No two things write the same output file (`crate::owners`).
+    fn owners(&mut self, loaded: &Loaded, diags: &mut Diagnostics) {
+        crate::owners::check(&loaded.renderer(), diags);
+    }
+}
+
+/// Every stage run afresh: `build` and `check`.
+pub(crate) struct Fresh;
+
+impl Stages for Fresh {}
+
 /// Reads and parses everything; `None` when a stage could not produce its result.
-pub fn load(
-    root: &std::path::Path,
+pub fn load(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Loaded> {
+    load_with(root, overrides, &mut Fresh, diags)
+}
+
+/// `load` through `stages`, which may hand back results of an earlier run.
+pub(crate) fn load_with(
+    root: &Path,
     overrides: &Overrides,
+    stages: &mut dyn Stages,
     diags: &mut Diagnostics,
 ) -> Option<Loaded> {
-    let config = Config::load(root, overrides)
+    let config = stages
+        .config(root, overrides)
         .map_err(|d| diags.push(d))
         .ok()?;
-    // The one `git log` pass for "Last updated" runs while the pages parse.
-    let (git_root, content) = (config.root.clone(), config.content_dir().to_string());
-    let last_commit = std::thread::spawn(move || crate::git::last_updated(&git_root, &content));
-    let highlighter = Highlighter::new(&config.site.highlight);
-    let sources = timed("discover", || {
-        discover(&config.root, config.content_dir(), diags)
-    });
+    let git_dates = stages.git_dates(&config);
+    let highlighter = stages.highlighter(&config);
+    let sources = timed("discover", || stages.sources(&config, diags));
     let parsed = progress::stage("parsing pages", || {
         timed("parse", || {
-            parse_all(&config, &sources.markdown, &highlighter, diags)
+            stages.parse(&config, &sources.markdown, &highlighter, diags)
         })
     });
     let data = crate::data::load(&sources.data, diags);
-    let unparsed = crate::source::unparsed(&sources.markdown, parsed.iter().map(|(f, _)| &f.rel));
     let mut site = timed("assemble", || {
-        let (assets, statics) = (sources.assets, sources.static_files);
-        assemble(&config, parsed, assets, statics, &unparsed, diags)
+        stages.assemble(&config, parsed, sources, diags)
     });
-    site.last_commit = last_commit.join().unwrap_or_default();
+    site.last_commit = git_dates.get();
     crate::facts::check_citations(&site, &data, diags);
-    let theme = timed("theme", || Theme::load(&config, diags))?;
+    let theme = timed("theme", || stages.theme(&config, diags))?;
     let loaded = Loaded {
         config,
         highlighter,
@@ -93,7 +171,7 @@ pub fn load(
         theme,
         data,
     };
-    crate::owners::check(&loaded.renderer(), diags);
+    stages.owners(&loaded, diags);
     Some(loaded)
 }
 
@@ -105,14 +183,11 @@ pub(crate) fn parse_all(
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
-    let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
     let results: Vec<Parsed> = files
         .par_iter()
         .map(|f| {
             let text = read_page(f).map_err(|d| vec![d])?;
-            let mut doc = parse_doc_guarded(&f.rel, &text, h, &config.site.html, strict)?;
-            after_parse(config, &f.rel, &mut doc, h);
-            Ok((f.clone(), Arc::new(doc)))
+            Ok((f.clone(), Arc::new(parse_text(config, &f.rel, &text, h)?)))
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());
@@ -126,6 +201,19 @@ pub(crate) fn parse_all(
         }
     }
     out
+}
+
+/// One page's text parsed, with what it includes (`after_parse`).
+pub(crate) fn parse_text(
+    config: &Config,
+    rel: &str,
+    text: &str,
+    h: &Highlighter,
+) -> Result<ParsedDoc, Vec<Diagnostic>> {
+    let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
+    let mut doc = parse_doc_guarded(rel, text, h, &config.site.html, strict)?;
+    after_parse(config, rel, &mut doc, h);
+    Ok(doc)
 }
 
 /// What a page's parse needs from other files of the repository: included code and image

@@ -22,12 +22,14 @@
 //! `Hits::weight`); its section is where the term occurs most, so a result opens there.
 
 use crate::config::Config;
+use crate::page::ParsedDoc;
 use crate::site::Site;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 mod tokenize;
 
@@ -118,26 +120,95 @@ pub(crate) fn entries<'a>(config: &Config, site: &'a Site) -> Vec<Entry<'a>> {
         .iter()
         .map(|&i| {
             let doc = &site.docs[i];
-            let section = doc
-                .parent
-                .filter(|&p| p != site.home)
-                .map_or("", |p| site.docs[p].title());
-            Entry {
-                title: doc.title(),
-                url: config.url(&doc.path),
-                section,
-                description: doc.front().description.as_deref().unwrap_or(""),
-                headings: doc
-                    .parsed
-                    .md
-                    .headings
-                    .iter()
-                    .map(|h| (h.id.as_str(), h.text.as_str()))
-                    .collect(),
-                text: &doc.parsed.md.text,
-            }
+            entry(&doc.parsed, config.url(&doc.path), section_of(site, i))
         })
         .collect()
+}
+
+/// The title of the section a document is listed under in results ("" at the top).
+fn section_of(site: &Site, i: usize) -> &str {
+    let parent = site.docs[i].parent.filter(|&p| p != site.home);
+    parent.map_or("", |p| site.docs[p].title())
+}
+
+fn entry<'a>(doc: &'a ParsedDoc, url: String, section: &'a str) -> Entry<'a> {
+    Entry {
+        title: doc.front.title.as_deref().unwrap_or(""),
+        url,
+        section,
+        description: doc.front.description.as_deref().unwrap_or(""),
+        headings: doc
+            .md
+            .headings
+            .iter()
+            .map(|h| (h.id.as_str(), h.text.as_str()))
+            .collect(),
+        text: &doc.md.text,
+    }
+}
+
+/// The index of one state of a site, made when first asked for: what the preview holds, as
+/// rebuilding the index on every save would cost more than the rest of the rebuild.
+#[derive(Default)]
+pub struct Deferred {
+    /// (document, URL, section title) in reading order, as `entries` lists them.
+    inputs: Vec<(Arc<ParsedDoc>, String, String)>,
+    /// Hashes the inputs: equal keys, equal files.
+    pub(crate) key: u64,
+    files: std::sync::OnceLock<BTreeMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Deferred {
+    fn inputs(config: &Config, site: &Site) -> Vec<(Arc<ParsedDoc>, String, String)> {
+        site.order
+            .iter()
+            .map(|&i| {
+                let doc = &site.docs[i];
+                let section = section_of(site, i).to_string();
+                (doc.parsed.clone(), config.url(&doc.path), section)
+            })
+            .collect()
+    }
+
+    /// `new` with the key already known.
+    pub(crate) fn with_key(config: &Config, site: &Site, key: u64) -> Deferred {
+        let inputs = Deferred::inputs(config, site);
+        Deferred {
+            key,
+            inputs,
+            files: Default::default(),
+        }
+    }
+
+    /// Hashes everything the index of `site` is made from, without making it: each page's
+    /// parse (`ParsedDoc::id`; the title and description too, as the home page's may be set
+    /// after parsing), URL and section title, in reading order.
+    pub(crate) fn key_of(config: &Config, site: &Site) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        config.url("").hash(&mut h);
+        for &i in &site.order {
+            let doc = &site.docs[i];
+            let front = (&doc.parsed.front.title, &doc.parsed.front.description);
+            (doc.parsed.id, front, &doc.path, section_of(site, i)).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The index files by path, made on the first call.
+    pub(crate) fn files(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
+        self.files.get_or_init(|| {
+            let entries: Vec<Entry> = self
+                .inputs
+                .iter()
+                .map(|(doc, url, section)| entry(doc, url.clone(), section))
+                .collect();
+            files(&entries)
+                .into_iter()
+                .map(|(k, v)| (k, Arc::new(v)))
+                .collect()
+        })
+    }
 }
 
 /// The index files, as (path under the output folder, bytes).

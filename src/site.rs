@@ -301,6 +301,7 @@ fn implicit_home(config: &Config) -> Doc {
         aliases_line: 1,
         tags_line: 1,
         title_from: TitleFrom::FrontMatter,
+        id: 0,
     };
     Doc {
         source: format!("{}/_index.md", config.content_dir()),

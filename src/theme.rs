@@ -27,6 +27,8 @@ pub(crate) struct Theme {
     names: HashMap<String, HashSet<String>>,
     /// The theme's strings in each language, with the site's own tables (`crate::i18n`).
     pub(crate) translations: crate::i18n::Translations,
+    /// A hash of every file the theme was made from (`render_key`).
+    pub(crate) fingerprint: u64,
 }
 
 impl Theme {
@@ -79,6 +81,12 @@ impl Theme {
             .find(|(p, _)| *p == "i18n/en.toml")
             .map_or(&[][..], |(_, b)| *b);
         let translations = crate::i18n::Translations::load(&files, builtin_en, &config.root, diags);
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            files.hash(&mut h);
+            h.finish()
+        };
         let mut sources = HashMap::new();
         let mut static_files = BTreeMap::new();
         for (rel, (shown, bytes)) in files {
@@ -136,6 +144,7 @@ impl Theme {
             sources,
             names,
             translations,
+            fingerprint,
         })
     }
 

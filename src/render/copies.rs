@@ -32,14 +32,6 @@ impl<'a> Renderer<'a> {
         files
     }
 
-    /// The output paths `copy_files` writes: `serve` copies again when they change.
-    pub(crate) fn copy_paths(&self) -> std::collections::BTreeSet<String> {
-        let copies = self.copy_list().into_iter().map(|(path, _, _)| path);
-        copies
-            .chain(crate::images::variants(self.site).into_keys())
-            .collect()
-    }
-
     /// Copies the files of `copy_list`, then writes the images' responsive variants.
     pub(crate) fn copy_files(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let mut n = crate::images::write_variants(self.site, &self.config.root, sink, diags);

@@ -6,6 +6,8 @@ use super::views::{SiteView, TagView};
 use super::Renderer;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::output::Sink;
+use crate::render_key::Keys;
 use crate::site::{Doc, Kind};
 use serde::Serialize;
 
@@ -14,6 +16,8 @@ impl Renderer<'_> {
     pub(super) fn extra_files(
         &self,
         site_view: &SiteView,
+        keys: Option<&Keys>,
+        sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
@@ -23,6 +27,10 @@ impl Renderer<'_> {
             ctx.insert("site", &site_view.for_template(self.theme, template));
             self.insert_shared(&mut ctx, template, &nav_index, self.site.home);
             extra(&mut ctx);
+            // Kept by a sink that remembers when its complete context is unchanged.
+            if keys.is_some_and(|k| sink.reuse(&[&path], k.generated(template, &path, &ctx))) {
+                return;
+            }
             match self.theme.render(template, &ctx, &path) {
                 Ok(html) => out.push((path, html.into_bytes())),
                 Err(d) => diags.push(d),
@@ -67,10 +75,13 @@ impl Renderer<'_> {
         render("robots.txt", "robots.txt".into(), &|ctx| {
             ctx.insert("sitemap_url", &sitemap_url)
         });
-        out.push((
-            "llms.txt".into(),
-            crate::copies::llms_txt(self.site, self.config).into_bytes(),
-        ));
+        // llms.txt lists every page: kept by a sink that holds it while the lists are unchanged.
+        if !keys.is_some_and(|k| sink.reuse(&["llms.txt"], k.lists(self))) {
+            out.push((
+                "llms.txt".into(),
+                crate::copies::llms_txt(self.site, self.config).into_bytes(),
+            ));
+        }
         out.push((".nojekyll".into(), Vec::new()));
         if let Some(cname) = &self.config.site.cname {
             out.push(("CNAME".into(), format!("{}\n", cname.trim()).into_bytes()));

@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::Sink;
+use crate::render_key::Keys;
 use crate::site::Site;
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -45,9 +46,10 @@ impl<'a> Renderer<'a> {
     /// Renders and writes everything; returns the number of files written.
     pub(crate) fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let site_view = self.site_view();
+        let keys = sink.remembers().then(|| Keys::new(self, &site_view));
         use crate::profile::timed;
         let mut written = timed("render pages", || {
-            self.render_docs(&self.site.order, &site_view, sink, diags)
+            self.render_docs_keyed(&self.site.order, &site_view, keys.as_ref(), sink, diags)
         });
         self.highlighter.release_cache();
         if crate::profile::get().timings {
@@ -58,7 +60,7 @@ impl<'a> Renderer<'a> {
             );
         }
         written += timed("render generated files", || {
-            self.render_extras(&site_view, sink, diags)
+            self.render_extras_keyed(&site_view, keys.as_ref(), sink, diags)
         });
         written += timed("render search index", || self.write_search(sink, diags));
         written += timed("copy files", || self.copy_files(sink, diags));
@@ -73,13 +75,28 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
+        let keys = sink.remembers().then(|| Keys::new(self, site_view));
+        self.render_docs_keyed(which, site_view, keys.as_ref(), sink, diags)
+    }
+
+    /// `render_docs` with the shared parts of the outputs' keys, when the sink remembers.
+    fn render_docs_keyed(
+        &self,
+        which: &[usize],
+        site_view: &SiteView,
+        keys: Option<&Keys>,
+        sink: &dyn Sink,
+        diags: &mut Diagnostics,
+    ) -> usize {
         let nav_index = NavIndex::new(self.site);
         let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
             .map(|&i| {
                 let source = &self.site.docs[i].source;
-                crate::page::catch_panic(source, || self.render_doc(i, site_view, &nav_index, sink))
-                    .and_then(|r| r)
+                crate::page::catch_panic(source, || {
+                    self.render_doc(i, site_view, &nav_index, keys, sink)
+                })
+                .and_then(|r| r)
             })
             .collect();
         // Each document is two files: its page and its Markdown copy.
@@ -91,6 +108,11 @@ impl<'a> Renderer<'a> {
     /// The search index (`search.rs`). Separate from the other generated files because it
     /// reads every page's text: `serve` builds it only when a browser asks for it.
     pub(crate) fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
+        let key = || crate::search::Deferred::key_of(self.config, self.site);
+        let inputs = |k| crate::search::Deferred::with_key(self.config, self.site, k);
+        if sink.search_later(&key, &inputs) {
+            return 0;
+        }
         let written = std::sync::atomic::AtomicUsize::new(0);
         let failed = std::sync::Mutex::new(Vec::new());
         let entries = crate::search::entries(self.config, self.site);
@@ -124,7 +146,18 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let extra: Vec<(String, Vec<u8>)> = self.extra_files(site_view, diags);
+        let keys = sink.remembers().then(|| Keys::new(self, site_view));
+        self.render_extras_keyed(site_view, keys.as_ref(), sink, diags)
+    }
+
+    fn render_extras_keyed(
+        &self,
+        site_view: &SiteView,
+        keys: Option<&Keys>,
+        sink: &dyn Sink,
+        diags: &mut Diagnostics,
+    ) -> usize {
+        let extra: Vec<(String, Vec<u8>)> = self.extra_files(site_view, keys, sink, diags);
         let written = extra.len();
         for (path, bytes) in extra {
             if let Err(e) = sink.write(&path, &bytes) {

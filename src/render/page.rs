@@ -9,6 +9,7 @@ use crate::highlight::escape_html;
 use crate::markdown::code::render_block;
 use crate::markdown::fill_markers;
 use crate::output::Sink;
+use crate::render_key::Keys;
 use crate::site::{Doc, Kind};
 
 impl<'a> Renderer<'a> {
@@ -17,11 +18,10 @@ impl<'a> Renderer<'a> {
         i: usize,
         site_view: &SiteView,
         nav_index: &NavIndex,
+        keys: Option<&Keys>,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
         let doc = &self.site.docs[i];
-        let content = self.content(doc)?;
-        let page = self.page_view(i, content);
         let template = match (&doc.front().template, i == self.site.home, doc.kind) {
             (Some(t), _, _) => t.as_str(),
             (None, true, _) => "index.html",
@@ -32,6 +32,14 @@ impl<'a> Renderer<'a> {
             return Err(Diagnostic::error(Code::TemplateNotFound, &doc.source, doc.parsed.template_line, 1, format!("template `{template}` not found"))
                 .with_help("use one of the theme's templates (page.html, section.html) or add it to themes/<theme>/templates/"));
         }
+        let (html_out, md_out) = (
+            format!("{}index.html", doc.path),
+            format!("{}index.md", doc.path),
+        );
+        if keys.is_some_and(|k| sink.reuse(&[&html_out, &md_out], k.page(self, i, template))) {
+            return Ok(());
+        }
+        let page = self.page_view(i, self.content(doc)?);
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site_view.for_template(self.theme, template));
         ctx.insert("page", &page);
@@ -41,8 +49,8 @@ impl<'a> Renderer<'a> {
             self.shortcode(doc, &doc.parsed.md.shortcodes[n])
                 .unwrap_or_default()
         });
-        sink.write(&format!("{}index.html", doc.path), html.as_bytes())
-            .and_then(|()| sink.write(&format!("{}index.md", doc.path), md.as_bytes()))
+        sink.write(&html_out, html.as_bytes())
+            .and_then(|()| sink.write(&md_out, md.as_bytes()))
             .map_err(|e| {
                 Diagnostic::error(
                     Code::OutputWrite,

@@ -359,7 +359,7 @@ mod tests {
             ("404.html", "<html><body>missing</body></html>"),
             ("theme.css", "body{}"),
         ] {
-            snap.pages.insert(p.into(), Arc::new(b.as_bytes().to_vec()));
+            snap.insert(p, Arc::new(b.as_bytes().to_vec()));
         }
         Served {
             snapshot: Arc::new(snap),
@@ -474,8 +474,7 @@ mod tests {
         let mut s = served();
         let snap = Arc::make_mut(&mut s.snapshot);
         for p in ["café/index.html", "a b%/index.html"] {
-            snap.pages
-                .insert(p.into(), Arc::new(b"<html></html>".to_vec()));
+            snap.insert(p, Arc::new(b"<html></html>".to_vec()));
         }
         let r = get(&s, "/repo/caf%C3%A9");
         assert_eq!(

@@ -1,12 +1,14 @@
 //! The preview: `backlot serve` (HTTP from memory, live reload, error page) and
 //! `backlot build --watch` (public/ kept up to date). Both run the same loop: the watcher turns
-//! file events into a `Plan`, the incremental `Engine` applies it, and the result is published
-//! (a new in-memory snapshot plus a reload event, or changed files written to the output).
+//! file events into a `Plan`, the incremental `Engine` applies it (the build's own load and
+//! render, with `memo.rs` keeping what did not change), and the result is published (a new
+//! in-memory snapshot plus a reload event, or changed files written to the output).
 //! `http.rs` decides what a request gets, `server.rs` carries it (hyper on tokio), `reload.rs`
 //! fans reload events out to open pages.
 
 pub(crate) mod http;
 pub mod incremental;
+pub(crate) mod memo;
 pub(crate) mod reload;
 pub(crate) mod server;
 pub mod variants;
@@ -353,8 +355,8 @@ fn write_search(engine: &Engine) -> std::io::Result<()> {
     let sink = DirSink {
         dir: config.output_dir.clone(),
     };
-    for (path, bytes) in engine.snapshot().search.files() {
-        sink.write(path, bytes)?;
+    for (path, bytes) in engine.snapshot().search_files() {
+        sink.write(&path, &bytes)?;
     }
     Ok(())
 }

@@ -1,17 +1,16 @@
 //! The site's other languages and versions in the preview (`crate::variants`): reloaded when
 //! a file of theirs changes (or everything reloads), rendered again when they reloaded or when
-//! the map of which page exists where changed, and laid over the main variant's generated
-//! files in each snapshot. The main variant stays incremental; when the map changes, its
-//! switchers do too, and the engine renders it again whole.
+//! the map of which page exists where changed, and written into each snapshot after the main
+//! variant's files, as `build` writes them. The main variant's pages show the map (language
+//! and version switchers) in their views, so a change to it re-renders them by their keys.
 
-use super::incremental::Files;
+use super::incremental::{Bytes, Files};
 use super::watcher::Plan;
 use crate::config::Config;
 use crate::diag::Diagnostics;
 use crate::output::MemSink;
 use crate::site::Site;
 use crate::variants::{Map, Others, Shared};
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The other variants as the preview last loaded and rendered them.
@@ -20,8 +19,6 @@ pub(crate) struct Live {
     others: Others,
     map: Option<Arc<Map>>,
     files: Files,
-    /// The paths laid over the last snapshot, to take away those that are gone.
-    merged: BTreeSet<String>,
 }
 
 impl Live {
@@ -58,27 +55,11 @@ impl Live {
         changed
     }
 
-    /// Lays the others' files over `extras` (the main variant's generated files), noting in
-    /// `changed` what differs from `old`.
-    pub(crate) fn merge_into(
-        &mut self,
-        extras: &mut Files,
-        old: &Files,
-        changed: &mut Vec<String>,
-    ) {
-        for gone in self.merged.iter().filter(|p| !self.files.contains_key(*p)) {
-            extras.remove(gone);
-            changed.push(gone.clone());
-        }
+    /// Hands the others' files to `put`, after the main variant's, as `build` writes them.
+    pub(crate) fn write_into(&self, put: &dyn Fn(&str, Bytes)) {
         for (path, bytes) in &self.files {
-            if old.get(path) != Some(bytes) {
-                changed.push(path.clone());
-            }
-            extras.insert(path.clone(), bytes.clone());
+            put(path, bytes.clone());
         }
-        self.merged = self.files.keys().cloned().collect();
-        changed.sort();
-        changed.dedup();
     }
 }
 

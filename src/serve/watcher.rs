@@ -8,6 +8,8 @@
 //! deleted, and a `git checkout` all come down to "these paths may have changed". Files that
 //! pages include from outside the watched folders (`include="../examples/app.py"`) are watched
 //! by their folder, and a change re-parses the pages that include them (`Scope::included`).
+//! The git folder's `HEAD` and branches are watched too: a commit changes no file of the site
+//! but the "Last updated" dates (`Plan::git`).
 
 use crate::source::is_ignored_name;
 use notify::event::{AccessKind, AccessMode, EventKind};
@@ -97,17 +99,19 @@ fn classify_theme(rest: &str, theme: &str) -> Change {
 /// What one rebuild has to do, accumulated over a batch of changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
-    pub config: bool,
-    pub templates: bool,
-    pub theme_static: bool,
-    pub data: bool,
-    pub statics: bool,
+    pub(crate) config: bool,
+    pub(crate) templates: bool,
+    pub(crate) theme_static: bool,
+    pub(crate) data: bool,
+    pub(crate) statics: bool,
     /// Re-discover the sources and re-hash every file (lost events, folders that came or went).
-    pub rescan: bool,
+    pub(crate) rescan: bool,
     /// Changed paths under content/, relative to the root.
     pub content: BTreeSet<String>,
     /// A file of another language or version changed (`crate::variants`): reload those.
-    pub variants: bool,
+    pub(crate) variants: bool,
+    /// A branch or HEAD of the site's git repository moved: "Last updated" may have changed.
+    pub git: bool,
 }
 
 /// The kind of rebuild a plan leads to, from the cheapest to the most thorough.
@@ -149,6 +153,7 @@ impl Plan {
         self.rescan |= other.rescan;
         self.content.extend(other.content);
         self.variants |= other.variants;
+        self.git |= other.git;
     }
 
     /// A plan that rebuilds everything from scratch (watcher overflow, first build).
@@ -165,7 +170,7 @@ impl Plan {
             Rebuild::Reload
         } else if self.templates || self.data {
             Rebuild::RenderAll
-        } else if !self.content.is_empty() || self.variants {
+        } else if !self.content.is_empty() || self.variants || self.git {
             Rebuild::Pages
         } else if self.statics || self.theme_static {
             Rebuild::Copy
@@ -190,12 +195,15 @@ pub struct Scope {
     /// The other languages' and versions' folders, and the site's `i18n/` tables
     /// (`crate::variants::watched`).
     pub(crate) variants: Vec<String>,
+    /// The repository's git folder, whose HEAD and branches are watched (`Plan::git`).
+    pub(crate) git_dir: Option<PathBuf>,
 }
 
 impl Scope {
     pub fn new(root: &Path, theme: &str, output_dir: &Path, content: &str) -> Scope {
         let root = absolute(root);
         let output = crate::source::rel_path(&root, &absolute(output_dir));
+        let git_dir = crate::git::git_dir(&root).map(|d| absolute(&d));
         Scope {
             root,
             theme: theme.to_string(),
@@ -203,6 +211,7 @@ impl Scope {
             content: content.to_string(),
             included: BTreeMap::new(),
             variants: Vec::new(),
+            git_dir,
         }
     }
 
@@ -226,6 +235,14 @@ impl Scope {
             }
         }
         for path in &event.paths {
+            if let Some(rel) = self
+                .git_dir
+                .as_ref()
+                .and_then(|g| path.strip_prefix(g).ok())
+            {
+                plan.git |= moves_head(rel);
+                continue;
+            }
             match path.strip_prefix(&self.root) {
                 Ok(rel) => {
                     let rel = crate::source::rel_path(Path::new(""), rel);
@@ -247,6 +264,13 @@ impl Scope {
             }
         }
     }
+}
+
+/// Whether a changed file of the git folder can move the checked-out commit: `HEAD`, a
+/// branch, the packed branches (not the index, objects or logs a commit also writes).
+fn moves_head(rel: &Path) -> bool {
+    let rel = crate::source::rel_path(Path::new(""), rel);
+    rel == "HEAD" || rel == "packed-refs" || rel.starts_with("refs/heads/")
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -364,6 +388,13 @@ impl Watch {
     pub(crate) fn watch_all(&mut self, content: &str) -> notify::Result<()> {
         self.watcher
             .watch(&self.root, RecursiveMode::NonRecursive)?;
+        // A commit changes no file of the site but the dates shown: watch HEAD and branches.
+        if let Some(git) = crate::git::git_dir(&self.root) {
+            let _ = self.watcher.watch(&git, RecursiveMode::NonRecursive);
+            let _ = self
+                .watcher
+                .watch(&git.join("refs/heads"), RecursiveMode::Recursive);
+        }
         for dir in WATCHED.iter().copied().chain([content]) {
             let p = self.root.join(dir);
             if p.is_dir() {
@@ -494,6 +525,7 @@ mod tests {
             content: "content".into(),
             included: BTreeMap::new(),
             variants: vec!["i18n".into(), "content.ar".into()],
+            git_dir: Some(PathBuf::from("/site/.git")),
         }
     }
 
@@ -549,6 +581,23 @@ mod tests {
         let mut plan = Plan::default();
         s.absorb(&mut plan, ev(modify, &["/site/content.arx/go.md"]));
         assert_eq!(plan.rebuild(), Rebuild::Nothing);
+    }
+
+    #[test]
+    fn a_commit_moves_head_and_nothing_else_in_git_counts() {
+        let s = scope();
+        let mut plan = Plan::default();
+        let noise = [
+            "/site/.git/index",
+            "/site/.git/objects/ab/cdef",
+            "/site/.git/logs/HEAD",
+        ];
+        s.absorb(&mut plan, ev(EventKind::Modify(ModifyKind::Any), &noise));
+        assert_eq!(plan.rebuild(), Rebuild::Nothing, "{plan:?}");
+        let branch = ["/site/.git/refs/heads/main"];
+        s.absorb(&mut plan, ev(EventKind::Modify(ModifyKind::Any), &branch));
+        assert!(plan.git);
+        assert_eq!(plan.rebuild(), Rebuild::Pages);
     }
 
     #[test]

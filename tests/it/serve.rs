@@ -57,6 +57,11 @@ enum Op {
     EditData(u8),
     EditStatic(u8),
     EditTemplate(u8),
+    EditPageTemplate(u8),
+    EditConfig(u8),
+    EditAsset(u8),
+    EditThemeStatic(u8),
+    Commit(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -79,6 +84,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<u8>().prop_map(Op::EditData),
         1 => any::<u8>().prop_map(Op::EditStatic),
         1 => any::<u8>().prop_map(Op::EditTemplate),
+        1 => any::<u8>().prop_map(Op::EditPageTemplate),
+        1 => any::<u8>().prop_map(Op::EditConfig),
+        1 => any::<u8>().prop_map(Op::EditAsset),
+        1 => any::<u8>().prop_map(Op::EditThemeStatic),
+        2 => any::<u8>().prop_map(Op::Commit),
     ]
 }
 
@@ -260,12 +270,48 @@ fn apply(root: &Path, op: &Op) -> Vec<String> {
             std::fs::write(dir.join("404.html"), html).unwrap();
             vec!["themes/default/templates/404.html".into()]
         }
+        Op::EditPageTemplate(n) => {
+            let dir = root.join("themes/default/templates");
+            std::fs::create_dir_all(&dir).unwrap();
+            let html = format!("{{% extends \"base.html\" %}}{{% block main %}}<h1>{{{{ page.title }}}}</h1><p>{{{{ page.updated }}}} v{n}</p>{{{{ page.content | safe }}}}{{% endblock main %}}\n");
+            std::fs::write(dir.join("page.html"), html).unwrap();
+            vec!["themes/default/templates/page.html".into()]
+        }
+        Op::EditConfig(n) => {
+            let toml = format!("title = \"Serve fixture {}\"\ndescription = \"Described {n}.\"\nbase_url = \"https://owner.github.io/repo/\"\n", n % 3);
+            std::fs::write(root.join("site.toml"), toml).unwrap();
+            vec!["site.toml".into()]
+        }
+        Op::EditAsset(n) => {
+            let rel = format!("content/guide/note-{}.txt", n % 3);
+            if n % 4 == 0 && root.join(&rel).exists() {
+                std::fs::remove_file(root.join(&rel)).unwrap();
+            } else {
+                std::fs::write(root.join(&rel), format!("note {n}\n")).unwrap();
+            }
+            vec![rel]
+        }
+        Op::EditThemeStatic(n) => {
+            let dir = root.join("themes/default/static");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("extra.js"), format!("// {n}\n")).unwrap();
+            vec!["themes/default/static/extra.js".into()]
+        }
+        Op::Commit(n) => {
+            // Any date: "Last updated" is the commit `git log` lists first, whatever its date.
+            let date = format!("2025-{:02}-{:02}T12:00:00Z", 1 + n % 12, 1 + n % 28);
+            crate::publish::git(root, &["add", "-A"], &date);
+            crate::publish::git(root, &["commit", "-q", "--allow-empty", "-m", "op"], &date);
+            vec![".git/refs/heads/main".into(), ".git/HEAD".into()]
+        }
     }
 }
 
+/// The plan a watcher makes of these changed paths (`.git/...`: a commit).
 fn plan_for(paths: &[String]) -> Plan {
     let mut plan = Plan::default();
     for p in paths {
+        plan.git |= p.starts_with(".git/");
         plan.add(classify(p, "default", "public", "content"), p);
     }
     plan
@@ -535,19 +581,30 @@ fn snapshot_files(engine: &Engine) -> BTreeMap<String, Vec<u8>> {
     merged.into_iter().map(|(k, v)| (k, v.to_vec())).collect()
 }
 
-/// `build`, one pass of `build --watch` and `serve`'s memory agree inside a git repository:
-/// all of them take "Last updated" and `<lastmod>` from git, and a commit is seen on a rescan.
+/// `build` (into its output folder), `build --watch` (its first pass and one rebuild, written
+/// to public/) and `serve`'s memory agree byte for byte inside a git repository: all of them
+/// take "Last updated" and `<lastmod>` from git, and a commit alone is seen by the watcher.
 #[test]
-fn git_dates_are_the_same_in_build_watch_and_serve() {
+fn build_watch_and_serve_are_byte_identical_in_git() {
     use crate::publish::{commit_all, git};
-    let (_dir, root) = copy_fixture(FIXTURE);
+    let (dir, root) = copy_fixture(FIXTURE);
     git(&root, &["init", "-q"], "2024-02-03T10:00:00Z");
     commit_all(&root, "site", "2024-02-03T10:00:00Z");
     append(&root, "content/guide/intro.md", "\nEdited.\n");
     commit_all(&root, "edit", "2025-05-06T23:30:00+02:00");
-
-    let build = clean_build(&root).unwrap();
-    let sitemap = String::from_utf8(build["sitemap.xml"].clone()).unwrap();
+    // `backlot build`, into a folder outside the site.
+    let built = dir.path().join("built");
+    let build = || {
+        let overrides = Overrides {
+            output: Some(built.clone()),
+            ..Overrides::default()
+        };
+        let (summary, diags) = backlot::pipeline::build(&root, &overrides);
+        assert!(summary.is_some(), "{diags:?}");
+        read_tree(&built)
+    };
+    let first = build();
+    let sitemap = String::from_utf8(first["sitemap.xml"].clone()).unwrap();
     assert!(
         sitemap.contains("<lastmod>2025-05-06</lastmod>"),
         "{sitemap}"
@@ -562,7 +619,7 @@ fn git_dates_are_the_same_in_build_watch_and_serve() {
     assert!(!watch.rebuild(&Plan::full()).failed());
     backlot::serve::sync_output(&watch, None, true).unwrap();
     assert!(
-        read_tree(&root.join("public")) == build,
+        read_tree(&root.join("public")) == first,
         "build --watch differs"
     );
 
@@ -584,22 +641,33 @@ fn git_dates_are_the_same_in_build_watch_and_serve() {
         "serve differs"
     );
 
-    // A commit alone changes no page text: the next rescan reads the history again.
+    // One rebuild: a page saved, then committed (the commit alone changes no file of the
+    // site, only what git says, so it comes as its own plan, as the watcher makes it).
     append(&root, "content/guide/details.md", "\nMore.\n");
+    let saved = plan_for(&["content/guide/details.md".into()]);
+    let outcome = watch.rebuild(&saved);
+    assert!(!outcome.failed(), "{:?}", outcome.diags);
+    backlot::serve::sync_output(&watch, Some(&outcome.changed), outcome.search_changed).unwrap();
     commit_all(&root, "later", "2026-03-04T12:00:00Z");
-    let rescan = Plan {
-        rescan: true,
-        ..Plan::default()
-    };
-    assert!(!watch.rebuild(&rescan).failed());
-    let build = clean_build(&root).unwrap();
+    let outcome = watch.rebuild(&plan_for(&[".git/refs/heads/main".into()]));
+    assert!(!outcome.failed(), "{:?}", outcome.diags);
     assert!(
-        snapshot_files(&watch) == build,
-        "rescan after a commit differs"
+        !outcome.changed.is_empty(),
+        "a commit changes the dates shown"
     );
-    let sitemap = String::from_utf8(build["sitemap.xml"].clone()).unwrap();
+    backlot::serve::sync_output(&watch, Some(&outcome.changed), outcome.search_changed).unwrap();
+    let second = build();
+    let sitemap = String::from_utf8(second["sitemap.xml"].clone()).unwrap();
     assert!(
         sitemap.contains("<lastmod>2026-03-04</lastmod>"),
         "{sitemap}"
+    );
+    assert!(
+        snapshot_files(&watch) == second,
+        "the rebuild differs from build"
+    );
+    assert!(
+        read_tree(&root.join("public")) == second,
+        "public/ differs from build"
     );
 }

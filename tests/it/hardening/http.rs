@@ -346,8 +346,7 @@ fn a_non_ascii_path_redirects_with_an_encoded_location() {
     let served = running.shared.current();
     let section = served
         .snapshot
-        .pages
-        .keys()
+        .paths()
         .find(|k| !k.is_ascii() && k.ends_with("/index.html"))
         .expect("the Café section")
         .trim_end_matches("index.html")

@@ -1,0 +1,203 @@
+//! What each rendered output is made from, as one hash: a sink that remembers (the preview's,
+//! `serve::incremental`) keeps an output whose key did not change instead of rendering it again,
+//! so what is re-rendered follows from the data, not from lists of who reads what.
+//!
+//! A key hashes the output's complete template context, serialised straight into the hasher:
+//! the `site` view the template gets, the `page` view (or the generated page's own context),
+//! and the shared values the template reads (`sidebar`/`nav`, `data`), with the theme's files
+//! and the config. Two parts stand for what they are made from, as making them is the cost
+//! being saved: a page's body and table of contents by its parse (`ParsedDoc::id`), its
+//! resolved link URLs and, when
+//! it has shortcodes, the pages `@/` links may point at; the sidebar by the tree it is drawn
+//! from (every document's path, title, kind, parent and children) and the current page.
+//! Shared parts are hashed once per render, each page's own once per page.
+
+use crate::render::{Renderer, SiteView};
+use serde::Serialize;
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
+use xxhash_rust::xxh3::Xxh3;
+
+/// The parts of every key that are the same for all outputs of one render.
+pub(crate) struct Keys {
+    /// Config (URLs, highlighting, HTML policy...), theme files and data files.
+    base: u64,
+    /// What the sidebar and `nav` are drawn from.
+    nav: u64,
+    /// The `site` view with and without the tag list (`SiteView::for_template`).
+    site_full: u64,
+    site_small: u64,
+    /// Every page a shortcode's `@/` link may name, with its headings (by parse).
+    targets: OnceLock<u64>,
+}
+
+/// Feeds serialised JSON into a hasher without building the string.
+struct HashWriter<'a>(&'a mut Xxh3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hash_json(h: &mut Xxh3, v: &impl Serialize) {
+    // Serialising plain views into a hasher cannot fail; a failure would only re-render.
+    if serde_json::to_writer(HashWriter(h), v).is_err() {
+        h.update(b"\0unserialisable");
+    }
+}
+
+/// A page's view, in bincode's plain encoding (length-prefixed strings, no escaping): the
+/// views are hashed for every page on every save, and JSON cost twice as much. A view bincode
+/// cannot encode (a map of unknown length) is hashed as JSON instead.
+fn hash_view(h: &mut Xxh3, v: &impl Serialize) {
+    thread_local! {
+        // Encoded whole, then hashed in one call: many small updates cost more than the copy.
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        match bincode::serialize_into(&mut *buf, v) {
+            Ok(()) => h.update(&xxhash_rust::xxh3::xxh3_64(buf).to_le_bytes()),
+            Err(_) => hash_json(h, v),
+        }
+    })
+}
+
+fn json_key(v: &impl Serialize) -> u64 {
+    let mut h = Xxh3::new();
+    hash_json(&mut h, v);
+    h.finish()
+}
+
+/// The config, with the map of the site's variants in a fixed order (its page sets are hash
+/// sets, whose order differs from one run to the next).
+fn hash_config(h: &mut Xxh3, config: &crate::config::Config) {
+    let mut plain = config.clone();
+    let variant = plain.variant.take();
+    format!("{plain:?}").hash(h);
+    let Some(v) = variant else { return };
+    (v.index, &v.site_base_path, &v.site_base_url).hash(h);
+    let m = &v.map;
+    format!("{:?}", m.variants).hash(h);
+    (&m.version_labels, &m.current_label, &m.lang_names).hash(h);
+    for pages in &m.pages {
+        let mut sorted: Vec<&String> = pages.iter().collect();
+        sorted.sort_unstable();
+        sorted.hash(h);
+    }
+}
+
+impl Keys {
+    pub(crate) fn new(r: &Renderer, site_view: &SiteView) -> Keys {
+        let mut h = Xxh3::new();
+        hash_config(&mut h, r.config);
+        r.theme.fingerprint.hash(&mut h);
+        hash_json(&mut h, r.data);
+        let base = h.finish();
+        let site = r.site;
+        let mut h = Xxh3::new();
+        (site.docs.len(), site.home).hash(&mut h);
+        for d in &site.docs {
+            (
+                &d.path,
+                d.title(),
+                d.kind == crate::site::Kind::Section,
+                d.parent,
+                &d.children,
+            )
+                .hash(&mut h);
+        }
+        let nav = h.finish();
+        let mut small = site_view.clone();
+        small.tags = Vec::new();
+        Keys {
+            base,
+            nav,
+            site_full: json_key(site_view),
+            site_small: json_key(&small),
+            targets: OnceLock::new(),
+        }
+    }
+
+    fn targets(&self, r: &Renderer) -> u64 {
+        *self.targets.get_or_init(|| {
+            let mut h = Xxh3::new();
+            for d in &r.site.docs {
+                (&d.source, &d.path, d.parsed.id).hash(&mut h);
+            }
+            h.finish()
+        })
+    }
+
+    /// The shared parts `template` reads; `current` is the page whose sidebar it shows.
+    fn shared(&self, r: &Renderer, h: &mut Xxh3, template: &str, current: usize) {
+        (self.base, template).hash(h);
+        let uses = |var| r.theme.uses(template, var);
+        if uses("sidebar") || uses("nav") {
+            (self.nav, current).hash(h);
+        }
+        let tags = uses(crate::theme::SITE_TAGS);
+        (if tags {
+            self.site_full
+        } else {
+            self.site_small
+        })
+        .hash(h);
+    }
+
+    /// The key of document `i`'s page and Markdown copy, rendered through `template`.
+    pub(crate) fn page(&self, r: &Renderer, i: usize, template: &str) -> u64 {
+        let mut h = Xxh3::new();
+        self.shared(r, &mut h, template, i);
+        let mut view = r.page_view(i, String::new());
+        // The table of contents is the parse's, which `id` names (and costly to serialise).
+        view.toc = &[];
+        hash_view(&mut h, &view);
+        let doc = &r.site.docs[i];
+        (doc.parsed.id, &doc.link_urls).hash(&mut h);
+        if !doc.parsed.md.shortcodes.is_empty() {
+            self.targets(r).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The key of the lists of every page made without a template (sitemap, llms.txt, feed):
+    /// what they read of each document, in reading order, with the config. Hashing these
+    /// strings costs a fraction of formatting them.
+    pub(crate) fn lists(&self, r: &Renderer) -> u64 {
+        let mut h = Xxh3::new();
+        self.base.hash(&mut h);
+        let site = r.site;
+        (&site.order, site.home).hash(&mut h);
+        for d in &site.docs {
+            let f = d.front();
+            (
+                &d.source,
+                &d.path,
+                d.kind == crate::site::Kind::Section,
+                d.parent,
+            )
+                .hash(&mut h);
+            (&d.children, &f.title, &f.description).hash(&mut h);
+            let dates = (
+                f.date.as_ref().map(|x| &x.0),
+                f.updated.as_ref().map(|x| &x.0),
+            );
+            (dates, site.last_commit.get(&d.source)).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The key of a generated page (tag pages, 404): its whole context is at hand.
+    pub(crate) fn generated(&self, template: &str, path: &str, ctx: &tera::Context) -> u64 {
+        let mut h = Xxh3::new();
+        (self.base, template, path).hash(&mut h);
+        hash_json(&mut h, &ctx.clone().into_json());
+        h.finish()
+    }
+}
