@@ -341,7 +341,7 @@ pub struct Config {
     pub(crate) base_path: String,
     pub(crate) drafts: bool,
     /// True when the output folder came from site.toml's `output_dir`: then it must stay
-    /// inside the site with no symlink on the way (see `output::symlink_on_the_way`).
+    /// inside the site with no symlink on the way (see `symlink_on_the_way`).
     pub(crate) output_confined: bool,
     /// Unix seconds for the feed's `<updated>` when no page has a date.
     pub(crate) source_date_epoch: Option<i64>,
@@ -540,7 +540,7 @@ fn check_site_relative(key: &str, value: &str) -> Result<(), Diagnostic> {
 /// A committed symlink on the way to `output_dir` (say `out -> ~/.config` with
 /// `output_dir = "out/git"`) would make the build write outside the site: refused.
 fn check_no_symlink(root: &Path, output_dir: &str) -> Result<(), Diagnostic> {
-    let Some(link) = crate::output::symlink_on_the_way(root, Path::new(output_dir)) else {
+    let Some(link) = symlink_on_the_way(root, Path::new(output_dir)) else {
         return Ok(());
     };
     let shown = link.display();
@@ -669,6 +669,22 @@ pub(crate) fn toml_diagnostic(
     let message = e.message().trim().to_string();
     let help = unknown_field_help(&message);
     Diagnostic::error(code, path, line + first_line - 1, col, message).with_help_opt(help)
+}
+
+/// The first component of `rel` (a relative folder inside `root`, shown relative to it) that
+/// exists and is a symlink. Components that do not exist yet are fine: the build creates them
+/// as real folders.
+pub(crate) fn symlink_on_the_way(root: &Path, rel: &Path) -> Option<PathBuf> {
+    let mut so_far = PathBuf::new();
+    for c in rel.components() {
+        so_far.push(c);
+        match root.join(&so_far).symlink_metadata() {
+            Ok(m) if m.file_type().is_symlink() => return Some(so_far),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
 
     /// Whether this sink remembers what its files were rendered from (the preview's): only
-    /// then does the renderer spend time hashing each output's inputs (`render_key`).
+    /// then does the renderer spend time hashing each output's inputs (`render::key`).
     fn remembers(&self) -> bool {
         false
     }
@@ -100,22 +100,6 @@ impl Sink for NullSink {
     }
 }
 
-/// The first component of `rel` (a relative folder inside `root`, shown relative to it) that
-/// exists and is a symlink. Components that do not exist yet are fine: the build creates them
-/// as real folders.
-pub(crate) fn symlink_on_the_way(root: &Path, rel: &Path) -> Option<PathBuf> {
-    let mut so_far = PathBuf::new();
-    for c in rel.components() {
-        so_far.push(c);
-        match root.join(&so_far).symlink_metadata() {
-            Ok(m) if m.file_type().is_symlink() => return Some(so_far),
-            Ok(_) => {}
-            Err(_) => return None,
-        }
-    }
-    None
-}
-
 /// Fails when a symlink appeared on the way from `root` to `output` (checked again right
 /// before every write to narrow the race with another process).
 pub(crate) fn ensure_confined(root: Option<&Path>, output: &Path) -> std::io::Result<()> {
@@ -123,7 +107,7 @@ pub(crate) fn ensure_confined(root: Option<&Path>, output: &Path) -> std::io::Re
     let rel = output.strip_prefix(root).unwrap_or(output);
     // Every component, the output folder itself included: the staging and old folders sit
     // beside it, in its (checked) parent.
-    match symlink_on_the_way(root, rel) {
+    match crate::config::symlink_on_the_way(root, rel) {
         Some(link) => Err(error(
             std::io::ErrorKind::PermissionDenied,
             format!(

@@ -7,7 +7,7 @@ use super::Renderer;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::output::Sink;
-use crate::render_key::Keys;
+use crate::render::key::Keys;
 use crate::site::{Doc, Kind};
 use serde::Serialize;
 

@@ -11,6 +11,7 @@
 
 mod copies;
 mod generated;
+pub(crate) mod key;
 mod nav;
 mod page;
 mod views;
@@ -23,7 +24,7 @@ use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::Sink;
-use crate::render_key::Keys;
+use crate::render::key::Keys;
 use crate::site::Site;
 use crate::theme::Theme;
 use rayon::prelude::*;

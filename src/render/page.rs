@@ -9,7 +9,7 @@ use crate::highlight::escape_html;
 use crate::markdown::code::render_block;
 use crate::markdown::fill_markers;
 use crate::output::Sink;
-use crate::render_key::Keys;
+use crate::render::key::Keys;
 use crate::site::{Doc, Kind};
 
 impl<'a> Renderer<'a> {

@@ -2,7 +2,7 @@
 //! rebuild loads the site with `pipeline::load_with` (kept parses, theme and git dates come
 //! from the memo, `memo.rs`) and renders it with `Loaded::render` into a `Recorder`, a sink
 //! that remembers what each output was rendered from. The renderer hashes each output's
-//! complete template context (`render_key`); an output whose key is unchanged keeps last
+//! complete template context (`render::key`); an output whose key is unchanged keeps last
 //! time's bytes, every other one is rendered again. Files the renderer makes without a
 //! template (feed, sitemap, copies...) are made again each time and kept when their bytes are
 //! equal. So the result is the clean build's by construction (a property test checks it).
@@ -31,7 +31,7 @@ pub(crate) type Files = BTreeMap<String, Bytes>;
 #[derive(Clone)]
 struct Stored {
     bytes: Bytes,
-    /// What it was rendered from (`render_key`); 0 for files made without a key.
+    /// What it was rendered from (`render::key`); 0 for files made without a key.
     key: u64,
     /// Its place in the write order.
     at: u64,
