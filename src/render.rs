@@ -333,7 +333,8 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let nav_index = NavIndex::new(self.site);
+        // Made by the first page rendered: a remembering sink may keep every page.
+        let nav_index = std::sync::OnceLock::new();
         let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
             .map(|&i| {
@@ -469,7 +470,7 @@ impl<'a> Renderer<'a> {
         &self,
         i: usize,
         site_view: &SiteView,
-        nav_index: &NavIndex,
+        nav_index: &std::sync::OnceLock<NavIndex>,
         keys: Option<&Keys>,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
@@ -495,6 +496,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site_view.for_template(self.theme, template));
         ctx.insert("page", &page);
+        let nav_index = nav_index.get_or_init(|| NavIndex::new(self.site));
         self.insert_shared(&mut ctx, template, nav_index, i);
         let html = self.theme.render(template, &ctx, &doc.source)?;
         let md = crate::copies::markdown_copy(doc, self.config, &mut |n| {

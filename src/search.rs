@@ -188,7 +188,7 @@ impl Deferred {
     /// after parsing), URL and section title, in reading order.
     pub fn key_of(config: &Config, site: &Site) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut h = crate::render_key::Gather::default();
         config.url("").hash(&mut h);
         for &i in &site.order {
             let doc = &site.docs[i];
