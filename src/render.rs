@@ -291,7 +291,7 @@ impl<'a> Renderer<'a> {
     /// Renders and writes everything; returns the number of files written.
     pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let site_view = self.site_view();
-        let keys = sink.remembers().then(|| Keys::new(self, &site_view));
+        let keys = sink.remembers().then(|| self.keys(&site_view));
         use crate::profile::timed;
         let mut written = timed("render pages", || {
             self.render_docs_keyed(&self.site.order, &site_view, keys.as_ref(), sink, diags)
@@ -320,7 +320,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let keys = sink.remembers().then(|| Keys::new(self, site_view));
+        let keys = sink.remembers().then(|| self.keys(site_view));
         self.render_docs_keyed(which, site_view, keys.as_ref(), sink, diags)
     }
 
@@ -355,7 +355,9 @@ impl<'a> Renderer<'a> {
     /// reads every page's text: `serve` builds it only when a browser asks for it.
     pub fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let key = || crate::search::Deferred::key_of(self.config, self.site);
-        let inputs = |k| crate::search::Deferred::with_key(self.config, self.site, k);
+        let inputs = |k| -> std::sync::Arc<dyn crate::output::Later> {
+            std::sync::Arc::new(crate::search::Deferred::with_key(self.config, self.site, k))
+        };
         if sink.search_later(&key, &inputs) {
             return 0;
         }
@@ -386,7 +388,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let keys = sink.remembers().then(|| Keys::new(self, site_view));
+        let keys = sink.remembers().then(|| self.keys(site_view));
         self.render_extras_keyed(site_view, keys.as_ref(), sink, diags)
     }
 
@@ -446,6 +448,22 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The shared parts of the outputs' keys (`render_key`).
+    fn keys(&self, site_view: &SiteView) -> Keys {
+        let mut small = site_view.clone();
+        small.tags = Vec::new();
+        let inputs = (self.config, self.theme, self.data);
+        Keys::new(inputs, self.site, site_view, &small)
+    }
+
+    /// Document `i`'s key: its view without the body and the table of contents, which its
+    /// parse stands for (and the table of contents is costly to serialise).
+    fn page_key(&self, keys: &Keys, i: usize, template: &str) -> u64 {
+        let mut view = self.page_view(i, String::new());
+        view.toc = &[];
+        keys.page((self.theme, self.site), i, template, &view)
+    }
+
     /// The theme's strings in the site's language.
     fn strings(&self) -> &'a crate::i18n::Strings {
         self.theme.translations.strings(&self.config.site.language)
@@ -489,7 +507,7 @@ impl<'a> Renderer<'a> {
             format!("{}index.html", doc.path),
             format!("{}index.md", doc.path),
         );
-        if keys.is_some_and(|k| sink.reuse(&[&html_out, &md_out], k.page(self, i, template))) {
+        if keys.is_some_and(|k| sink.reuse(&[&html_out, &md_out], self.page_key(k, i, template))) {
             return Ok(());
         }
         let page = self.page_view(i, self.content(doc)?);
@@ -857,7 +875,7 @@ impl<'a> Renderer<'a> {
         }
         // Each lists every page: made side by side, or kept by a sink that holds them.
         const LISTS: [&str; 3] = ["sitemap.xml", "llms.txt", "atom.xml"];
-        if !keys.is_some_and(|k| sink.reuse(&LISTS, k.lists(self))) {
+        if !keys.is_some_and(|k| sink.reuse(&LISTS, k.lists(self.site))) {
             let llms = || crate::copies::llms_txt(self.site, self.config);
             let (sitemap, (llms, feed)) =
                 rayon::join(|| self.sitemap(), || rayon::join(llms, || self.feed()));

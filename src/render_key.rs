@@ -12,7 +12,9 @@
 //! from (every document's path, title, kind, parent and children) and the current page.
 //! Shared parts are hashed once per render, each page's own once per page.
 
-use crate::render::{Renderer, SiteView};
+use crate::config::Config;
+use crate::site::Site;
+use crate::theme::Theme;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
@@ -106,13 +108,18 @@ fn hash_config(h: &mut Gather, config: &crate::config::Config) {
 }
 
 impl Keys {
-    pub(crate) fn new(r: &Renderer, site_view: &SiteView) -> Keys {
+    /// `site_full` and `site_small`: the `site` view with and without the tag list.
+    pub(crate) fn new(
+        (config, theme, data): (&Config, &Theme, &serde_json::Value),
+        site: &Site,
+        site_full: &impl Serialize,
+        site_small: &impl Serialize,
+    ) -> Keys {
         let mut h = Gather::default();
-        hash_config(&mut h, r.config);
-        r.theme.fingerprint.hash(&mut h);
-        hash_json(&mut h, r.data);
+        hash_config(&mut h, config);
+        theme.fingerprint.hash(&mut h);
+        hash_json(&mut h, data);
         let base = h.finish();
-        let site = r.site;
         let mut h = Gather::default();
         (site.docs.len(), site.home).hash(&mut h);
         for d in &site.docs {
@@ -126,21 +133,19 @@ impl Keys {
                 .hash(&mut h);
         }
         let nav = h.finish();
-        let mut small = site_view.clone();
-        small.tags = Vec::new();
         Keys {
             base,
             nav,
-            site_full: json_key(site_view),
-            site_small: json_key(&small),
+            site_full: json_key(site_full),
+            site_small: json_key(site_small),
             targets: OnceLock::new(),
         }
     }
 
-    fn targets(&self, r: &Renderer) -> u64 {
+    fn targets(&self, site: &Site) -> u64 {
         *self.targets.get_or_init(|| {
             let mut h = Gather::default();
-            for d in &r.site.docs {
+            for d in &site.docs {
                 (&d.source, &d.path, d.parsed.id).hash(&mut h);
             }
             h.finish()
@@ -148,9 +153,9 @@ impl Keys {
     }
 
     /// The shared parts `template` reads; `current` is the page whose sidebar it shows.
-    fn shared(&self, r: &Renderer, h: &mut Gather, template: &str, current: usize) {
+    fn shared(&self, theme: &Theme, h: &mut Gather, template: &str, current: usize) {
         (self.base, template).hash(h);
-        let uses = |var| r.theme.uses(template, var);
+        let uses = |var| theme.uses(template, var);
         if uses("sidebar") || uses("nav") {
             (self.nav, current).hash(h);
         }
@@ -163,18 +168,22 @@ impl Keys {
         .hash(h);
     }
 
-    /// The key of document `i`'s page and Markdown copy, rendered through `template`.
-    pub(crate) fn page(&self, r: &Renderer, i: usize, template: &str) -> u64 {
+    /// The key of document `i`'s page and Markdown copy, rendered through `template` from
+    /// `view` (its page view without the body and table of contents, which the parse gives).
+    pub(crate) fn page(
+        &self,
+        (theme, site): (&Theme, &Site),
+        i: usize,
+        template: &str,
+        view: &impl Serialize,
+    ) -> u64 {
         let mut h = Gather::default();
-        self.shared(r, &mut h, template, i);
-        let mut view = r.page_view(i, String::new());
-        // The table of contents is the parse's, which `id` names (and costly to serialise).
-        view.toc = &[];
-        hash_view(&mut h, &view);
-        let doc = &r.site.docs[i];
+        self.shared(theme, &mut h, template, i);
+        hash_view(&mut h, view);
+        let doc = &site.docs[i];
         (doc.parsed.id, &doc.link_urls).hash(&mut h);
         if !doc.parsed.md.shortcodes.is_empty() {
-            self.targets(r).hash(&mut h);
+            self.targets(site).hash(&mut h);
         }
         h.finish()
     }
@@ -182,10 +191,9 @@ impl Keys {
     /// The key of the lists of every page made without a template (sitemap, llms.txt, feed):
     /// what they read of each document, in reading order, with the config. Hashing these
     /// strings costs a fraction of formatting them.
-    pub(crate) fn lists(&self, r: &Renderer) -> u64 {
+    pub(crate) fn lists(&self, site: &Site) -> u64 {
         let mut h = Gather::default();
         self.base.hash(&mut h);
-        let site = r.site;
         (&site.order, site.home).hash(&mut h);
         for d in &site.docs {
             let f = d.front();

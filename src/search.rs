@@ -153,7 +153,7 @@ pub struct Deferred {
     /// (document, URL, section title) in reading order, as `entries` lists them.
     inputs: Vec<(Arc<ParsedDoc>, String, String)>,
     /// Hashes the inputs: equal keys, equal files.
-    pub key: u64,
+    key: u64,
     files: std::sync::OnceLock<BTreeMap<String, Arc<Vec<u8>>>>,
 }
 
@@ -197,9 +197,15 @@ impl Deferred {
         }
         h.finish()
     }
+}
+
+impl crate::output::Later for Deferred {
+    fn key(&self) -> u64 {
+        self.key
+    }
 
     /// The index files by path, made on the first call.
-    pub fn files(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
+    fn files(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
         self.files.get_or_init(|| {
             let entries: Vec<Entry> = self
                 .inputs

@@ -9,15 +9,15 @@
 //!
 //! The snapshot is one map filled in the renderer's own write order, a later write of a path
 //! replacing an earlier one as in the output folder; only the search index is held back until
-//! a browser asks for it (`search::Deferred`).
+//! a browser asks for it (`search::Deferred`, an `output::Later`).
 
 use super::memo::Memo;
 use super::watcher::Plan;
 use crate::config::{Config, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::output::Later;
 use crate::output::Sink;
 use crate::profile::timed;
-use crate::search::Deferred;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -42,7 +42,7 @@ pub struct Snapshot {
     /// Paths are shared with the next snapshot, which keeps most of them.
     files: FxHashMap<Arc<str>, Stored>,
     /// The search index, made when first read, and its place in the write order.
-    search: Option<(Arc<Deferred>, u64)>,
+    search: Option<(Arc<dyn Later>, u64)>,
 }
 
 impl Snapshot {
@@ -54,7 +54,7 @@ impl Snapshot {
     }
 
     /// The search index's files win over files written before it, lose to those after.
-    fn search_wins(&self, file: Option<&Stored>) -> Option<&Deferred> {
+    fn search_wins(&self, file: Option<&Stored>) -> Option<&dyn Later> {
         let (search, at) = self.search.as_ref()?;
         file.is_none_or(|f| f.at < *at).then_some(&**search)
     }
@@ -103,7 +103,7 @@ impl Snapshot {
     }
 
     fn search_key(&self) -> Option<u64> {
-        self.search.as_ref().map(|(s, _)| s.key)
+        self.search.as_ref().map(|(s, _)| s.key())
     }
 }
 
@@ -215,12 +215,12 @@ impl Sink for Recorder<'_> {
         }
     }
 
-    fn search_later(&self, key: &dyn Fn() -> u64, inputs: &dyn Fn(u64) -> Deferred) -> bool {
+    fn search_later(&self, key: &dyn Fn() -> u64, inputs: &dyn Fn(u64) -> Arc<dyn Later>) -> bool {
         let key = key();
         let search = match &self.old.search {
             // The same inputs: keep the index, made already if a browser asked for it.
-            Some((old, _)) if old.key == key => old.clone(),
-            _ => Arc::new(inputs(key)),
+            Some((old, _)) if old.key() == key => old.clone(),
+            _ => inputs(key),
         };
         let mut st = self.lock();
         st.at += 1;
