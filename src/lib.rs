@@ -31,6 +31,7 @@ pub mod profile;
 pub(crate) mod progress;
 pub mod reference;
 pub(crate) mod render;
+pub(crate) mod render_key;
 pub mod report;
 pub mod schema;
 pub(crate) mod search;

@@ -15,7 +15,7 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
 
     /// Whether this sink remembers what its files were rendered from (the preview's): only
-    /// then does the renderer spend time hashing each output's inputs (`render::key`).
+    /// then does the renderer spend time hashing each output's inputs (`render_key`).
     fn remembers(&self) -> bool {
         false
     }
@@ -33,10 +33,18 @@ pub trait Sink: Sync {
     fn search_later(
         &self,
         _key: &dyn Fn() -> u64,
-        _inputs: &dyn Fn(u64) -> crate::search::Deferred,
+        _inputs: &dyn Fn(u64) -> std::sync::Arc<dyn Later>,
     ) -> bool {
         false
     }
+}
+
+/// Files made when first read (the search index, `search::Deferred`), as a sink may hold them.
+pub trait Later: Send + Sync {
+    /// Hashes everything the files are made from: equal keys, equal files.
+    fn key(&self) -> u64;
+    /// The files by path, made on the first call.
+    fn files(&self) -> &BTreeMap<String, std::sync::Arc<Vec<u8>>>;
 }
 
 /// A site path is relative, with no `..`, backslash or empty segment; anything else is a bug

@@ -25,7 +25,7 @@ pub struct ParsedDoc {
     pub(crate) title_from: TitleFrom,
     /// Names this parse among all parses the process made (0: a page made up, with no body),
     /// so an incremental render can tell a kept parse from a new one without hashing its HTML
-    /// (`render::key`). A copy made to change the front matter (`site::title_home`) keeps it:
+    /// (`render_key`). A copy made to change the front matter (`site::title_home`) keeps it:
     /// the body is the same, and the front matter is hashed with the page's view.
     pub(crate) id: u64,
 }

@@ -150,11 +150,11 @@ fn entry<'a>(doc: &'a ParsedDoc, url: String, section: &'a str) -> Entry<'a> {
 /// The index of one state of a site, made when first asked for: what the preview holds, as
 /// rebuilding the index on every save would cost more than the rest of the rebuild.
 #[derive(Default)]
-pub struct Deferred {
+pub(crate) struct Deferred {
     /// (document, URL, section title) in reading order, as `entries` lists them.
     inputs: Vec<(Arc<ParsedDoc>, String, String)>,
     /// Hashes the inputs: equal keys, equal files.
-    pub(crate) key: u64,
+    key: u64,
     files: std::sync::OnceLock<BTreeMap<String, Arc<Vec<u8>>>>,
 }
 
@@ -185,7 +185,7 @@ impl Deferred {
     /// after parsing), URL and section title, in reading order.
     pub(crate) fn key_of(config: &Config, site: &Site) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut h = crate::render_key::Gather::default();
         config.url("").hash(&mut h);
         for &i in &site.order {
             let doc = &site.docs[i];
@@ -194,9 +194,15 @@ impl Deferred {
         }
         h.finish()
     }
+}
+
+impl crate::output::Later for Deferred {
+    fn key(&self) -> u64 {
+        self.key
+    }
 
     /// The index files by path, made on the first call.
-    pub(crate) fn files(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
+    fn files(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
         self.files.get_or_init(|| {
             let entries: Vec<Entry> = self
                 .inputs

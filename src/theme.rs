@@ -27,7 +27,7 @@ pub(crate) struct Theme {
     names: HashMap<String, HashSet<String>>,
     /// The theme's strings in each language, with the site's own tables (`crate::i18n`).
     pub(crate) translations: crate::i18n::Translations,
-    /// A hash of every file the theme was made from (`render::key`).
+    /// A hash of every file the theme was made from (`render_key`).
     pub(crate) fingerprint: u64,
 }
 

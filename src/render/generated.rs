@@ -7,7 +7,7 @@ use super::Renderer;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::output::Sink;
-use crate::render::key::Keys;
+use crate::render_key::Keys;
 use crate::site::{Doc, Kind};
 use serde::Serialize;
 
@@ -76,7 +76,7 @@ impl Renderer<'_> {
             ctx.insert("sitemap_url", &sitemap_url)
         });
         // llms.txt lists every page: kept by a sink that holds it while the lists are unchanged.
-        if !keys.is_some_and(|k| sink.reuse(&["llms.txt"], k.lists(self))) {
+        if !keys.is_some_and(|k| sink.reuse(&["llms.txt"], k.lists(self.site))) {
             out.push((
                 "llms.txt".into(),
                 crate::copies::llms_txt(self.site, self.config).into_bytes(),

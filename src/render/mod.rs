@@ -11,20 +11,19 @@
 
 mod copies;
 mod generated;
-pub(crate) mod key;
 mod nav;
 mod page;
 mod views;
 
 pub(crate) use generated::{alias_output, generated_outputs, tag_output};
-pub(crate) use nav::NavIndex;
+
 pub(crate) use views::{LinkView, SiteView};
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::Sink;
-use crate::render::key::Keys;
+use crate::render_key::Keys;
 use crate::site::Site;
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -47,7 +46,7 @@ impl<'a> Renderer<'a> {
     /// Renders and writes everything; returns the number of files written.
     pub(crate) fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let site_view = self.site_view();
-        let keys = sink.remembers().then(|| Keys::new(self, &site_view));
+        let keys = sink.remembers().then(|| self.keys(&site_view));
         use crate::profile::timed;
         let mut written = timed("render pages", || {
             self.render_docs_keyed(&self.site.order, &site_view, keys.as_ref(), sink, diags)
@@ -76,7 +75,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let keys = sink.remembers().then(|| Keys::new(self, site_view));
+        let keys = sink.remembers().then(|| self.keys(site_view));
         self.render_docs_keyed(which, site_view, keys.as_ref(), sink, diags)
     }
 
@@ -89,7 +88,8 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let nav_index = NavIndex::new(self.site);
+        // Made by the first page rendered: a remembering sink may keep every page.
+        let nav_index = std::sync::OnceLock::new();
         let results: Vec<Result<(), Diagnostic>> = which
             .par_iter()
             .map(|&i| {
@@ -110,7 +110,9 @@ impl<'a> Renderer<'a> {
     /// reads every page's text: `serve` builds it only when a browser asks for it.
     pub(crate) fn write_search(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> usize {
         let key = || crate::search::Deferred::key_of(self.config, self.site);
-        let inputs = |k| crate::search::Deferred::with_key(self.config, self.site, k);
+        let inputs = |k| -> std::sync::Arc<dyn crate::output::Later> {
+            std::sync::Arc::new(crate::search::Deferred::with_key(self.config, self.site, k))
+        };
         if sink.search_later(&key, &inputs) {
             return 0;
         }
@@ -147,7 +149,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let keys = sink.remembers().then(|| Keys::new(self, site_view));
+        let keys = sink.remembers().then(|| self.keys(site_view));
         self.render_extras_keyed(site_view, keys.as_ref(), sink, diags)
     }
 
@@ -206,6 +208,22 @@ impl<'a> Renderer<'a> {
             feed_url: crate::variant_view::feed_url(self.config),
             variant: crate::variant_view::site_variant(self.config),
         }
+    }
+
+    /// The shared parts of the outputs' keys (`render_key`).
+    fn keys(&self, site_view: &SiteView) -> Keys {
+        let mut small = site_view.clone();
+        small.tags = Vec::new();
+        let inputs = (self.config, self.theme, self.data);
+        Keys::new(inputs, self.site, site_view, &small)
+    }
+
+    /// Document `i`'s key: its view without the body and the table of contents, which its
+    /// parse stands for (and the table of contents is costly to serialise).
+    fn page_key(&self, keys: &Keys, i: usize, template: &str) -> u64 {
+        let mut view = self.page_view(i, String::new());
+        view.toc = &[];
+        keys.page((self.theme, self.site), i, template, &view)
     }
 
     /// The theme's strings in the site's language.

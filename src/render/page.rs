@@ -9,7 +9,7 @@ use crate::highlight::escape_html;
 use crate::markdown::code::render_block;
 use crate::markdown::fill_markers;
 use crate::output::Sink;
-use crate::render::key::Keys;
+use crate::render_key::Keys;
 use crate::site::{Doc, Kind};
 
 impl<'a> Renderer<'a> {
@@ -17,7 +17,7 @@ impl<'a> Renderer<'a> {
         &self,
         i: usize,
         site_view: &SiteView,
-        nav_index: &NavIndex,
+        nav_index: &std::sync::OnceLock<NavIndex>,
         keys: Option<&Keys>,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
@@ -36,13 +36,14 @@ impl<'a> Renderer<'a> {
             format!("{}index.html", doc.path),
             format!("{}index.md", doc.path),
         );
-        if keys.is_some_and(|k| sink.reuse(&[&html_out, &md_out], k.page(self, i, template))) {
+        if keys.is_some_and(|k| sink.reuse(&[&html_out, &md_out], self.page_key(k, i, template))) {
             return Ok(());
         }
         let page = self.page_view(i, self.content(doc)?);
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site_view.for_template(self.theme, template));
         ctx.insert("page", &page);
+        let nav_index = nav_index.get_or_init(|| NavIndex::new(self.site));
         self.insert_shared(&mut ctx, template, nav_index, i);
         let html = self.theme.render(template, &ctx, &doc.source)?;
         let md = crate::copies::markdown_copy(doc, self.config, &mut |n| {

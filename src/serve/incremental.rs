@@ -2,23 +2,23 @@
 //! rebuild loads the site with `pipeline::load_with` (kept parses, theme and git dates come
 //! from the memo, `memo.rs`) and renders it with `Loaded::render` into a `Recorder`, a sink
 //! that remembers what each output was rendered from. The renderer hashes each output's
-//! complete template context (`render::key`); an output whose key is unchanged keeps last
+//! complete template context (`render_key`); an output whose key is unchanged keeps last
 //! time's bytes, every other one is rendered again. Files the renderer makes without a
 //! template (feed, sitemap, copies...) are made again each time and kept when their bytes are
 //! equal. So the result is the clean build's by construction (a property test checks it).
 //!
 //! The snapshot is one map filled in the renderer's own write order, a later write of a path
 //! replacing an earlier one as in the output folder; only the search index is held back until
-//! a browser asks for it (`search::Deferred`).
+//! a browser asks for it (`search::Deferred`, an `output::Later`).
 
 use super::memo::Memo;
 use super::watcher::Plan;
 use crate::config::{Config, Overrides};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::output::Later;
 use crate::output::Sink;
 use crate::profile::timed;
-use crate::search::Deferred;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ pub(crate) type Files = BTreeMap<String, Bytes>;
 #[derive(Clone)]
 struct Stored {
     bytes: Bytes,
-    /// What it was rendered from (`render::key`); 0 for files made without a key.
+    /// What it was rendered from (`render_key`); 0 for files made without a key.
     key: u64,
     /// Its place in the write order.
     at: u64,
@@ -43,7 +43,7 @@ pub struct Snapshot {
     /// Paths are shared with the next snapshot, which keeps most of them.
     files: FxHashMap<Arc<str>, Stored>,
     /// The search index, made when first read, and its place in the write order.
-    search: Option<(Arc<Deferred>, u64)>,
+    search: Option<(Arc<dyn Later>, u64)>,
 }
 
 impl Snapshot {
@@ -56,7 +56,7 @@ impl Snapshot {
     }
 
     /// The search index's files win over files written before it, lose to those after.
-    fn search_wins(&self, file: Option<&Stored>) -> Option<&Deferred> {
+    fn search_wins(&self, file: Option<&Stored>) -> Option<&dyn Later> {
         let (search, at) = self.search.as_ref()?;
         file.is_none_or(|f| f.at < *at).then_some(&**search)
     }
@@ -101,7 +101,7 @@ impl Snapshot {
     }
 
     fn search_key(&self) -> Option<u64> {
-        self.search.as_ref().map(|(s, _)| s.key)
+        self.search.as_ref().map(|(s, _)| s.key())
     }
 }
 
@@ -124,9 +124,12 @@ struct Recording {
 
 impl<'a> Recorder<'a> {
     fn new(old: &'a Snapshot) -> Recorder<'a> {
+        let mut state = Recording::default();
+        // Sized for a site like the last one: growing a map of 20,000 paths rehashes it often.
+        state.next.files.reserve(old.files.len());
         Recorder {
             old,
-            state: Mutex::default(),
+            state: Mutex::new(state),
         }
     }
 
@@ -210,12 +213,12 @@ impl Sink for Recorder<'_> {
         }
     }
 
-    fn search_later(&self, key: &dyn Fn() -> u64, inputs: &dyn Fn(u64) -> Deferred) -> bool {
+    fn search_later(&self, key: &dyn Fn() -> u64, inputs: &dyn Fn(u64) -> Arc<dyn Later>) -> bool {
         let key = key();
         let search = match &self.old.search {
             // The same inputs: keep the index, made already if a browser asked for it.
-            Some((old, _)) if old.key == key => old.clone(),
-            _ => Arc::new(inputs(key)),
+            Some((old, _)) if old.key() == key => old.clone(),
+            _ => inputs(key),
         };
         let mut st = self.lock();
         st.at += 1;

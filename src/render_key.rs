@@ -12,11 +12,26 @@
 //! from (every document's path, title, kind, parent and children) and the current page.
 //! Shared parts are hashed once per render, each page's own once per page.
 
-use crate::render::{Renderer, SiteView};
+use crate::config::Config;
+use crate::site::Site;
+use crate::theme::Theme;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
-use xxhash_rust::xxh3::Xxh3;
+
+/// A hasher that gathers the bytes and hashes them in one xxh3 call when finished: keys are
+/// made of many small fields, and xxh3's streaming state costs more per write than the copy.
+#[derive(Default)]
+pub(crate) struct Gather(Vec<u8>);
+
+impl Hasher for Gather {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.0)
+    }
+}
 
 /// The parts of every key that are the same for all outputs of one render.
 pub(crate) struct Keys {
@@ -32,11 +47,11 @@ pub(crate) struct Keys {
 }
 
 /// Feeds serialised JSON into a hasher without building the string.
-struct HashWriter<'a>(&'a mut Xxh3);
+struct HashWriter<'a>(&'a mut Gather);
 
 impl std::io::Write for HashWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
+        self.0.write(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -44,17 +59,17 @@ impl std::io::Write for HashWriter<'_> {
     }
 }
 
-fn hash_json(h: &mut Xxh3, v: &impl Serialize) {
+fn hash_json(h: &mut Gather, v: &impl Serialize) {
     // Serialising plain views into a hasher cannot fail; a failure would only re-render.
     if serde_json::to_writer(HashWriter(h), v).is_err() {
-        h.update(b"\0unserialisable");
+        h.write(b"\0unserialisable");
     }
 }
 
 /// A page's view, in bincode's plain encoding (length-prefixed strings, no escaping): the
 /// views are hashed for every page on every save, and JSON cost twice as much. A view bincode
 /// cannot encode (a map of unknown length) is hashed as JSON instead.
-fn hash_view(h: &mut Xxh3, v: &impl Serialize) {
+fn hash_view(h: &mut Gather, v: &impl Serialize) {
     thread_local! {
         // Encoded whole, then hashed in one call: many small updates cost more than the copy.
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -62,21 +77,21 @@ fn hash_view(h: &mut Xxh3, v: &impl Serialize) {
     BUF.with_borrow_mut(|buf| {
         buf.clear();
         match bincode::serialize_into(&mut *buf, v) {
-            Ok(()) => h.update(&xxhash_rust::xxh3::xxh3_64(buf).to_le_bytes()),
+            Ok(()) => h.write_u64(xxhash_rust::xxh3::xxh3_64(buf)),
             Err(_) => hash_json(h, v),
         }
     })
 }
 
 fn json_key(v: &impl Serialize) -> u64 {
-    let mut h = Xxh3::new();
+    let mut h = Gather::default();
     hash_json(&mut h, v);
     h.finish()
 }
 
 /// The config, with the map of the site's variants in a fixed order (its page sets are hash
 /// sets, whose order differs from one run to the next).
-fn hash_config(h: &mut Xxh3, config: &crate::config::Config) {
+fn hash_config(h: &mut Gather, config: &crate::config::Config) {
     let mut plain = config.clone();
     let variant = plain.variant.take();
     format!("{plain:?}").hash(h);
@@ -93,14 +108,19 @@ fn hash_config(h: &mut Xxh3, config: &crate::config::Config) {
 }
 
 impl Keys {
-    pub(crate) fn new(r: &Renderer, site_view: &SiteView) -> Keys {
-        let mut h = Xxh3::new();
-        hash_config(&mut h, r.config);
-        r.theme.fingerprint.hash(&mut h);
-        hash_json(&mut h, r.data);
+    /// `site_full` and `site_small`: the `site` view with and without the tag list.
+    pub(crate) fn new(
+        (config, theme, data): (&Config, &Theme, &serde_json::Value),
+        site: &Site,
+        site_full: &impl Serialize,
+        site_small: &impl Serialize,
+    ) -> Keys {
+        let mut h = Gather::default();
+        hash_config(&mut h, config);
+        theme.fingerprint.hash(&mut h);
+        hash_json(&mut h, data);
         let base = h.finish();
-        let site = r.site;
-        let mut h = Xxh3::new();
+        let mut h = Gather::default();
         (site.docs.len(), site.home).hash(&mut h);
         for d in &site.docs {
             (
@@ -113,21 +133,19 @@ impl Keys {
                 .hash(&mut h);
         }
         let nav = h.finish();
-        let mut small = site_view.clone();
-        small.tags = Vec::new();
         Keys {
             base,
             nav,
-            site_full: json_key(site_view),
-            site_small: json_key(&small),
+            site_full: json_key(site_full),
+            site_small: json_key(site_small),
             targets: OnceLock::new(),
         }
     }
 
-    fn targets(&self, r: &Renderer) -> u64 {
+    fn targets(&self, site: &Site) -> u64 {
         *self.targets.get_or_init(|| {
-            let mut h = Xxh3::new();
-            for d in &r.site.docs {
+            let mut h = Gather::default();
+            for d in &site.docs {
                 (&d.source, &d.path, d.parsed.id).hash(&mut h);
             }
             h.finish()
@@ -135,9 +153,9 @@ impl Keys {
     }
 
     /// The shared parts `template` reads; `current` is the page whose sidebar it shows.
-    fn shared(&self, r: &Renderer, h: &mut Xxh3, template: &str, current: usize) {
+    fn shared(&self, theme: &Theme, h: &mut Gather, template: &str, current: usize) {
         (self.base, template).hash(h);
-        let uses = |var| r.theme.uses(template, var);
+        let uses = |var| theme.uses(template, var);
         if uses("sidebar") || uses("nav") {
             (self.nav, current).hash(h);
         }
@@ -150,18 +168,22 @@ impl Keys {
         .hash(h);
     }
 
-    /// The key of document `i`'s page and Markdown copy, rendered through `template`.
-    pub(crate) fn page(&self, r: &Renderer, i: usize, template: &str) -> u64 {
-        let mut h = Xxh3::new();
-        self.shared(r, &mut h, template, i);
-        let mut view = r.page_view(i, String::new());
-        // The table of contents is the parse's, which `id` names (and costly to serialise).
-        view.toc = &[];
-        hash_view(&mut h, &view);
-        let doc = &r.site.docs[i];
+    /// The key of document `i`'s page and Markdown copy, rendered through `template` from
+    /// `view` (its page view without the body and table of contents, which the parse gives).
+    pub(crate) fn page(
+        &self,
+        (theme, site): (&Theme, &Site),
+        i: usize,
+        template: &str,
+        view: &impl Serialize,
+    ) -> u64 {
+        let mut h = Gather::default();
+        self.shared(theme, &mut h, template, i);
+        hash_view(&mut h, view);
+        let doc = &site.docs[i];
         (doc.parsed.id, &doc.link_urls).hash(&mut h);
         if !doc.parsed.md.shortcodes.is_empty() {
-            self.targets(r).hash(&mut h);
+            self.targets(site).hash(&mut h);
         }
         h.finish()
     }
@@ -169,10 +191,9 @@ impl Keys {
     /// The key of the lists of every page made without a template (sitemap, llms.txt, feed):
     /// what they read of each document, in reading order, with the config. Hashing these
     /// strings costs a fraction of formatting them.
-    pub(crate) fn lists(&self, r: &Renderer) -> u64 {
-        let mut h = Xxh3::new();
+    pub(crate) fn lists(&self, site: &Site) -> u64 {
+        let mut h = Gather::default();
         self.base.hash(&mut h);
-        let site = r.site;
         (&site.order, site.home).hash(&mut h);
         for d in &site.docs {
             let f = d.front();
@@ -195,7 +216,7 @@ impl Keys {
 
     /// The key of a generated page (tag pages, 404): its whole context is at hand.
     pub(crate) fn generated(&self, template: &str, path: &str, ctx: &tera::Context) -> u64 {
-        let mut h = Xxh3::new();
+        let mut h = Gather::default();
         (self.base, template, path).hash(&mut h);
         hash_json(&mut h, &ctx.clone().into_json());
         h.finish()
