@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod cli;
+pub mod compact;
 pub mod config;
 pub(crate) mod contracts;
 pub mod copies;

@@ -73,7 +73,7 @@ pub fn load(
     });
     let parsed = progress::stage("parsing pages", || {
         timed("parse", || {
-            parse_all(&config, &sources.markdown, &highlighter, diags)
+            parse_all_with(&config, &sources.markdown, &highlighter, diags, true)
         })
     });
     let data = crate::data::load(&sources.data, diags);
@@ -103,6 +103,18 @@ pub fn parse_all(
     h: &Highlighter,
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
+    parse_all_with(config, files, h, diags, false)
+}
+
+/// `parse_all`; `pack`: each page's large texts are compressed as soon as it is parsed
+/// (`crate::compact`), for a build or check, which hold every page until they end.
+fn parse_all_with(
+    config: &Config,
+    files: &[SourceFile],
+    h: &Highlighter,
+    diags: &mut Diagnostics,
+    pack: bool,
+) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
     let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
     let results: Vec<Parsed> = files
@@ -111,6 +123,9 @@ pub fn parse_all(
             let text = read_page(f).map_err(|d| vec![d])?;
             let mut doc = parse_doc_guarded(&f.rel, &text, h, &config.site.html, strict)?;
             after_parse(config, &f.rel, &mut doc, h);
+            if pack {
+                doc.md.pack();
+            }
             Ok((f.clone(), Arc::new(doc)))
         })
         .collect();

@@ -154,8 +154,30 @@ pub fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
 /// threads: a build streams them to disk instead of holding the whole index (about 50 MB of
 /// JSON at 10,000 pages) in memory.
 pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+    write_files_with(entries, &|i| Cow::Borrowed(entries[i].text), emit);
+}
+
+/// A page's text by its entry's number: a build's pages hold theirs compressed
+/// (`crate::compact`), so the index decompresses one run of pages at a time instead of all.
+type TextOf<'t> = dyn Fn(usize) -> Cow<'t, str> + Sync + 't;
+
+/// `write_files` for a whole site, reading each page's text where the page holds it.
+pub fn write_site(config: &Config, site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+    let entries = entries(config, site);
+    write_files_with(
+        &entries,
+        &|i| site.docs[site.order[i]].parsed.md.text(),
+        emit,
+    );
+}
+
+fn write_files_with<'t>(
+    entries: &[Entry],
+    text_of: &TextOf<'t>,
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) {
     use crate::profile::timed;
-    let index = timed("search: invert", || invert(entries));
+    let index = timed("search: invert", || invert(entries, text_of));
     let shards = timed("search: shard", || shard(&index));
     let mut hash = Fnv::default();
     let shard_files: Vec<u64> = timed("search: write shards", || {
@@ -171,14 +193,19 @@ pub fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
             })
             .collect()
     });
-    let starts = fragment_files(entries);
+    let starts = fragment_files(entries, text_of);
     let fragments: Vec<u64> = timed("search: write fragments", || {
         starts
             .par_iter()
             .enumerate()
             .map(|(i, &start)| {
                 let end = starts.get(i + 1).copied().unwrap_or(entries.len());
-                let file: Vec<Fragment> = entries[start..end].iter().map(fragment).collect();
+                let texts: Vec<Cow<str>> = (start..end).map(text_of).collect();
+                let file: Vec<Fragment> = entries[start..end]
+                    .iter()
+                    .zip(&texts)
+                    .map(|(e, text)| fragment(e, text))
+                    .collect();
                 let json = serde_json::to_vec(&file).unwrap_or_default();
                 emit_hashed(emit, format!("search/f{i}.json"), inert(json))
             })
@@ -238,7 +265,7 @@ struct Run {
 /// Runs of pages are inverted in parallel, each into its own small map, and the maps merged
 /// in page order: merging per run rather than per page keeps the serial part to each run's
 /// distinct terms.
-fn invert(entries: &[Entry]) -> Index {
+fn invert(entries: &[Entry], text_of: &TextOf) -> Index {
     // In chunks: every page's terms at once were most of a 10,000-page build's peak memory
     // (about 200 MB); a chunk at a time keeps little more than the index itself.
     const CHUNK: usize = 512;
@@ -254,7 +281,8 @@ fn invert(entries: &[Entry]) -> Index {
                 let mut local = Run::default();
                 for (i, e) in run.iter().enumerate() {
                     let doc = (c * CHUNK + r * RUN + i) as u32;
-                    for (t, h) in hits(e) {
+                    let text = text_of(doc as usize);
+                    for (t, h) in hits(e, &text) {
                         local.add(&stemmer, doc, t, &h);
                     }
                 }
@@ -306,8 +334,7 @@ fn postings<'m, T>(map: &'m mut HashMap<String, Vec<T>>, term: Cow<str>) -> &'m 
 /// A page's body text cut at its headings: (heading id, heading text, text from the heading
 /// to the next), the first with no heading (the text before the first heading). Headings are
 /// found in order in the text; one that cannot be found joins the section before it.
-fn sections<'a>(e: &Entry<'a>) -> Vec<(&'a str, &'a str, &'a str)> {
-    let text = e.text;
+fn sections<'a>(e: &Entry<'a>, text: &'a str) -> Vec<(&'a str, &'a str, &'a str)> {
     let mut cuts = vec![("", "", 0)];
     let mut from = 0;
     for (id, heading) in &e.headings {
@@ -325,7 +352,7 @@ fn sections<'a>(e: &Entry<'a>) -> Vec<(&'a str, &'a str, &'a str)> {
         .collect()
 }
 
-fn hits<'a>(e: &Entry<'a>) -> HashMap<Cow<'a, str>, Hits> {
+fn hits<'a>(e: &Entry<'a>, text: &'a str) -> HashMap<Cow<'a, str>, Hits> {
     // Keyed by `Cow`: most words are borrowed from the page, so counting allocates little.
     let mut hits: HashMap<Cow<'a, str>, Hits> = HashMap::default();
     let mut title = Vec::new();
@@ -334,7 +361,7 @@ fn hits<'a>(e: &Entry<'a>) -> HashMap<Cow<'a, str>, Hits> {
     for t in title {
         hits.entry(t).or_default().title = title_weight;
     }
-    for (s, (_, heading, text)) in sections(e).into_iter().enumerate() {
+    for (s, (_, heading, text)) in sections(e, text).into_iter().enumerate() {
         let s = s as u32;
         tokenize::tokens(heading, &mut |t| {
             let h = hits.entry(t).or_default();
@@ -434,8 +461,8 @@ struct Fragment<'a> {
 
 /// A page's fragment: what a result shows. Its sections are those the postings point at,
 /// each (heading id, heading text, the start of its text for the snippet).
-fn fragment<'a>(e: &'a Entry) -> Fragment<'a> {
-    let h = sections(e)
+fn fragment<'a>(e: &'a Entry, text: &'a str) -> Fragment<'a> {
+    let h = sections(e, text)
         .into_iter()
         .map(|(id, heading, text)| {
             let text = text.trim_start().strip_prefix(heading).unwrap_or(text);
@@ -458,16 +485,20 @@ fn truncate_chars(s: &str, n: usize) -> &str {
 /// The first document of each fragment file: consecutive pages, a new file once the current
 /// one holds `FRAGMENT_FILE_BYTES` (estimated from the text lengths, so files can be made in
 /// parallel without holding every fragment).
-fn fragment_files(entries: &[Entry]) -> Vec<usize> {
+fn fragment_files(entries: &[Entry], text_of: &TextOf) -> Vec<usize> {
+    let lens: Vec<usize> = (0..entries.len())
+        .into_par_iter()
+        .map(|i| text_of(i).len())
+        .collect();
     let mut starts = Vec::new();
     let mut size = FRAGMENT_FILE_BYTES;
-    for (i, e) in entries.iter().enumerate() {
+    for (i, (e, text_len)) in entries.iter().zip(lens).enumerate() {
         if size >= FRAGMENT_FILE_BYTES {
             starts.push(i);
             size = 0;
         }
         size += e.title.len() + e.url.len() + e.section.len() + e.description.len();
-        size += e.text.len().min((e.headings.len() + 1) * SECTION_CHARS) + e.headings.len() * 40;
+        size += text_len.min((e.headings.len() + 1) * SECTION_CHARS) + e.headings.len() * 40;
     }
     starts
 }
@@ -594,7 +625,7 @@ mod tests {
             entry("Cache", vec![], &text),
             entry("Other", vec![], "cat ca caching"),
         ];
-        let index = invert(&e);
+        let index = invert(&e, &|i| Cow::Borrowed(e[i].text));
         let shards = shard(&index);
         assert!(shards.len() > 2, "the large `ca` shard is split");
         let mut seen: Vec<&str> = shards.iter().flat_map(|s| s.1.clone()).collect();

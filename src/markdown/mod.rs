@@ -60,6 +60,56 @@ pub struct ParsedMarkdown {
     /// Responsive variants of the page's images, (link index, width), filled by
     /// `crate::images`; `{marker}V{n}.` in `html` is variant n's URL.
     pub variants: Vec<(usize, u32)>,
+    /// `html`, `body` and `text` compressed, when a build packed them (`pack`): the three
+    /// fields are then empty; read them through `html()`, `body()` and `text()`.
+    pub packed: Option<Box<crate::compact::Packed>>,
+}
+
+impl ParsedMarkdown {
+    /// The page's HTML (with markers), wherever it is held.
+    pub fn html(&self) -> std::borrow::Cow<'_, str> {
+        crate::compact::read(
+            self.packed.as_deref(),
+            &self.html,
+            crate::compact::Part::Html,
+        )
+    }
+
+    /// The Markdown body, wherever it is held.
+    pub fn body(&self) -> std::borrow::Cow<'_, str> {
+        crate::compact::read(
+            self.packed.as_deref(),
+            &self.body,
+            crate::compact::Part::Body,
+        )
+    }
+
+    /// The prose text, wherever it is held.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        crate::compact::read(
+            self.packed.as_deref(),
+            &self.text,
+            crate::compact::Part::Text,
+        )
+    }
+
+    /// Compresses `html`, `body` and `text` into `packed` and trims what stays plain to its
+    /// length (see `crate::compact`): a build holds every parsed page until it ends.
+    pub fn pack(&mut self) {
+        if self.packed.is_some() {
+            return;
+        }
+        if let Some(p) = crate::compact::Packed::new(&self.html, &self.body, &self.text) {
+            self.packed = Some(Box::new(p));
+            self.html = String::new();
+            self.body = String::new();
+            self.text = String::new();
+        }
+        for block in &mut self.code_blocks {
+            block.code.shrink_to_fit();
+        }
+        self.marker.shrink_to_fit();
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -50,7 +50,7 @@ impl<'a> Renderer<'a> {
     pub(super) fn content(&self, doc: &Doc) -> Result<String, Diagnostic> {
         let md = &doc.parsed.md;
         let mut error = None;
-        let html = fill_markers(&md.html, &md.marker, |kind, n| match kind {
+        let html = fill_markers(&md.html(), &md.marker, |kind, n| match kind {
             'L' => escape_html(doc.link_urls.get(n).map_or("#", String::as_str)),
             'V' => escape_html(&crate::images::variant_url(doc, n)),
             // Highlighted here, not at parse time (see `code_marker`); warnings were given then.
