@@ -5,54 +5,92 @@
 //! 16 KB a page held. They are read once each, late (rendering, search), so a build keeps them
 //! as one LZ4 block per page: the three overlap (the prose is in the body, the body's words are
 //! in the HTML), so together they compress about 3x where one alone compresses under 2x.
-//! `serve` keeps them plain (it re-renders pages many times).
+//! Each code block's code goes in the same block. `serve` keeps all of them plain (it
+//! re-renders pages many times), and `check` unpacks them before its checks (`unpack_site`).
 
 use std::borrow::Cow;
 
-/// The three texts of a page, compressed together: html, body, text.
+/// The texts of a page, compressed together: its HTML, body and prose text, then the code of
+/// each of its code blocks (the code is in the body too, so it costs almost nothing more).
 #[derive(Debug, Clone, Default)]
 pub struct Packed {
-    /// Byte lengths of html, body and text, in that order (their sum is the block's size).
-    lens: [u32; 3],
+    /// Byte length of each text, in order (their sum is the decompressed size).
+    lens: Box<[u32]>,
     block: Box<[u8]>,
 }
 
 /// Which text of a `Packed` to read.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Part {
-    Html = 0,
-    Body = 1,
-    Text = 2,
+    Html,
+    Body,
+    Text,
+    /// The code of the page's code block of this index.
+    Code(usize),
+}
+
+impl Part {
+    fn index(self) -> usize {
+        match self {
+            Part::Html => 0,
+            Part::Body => 1,
+            Part::Text => 2,
+            Part::Code(i) => 3 + i,
+        }
+    }
 }
 
 impl Packed {
     /// Compresses the texts; `None` when one is too long to note its length in 32 bits.
-    pub(crate) fn new(html: &str, body: &str, text: &str) -> Option<Packed> {
-        let parts = [html, body, text];
-        let mut lens = [0u32; 3];
-        for (len, part) in lens.iter_mut().zip(parts) {
-            *len = u32::try_from(part.len()).ok()?;
+    pub(crate) fn new<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<Packed> {
+        let mut lens = Vec::new();
+        let mut whole = String::new();
+        for part in parts {
+            lens.push(u32::try_from(part.len()).ok()?);
+            whole.push_str(part);
         }
-        let mut whole = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        parts.iter().for_each(|p| whole.push_str(p));
         let block = lz4_flex::block::compress(whole.as_bytes()).into_boxed_slice();
-        Some(Packed { lens, block })
+        Some(Packed {
+            lens: lens.into_boxed_slice(),
+            block,
+        })
     }
 
-    /// One of the texts, decompressed.
+    /// Every text, decompressed, in the order given to `new`.
+    pub(crate) fn all(&self) -> Vec<String> {
+        let whole = self.whole();
+        let mut at = 0;
+        self.lens
+            .iter()
+            .map(|&len| {
+                let end = at + len as usize;
+                let part = String::from_utf8(whole[at..end].to_vec()).expect("packed from a str");
+                at = end;
+                part
+            })
+            .collect()
+    }
+
+    /// One of the texts, decompressed (empty if the page has no such part).
     pub(crate) fn get(&self, part: Part) -> String {
-        let total: usize = self.lens.iter().map(|&l| l as usize).sum();
-        // The block was made from valid UTF-8 by `new` and never changes: failing here is a
-        // bug, not bad input.
-        let whole = lz4_flex::block::decompress(&self.block, total).expect("a packed page");
-        let start: usize = self.lens[..part as usize].iter().map(|&l| l as usize).sum();
-        let end = start + self.lens[part as usize] as usize;
-        String::from_utf8(whole[start..end].to_vec()).expect("packed from a str")
+        let i = part.index();
+        if i >= self.lens.len() {
+            return String::new();
+        }
+        let start: usize = self.lens[..i].iter().map(|&l| l as usize).sum();
+        let end = start + self.lens[i] as usize;
+        String::from_utf8(self.whole()[start..end].to_vec()).expect("packed from a str")
     }
 
-    /// The compressed size, for `BACKLOT_TIMINGS`.
+    fn whole(&self) -> Vec<u8> {
+        let total: usize = self.lens.iter().map(|&l| l as usize).sum();
+        // The block was made by `new` and never changes: failing here is a bug, not bad input.
+        lz4_flex::block::decompress(&self.block, total).expect("a packed page")
+    }
+
+    /// The compressed size.
     pub(crate) fn size(&self) -> usize {
-        self.block.len()
+        self.block.len() + self.lens.len() * 4
     }
 }
 
@@ -64,6 +102,17 @@ pub(crate) fn read<'a>(packed: Option<&Packed>, plain: &'a str, part: Part) -> C
     }
 }
 
+/// Unpacks every page of the site: `check` reads pages' code and text in many places after
+/// the build's stages, all of them through the plain fields.
+pub fn unpack_site(site: &mut crate::site::Site) {
+    use rayon::prelude::*;
+    site.docs.par_iter_mut().for_each(|doc| {
+        if doc.parsed.md.packed.is_some() {
+            std::sync::Arc::make_mut(&mut doc.parsed).md.unpack();
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,11 +122,15 @@ mod tests {
         let body = "Some *prose* with é and 字.\n\n```rust\nfn main() {}\n```\n";
         let html = "<p>Some <em>prose</em> with é and 字.</p>\n\u{0}C0.\n";
         let text = "Some prose with é and 字.";
-        let p = Packed::new(html, body, text).unwrap();
+        let code = "fn main() {}\n";
+        let p = Packed::new([html, body, text, code]).unwrap();
         assert_eq!(p.get(Part::Html), html);
         assert_eq!(p.get(Part::Body), body);
         assert_eq!(p.get(Part::Text), text);
-        let empty = Packed::new("", "", "").unwrap();
+        assert_eq!(p.get(Part::Code(0)), code);
+        assert_eq!(p.get(Part::Code(1)), "");
+        assert_eq!(p.all(), [html, body, text, code]);
+        let empty = Packed::new(["", "", ""]).unwrap();
         assert_eq!(empty.get(Part::Body), "");
     }
 }

@@ -305,6 +305,7 @@ pub fn check_with(
     let Some(mut loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
+    crate::compact::unpack_site(&mut loaded.site);
     if let Some(dir) = &overrides.cache {
         loaded.highlighter.use_disk_cache(dir);
     }

@@ -93,22 +93,66 @@ impl ParsedMarkdown {
         )
     }
 
-    /// Compresses `html`, `body` and `text` into `packed` and trims what stays plain to its
-    /// length (see `crate::compact`): a build holds every parsed page until it ends.
+    /// The code of code block `i`, wherever it is held.
+    pub fn code(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        let plain = self.code_blocks.get(i).map_or("", |b| b.code.as_str());
+        crate::compact::read(self.packed.as_deref(), plain, crate::compact::Part::Code(i))
+    }
+
+    /// The HTML and every code block's code at once (one decompression when packed): what
+    /// rendering the page reads.
+    pub fn html_and_code(&self) -> (std::borrow::Cow<'_, str>, Vec<std::borrow::Cow<'_, str>>) {
+        use std::borrow::Cow;
+        let Some(packed) = &self.packed else {
+            let code = self.code_blocks.iter().map(|b| Cow::Borrowed(b.code.as_str()));
+            return (Cow::Borrowed(&self.html), code.collect());
+        };
+        let mut all = packed.all().into_iter();
+        let html = all.next().unwrap_or_default();
+        (Cow::Owned(html), all.skip(2).map(Cow::Owned).collect())
+    }
+
+    /// Compresses `html`, `body`, `text` and the code blocks' code into `packed` and trims
+    /// what stays plain (see `crate::compact`): a build holds every parsed page until it ends.
     pub fn pack(&mut self) {
         if self.packed.is_some() {
             return;
         }
-        if let Some(p) = crate::compact::Packed::new(&self.html, &self.body, &self.text) {
+        let texts = [&self.html, &self.body, &self.text].map(String::as_str);
+        let code = self.code_blocks.iter().map(|b| b.code.as_str());
+        if let Some(p) = crate::compact::Packed::new(texts.into_iter().chain(code)) {
             self.packed = Some(Box::new(p));
             self.html = String::new();
             self.body = String::new();
             self.text = String::new();
-        }
-        for block in &mut self.code_blocks {
-            block.code.shrink_to_fit();
+            for block in &mut self.code_blocks {
+                block.code = String::new();
+            }
         }
         self.marker.shrink_to_fit();
+        // Vectors grow by doubling while the page is parsed: their slack is kept otherwise.
+        self.links.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.toc.shrink_to_fit();
+        self.code_blocks.shrink_to_fit();
+        self.code_fences.shrink_to_fit();
+        self.shortcodes.shrink_to_fit();
+        self.anchors.shrink_to_fit();
+        self.external.shrink_to_fit();
+    }
+
+    /// Puts back what `pack` compressed.
+    pub fn unpack(&mut self) {
+        let Some(packed) = self.packed.take() else {
+            return;
+        };
+        let mut parts = packed.all().into_iter();
+        self.html = parts.next().unwrap_or_default();
+        self.body = parts.next().unwrap_or_default();
+        self.text = parts.next().unwrap_or_default();
+        for (block, code) in self.code_blocks.iter_mut().zip(parts) {
+            block.code = code;
+        }
     }
 }
 
