@@ -29,7 +29,10 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+mod postings;
 mod tokenize;
+
+use postings::Postings;
 
 /// Shards grow until about this many bytes, then split on the next character of their keys.
 const SHARD_BYTES: usize = 24 * 1024;
@@ -246,11 +249,11 @@ fn inert(json: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// The inverted index: term (a stem or other token) -> [(doc, packed weight and section)],
-/// docs ascending; and word -> stem for the words whose stem differs.
+/// The inverted index: term (a stem or other token) -> postings (doc, weight, section), docs
+/// ascending; and word -> stem for the words whose stem differs.
 #[derive(Default)]
 struct Index {
-    postings: BTreeMap<String, Vec<(u32, u32)>>,
+    postings: BTreeMap<String, Postings>,
     stems: BTreeMap<String, String>,
 }
 
@@ -270,7 +273,7 @@ fn invert(entries: &[Entry], text_of: &TextOf) -> Index {
     // (about 200 MB); a chunk at a time keeps little more than the index itself.
     const CHUNK: usize = 512;
     const RUN: usize = 64;
-    let mut index: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
+    let mut index: HashMap<String, Postings> = HashMap::default();
     let mut stems = BTreeMap::new();
     for (c, chunk) in entries.chunks(CHUNK).enumerate() {
         let runs: Vec<Run> = chunk
@@ -291,12 +294,16 @@ fn invert(entries: &[Entry], text_of: &TextOf) -> Index {
             .collect();
         for run in runs {
             for (t, list) in run.postings {
-                let packed = list.iter().map(|(d, h)| (*d, h.packed()));
-                postings(&mut index, Cow::Owned(t)).extend(packed);
+                let into = postings(&mut index, Cow::Owned(t));
+                for (doc, h) in list {
+                    let packed = h.packed();
+                    into.push(doc, packed >> 16, packed & 0xffff);
+                }
             }
             stems.extend(run.stems.into_iter().filter_map(|(w, s)| Some((w, s?))));
         }
     }
+    index.values_mut().for_each(Postings::shrink);
     Index {
         postings: index.into_iter().collect(),
         stems,
@@ -324,7 +331,7 @@ impl Run {
 }
 
 /// A term's postings, allocating its key only the first time it is seen.
-fn postings<'m, T>(map: &'m mut HashMap<String, Vec<T>>, term: Cow<str>) -> &'m mut Vec<T> {
+fn postings<'m, V: Default>(map: &'m mut HashMap<String, V>, term: Cow<str>) -> &'m mut V {
     if !map.contains_key(term.as_ref()) {
         return map.entry(term.into_owned()).or_default();
     }
@@ -433,12 +440,7 @@ fn shard_json(keys: &[&str], index: &Index) -> Vec<u8> {
     let mut words = serde_json::Map::new();
     for k in keys {
         if let Some(list) = index.postings.get(*k) {
-            let mut flat = Vec::with_capacity(list.len() * 3);
-            let mut prev = 0;
-            for &(doc, packed) in list {
-                flat.extend([doc - prev, packed >> 16, packed & 0xffff]);
-                prev = doc;
-            }
+            let flat: Vec<u32> = list.deltas().flatten().collect();
             terms.insert(k.to_string(), flat.into());
         }
         if let Some(stem) = index.stems.get(*k) {

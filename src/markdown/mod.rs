@@ -104,7 +104,10 @@ impl ParsedMarkdown {
     pub fn html_and_code(&self) -> (std::borrow::Cow<'_, str>, Vec<std::borrow::Cow<'_, str>>) {
         use std::borrow::Cow;
         let Some(packed) = &self.packed else {
-            let code = self.code_blocks.iter().map(|b| Cow::Borrowed(b.code.as_str()));
+            let code = self
+                .code_blocks
+                .iter()
+                .map(|b| Cow::Borrowed(b.code.as_str()));
             return (Cow::Borrowed(&self.html), code.collect());
         };
         let mut all = packed.all().into_iter();
