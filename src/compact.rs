@@ -93,11 +93,6 @@ impl Packed {
         // The block was made by `new` and never changes: failing here is a bug, not bad input.
         zstd::bulk::decompress(&self.block, total).expect("a packed page")
     }
-
-    /// The compressed size.
-    pub(crate) fn size(&self) -> usize {
-        self.block.len() + self.lens.len() * 4
-    }
 }
 
 /// `plain` when the page is not packed, else its part from `packed`.
