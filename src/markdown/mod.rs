@@ -1345,6 +1345,28 @@ mod tests {
     }
 
     #[test]
+    fn a_packed_page_reads_back_as_parsed() {
+        let plain = md("# T\n\nSome *prose*, é.\n\n```python\nprint(1)\n```\n\n```\nplain\n```\n");
+        let mut packed = plain.clone();
+        packed.pack();
+        assert!(packed.packed.is_some() && packed.html.is_empty() && packed.text.is_empty());
+        assert!(packed.code_blocks.iter().all(|b| b.code.is_empty()));
+        assert_eq!(packed.html(), plain.html.as_str());
+        assert_eq!(packed.body(), plain.body.as_str());
+        assert_eq!(packed.text(), plain.text.as_str());
+        assert_eq!(packed.code(1), "plain\n");
+        assert_eq!(packed.html_and_code(), plain.html_and_code());
+        packed.unpack();
+        assert!(packed.packed.is_none());
+        assert_eq!(
+            (packed.html, packed.body, packed.text),
+            (plain.html, plain.body, plain.text)
+        );
+        let code = |m: &[CodeBlock]| m.iter().map(|b| b.code.clone()).collect::<Vec<_>>();
+        assert_eq!(code(&packed.code_blocks), code(&plain.code_blocks));
+    }
+
+    #[test]
     fn heading_ids_follow_github() {
         let p = md("## Intro\n\n## Intro\n\n## Custom {#mine}\n\n### Sub & more\n");
         let ids: Vec<&str> = p.headings.iter().map(|h| h.id.as_str()).collect();
