@@ -6,7 +6,7 @@
 //! as one zstd frame per page: the three overlap (the prose is in the body, the body's words are
 //! in the HTML), so together they compress about 3x where one alone compresses under 2x.
 //! Each code block's code goes in the same block. `serve` keeps all of them plain (it
-//! re-renders pages many times), and `check` unpacks them before its checks (`unpack_site`).
+//! re-renders pages many times); `check` unpacks them before its checks (`pipeline.rs`).
 
 use std::borrow::Cow;
 
@@ -101,17 +101,6 @@ pub(crate) fn read<'a>(packed: Option<&Packed>, plain: &'a str, part: Part) -> C
         Some(p) => Cow::Owned(p.get(part)),
         None => Cow::Borrowed(plain),
     }
-}
-
-/// Unpacks every page of the site: `check` reads pages' code and text in many places after
-/// the build's stages, all of them through the plain fields.
-pub fn unpack_site(site: &mut crate::site::Site) {
-    use rayon::prelude::*;
-    site.docs.par_iter_mut().for_each(|doc| {
-        if doc.parsed.md.packed.is_some() {
-            std::sync::Arc::make_mut(&mut doc.parsed).md.unpack();
-        }
-    });
 }
 
 #[cfg(test)]

@@ -142,6 +142,16 @@ fn parse_all_with(
     out
 }
 
+/// Unpacks every page `load` packed (`crate::compact`): `check` reads pages' code and text in
+/// many places after the build's stages, all of them through the plain fields.
+fn unpack_pages(site: &mut Site) {
+    site.docs.par_iter_mut().for_each(|doc| {
+        if doc.parsed.md.packed.is_some() {
+            Arc::make_mut(&mut doc.parsed).md.unpack();
+        }
+    });
+}
+
 /// What a page's parse needs from other files of the repository: included code and image
 /// sizes (the parse itself reads the page's bytes only, so `serve` can cache it).
 pub fn after_parse(config: &Config, rel: &str, doc: &mut ParsedDoc, h: &Highlighter) {
@@ -305,7 +315,7 @@ pub fn check_with(
     let Some(mut loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
-    crate::compact::unpack_site(&mut loaded.site);
+    unpack_pages(&mut loaded.site);
     if let Some(dir) = &overrides.cache {
         loaded.highlighter.use_disk_cache(dir);
     }
