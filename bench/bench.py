@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""backlot build benchmark: backlot (highlight cache on and off), the floor program and Hugo on
-the same generated corpus, side by side. Called by bench/run.sh, which builds the binaries first.
+"""backlot build benchmark: backlot (highlight cache on and off, cold and warm), the floor program
+and Hugo on the same generated corpus, side by side, and the preview's edit-to-reload latency, in
+one Markdown table. Called by bench/run.sh, which builds the binaries first.
 
 For each size: generates the corpus once (bench/out/site-N, reused while the generator and its
 arguments are unchanged), then runs every tool `--runs` times, interleaved so that load on the
 shared machine falls on all of them alike, each a full clean build under /usr/bin/time -v.
-Prints the median wall time, CPU time (user + sys), peak RSS and pages per second, and
-backlot's wall time as a ratio to Hugo's and to the floor's, as a Markdown table.
+Prints the median wall time, CPU time (user + sys), peak RSS, output bytes per page and pages per
+second, and each tool's wall time as a ratio to Hugo's and to the floor's; then, for each size up to
+10,000 pages, a row for `backlot serve`'s edit-to-reload latency (bench/preview_latency.py: median
+and worst of its edits, one session).
 """
 
 import argparse
@@ -18,6 +21,9 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import preview_latency  # noqa: E402  (bench/preview_latency.py, beside this file)
+
 REPO = os.path.dirname(HERE)
 OUT = os.path.join(HERE, "out")
 GEN = os.path.join(HERE, "gen_corpus.py")
@@ -112,7 +118,19 @@ def tools(site, hugo):
         t["hugo"] = ([hugo, "--quiet", "--source", hsite, "--destination",
                       os.path.join(hsite, "public"), "--cacheDir", os.path.join(hsite, "cache")],
                      {}, os.path.join(hsite, "public"))
+        # Hugo's own cache folder kept between runs (it caches resources, not pages), the
+        # content hard-linked to the page `edit_one_page` changes: its warm build.
+        t["hugo warm (1 page edited)"] = (
+            [hugo, "--quiet", "--cacheDir", os.path.join(hsite, "cache-warm"), "--source", hsite,
+             "--destination", os.path.join(hsite, "public-warm")],
+            {}, os.path.join(hsite, "public-warm"))
     return t
+
+
+def output_bytes(folder):
+    """Bytes of every file under the folder a build wrote."""
+    return sum(os.path.getsize(os.path.join(root, f))
+               for root, _, files in os.walk(folder) for f in files)
 
 
 TRASH = os.path.join(OUT, "trash")
@@ -159,7 +177,7 @@ def wait_for_quiet():
 
 
 def timed(cmd, env, clean, delete_between):
-    """One clean run under /usr/bin/time -v: (wall s, cpu s, peak RSS MB)."""
+    """One clean run under /usr/bin/time -v: (wall s, cpu s, peak RSS MB, output bytes)."""
     clear(clean, delete_between)
     if "cache" in cmd[-1]:
         shutil.rmtree(cmd[-1], ignore_errors=True)
@@ -177,7 +195,8 @@ def timed(cmd, env, clean, delete_between):
     for part in fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":"):
         wall = wall * 60 + float(part)
     cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
-    return wall, cpu, int(fields["Maximum resident set size (kbytes)"]) / 1024
+    rss = int(fields["Maximum resident set size (kbytes)"]) / 1024
+    return wall, cpu, rss, output_bytes(clean)
 
 
 def edit_one_page(site, n):
@@ -201,6 +220,18 @@ def edit_one_page(site, n):
     open(path, "w").write(text)
 
 
+def preview_row(size, a, notes):
+    """The preview's edit-to-reload latency at this size, as a row of the table (median of the
+    session's edits in the wall column; worst and idle CPU in the notes)."""
+    root = preview_latency.make_site(preview_latency.Path(OUT), size)
+    r = preview_latency.run_one(BACKLOT, root, a.preview_edits, a.preview_idle)
+    print(f"| {size} | backlot serve: edit to reload (median of {a.preview_edits}) | "
+          f"{r['median_ms'] / 1000:.3f} | - | - | - | - | - | - |", flush=True)
+    notes.append(f"- {size} pages, preview: edit to reload median {r['median_ms']} ms, worst "
+                 f"{r['worst_ms']} ms; idle CPU {r['idle_cpu_percent']}%; first build "
+                 f"{r['first_build_s']} s")
+
+
 def load():
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -208,6 +239,13 @@ def load():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated page counts")
+    ap.add_argument("--large", action="store_true", help="also 100,000 pages (about 5 GB of "
+                    "output per tool and several minutes a run)")
+    ap.add_argument("--preview-edits", type=int, default=20,
+                    help="edits timed per size by the preview latency rows")
+    ap.add_argument("--preview-idle", type=float, default=5.0,
+                    help="seconds the idle preview's CPU is measured over")
+    ap.add_argument("--no-preview", action="store_true", help="skip the preview latency rows")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-hugo", action="store_true")
     ap.add_argument("--only", help="comma-separated tool names to run (default: all)")
@@ -230,11 +268,13 @@ def main():
     print(f"# backlot build benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
           f"{a.runs} runs, medians, {'repeated' if a.repeated_code else 'unique'} code blocks, old outputs "
           f"{'deleted before each run' if a.delete_between else 'moved aside'})\n")
-    print("| pages | tool | wall s | CPU s | peak RSS MB | pages/s | vs Hugo | vs floor |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("| pages | tool | wall s | CPU s | peak RSS MB | output B/page | pages/s | vs Hugo | "
+          "vs floor |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     walls = {}
     notes = []
-    for size in [int(s) for s in a.sizes.split(",")]:
+    sizes = [int(s) for s in a.sizes.split(",")] + ([100000] if a.large else [])
+    for size in sizes:
         site = corpus(size, unique=not a.repeated_code)
         ts = tools(site, hugo)
         if a.only:
@@ -247,13 +287,15 @@ def main():
                     edit_one_page(site, len(runs[name]))
                 runs[name].append(timed(cmd, env, clean, a.delete_between))
             loads.append(load())
-        med = {n: tuple(statistics.median(r[k] for r in rs) for k in range(3))
+        med = {n: tuple(statistics.median(r[k] for r in rs) for k in range(4))
                for n, rs in runs.items()}
-        for name, (wall, cpu, rss) in med.items():
+        for name, (wall, cpu, rss, out) in med.items():
             walls[(size, name)] = wall
             vs = lambda other: f"{wall / med[other][0]:.2f}x" if other in med else "-"
-            print(f"| {size} | {name} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {size / wall:.0f} | "
-                  f"{vs('hugo')} | {vs('floor')} |", flush=True)
+            print(f"| {size} | {name} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {out / size:,.0f} | "
+                  f"{size / wall:.0f} | {vs('hugo')} | {vs('floor')} |", flush=True)
+        if size <= 10000 and not a.no_preview:
+            preview_row(size, a, notes)
         notes.append(f"- {size} pages: load average (1, 5, 15 min) before and after each round: "
                      f"{' | '.join(loads)}")
     print()

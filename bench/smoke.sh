@@ -3,4 +3,4 @@
 # No Hugo and no time assertion: timings on a shared CI machine are not a pass/fail signal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec bench/run.sh --sizes 300 --runs 1 --no-hugo --no-wait "$@"
+exec bench/run.sh --sizes 300 --runs 1 --no-hugo --no-wait --preview-edits 3 --preview-idle 0.5 "$@"

@@ -31,7 +31,7 @@ pub(crate) fn markdown_copy(
     if let Some(description) = doc.front().description.as_deref() {
         out.push_str(&format!("> {}\n\n", description.trim()));
     }
-    out.push_str(apply(&md.body, edits).trim_start_matches('\n'));
+    out.push_str(apply(&md.body(), edits).trim_start_matches('\n'));
     if !out.ends_with('\n') {
         out.push('\n');
     }

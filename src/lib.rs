@@ -3,6 +3,7 @@
 
 pub(crate) mod cache;
 pub mod cli;
+pub(crate) mod compact;
 pub mod config;
 pub(crate) mod contracts;
 pub(crate) mod copies;

@@ -105,7 +105,8 @@ pub(crate) trait Stages {
         h: &Highlighter,
         diags: &mut Diagnostics,
     ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
-        parse_all(config, files, h, diags)
+        // A build or check holds every page until it ends: pack each as it is parsed.
+        parse_all_with(config, files, h, diags, true)
     }
     fn assemble(
         &mut self,
@@ -182,12 +183,28 @@ pub(crate) fn parse_all(
     h: &Highlighter,
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
+    parse_all_with(config, files, h, diags, false)
+}
+
+/// `parse_all`; `pack`: each page's large texts are compressed as soon as it is parsed
+/// (`crate::compact`), for a build or check, which hold every page until they end.
+fn parse_all_with(
+    config: &Config,
+    files: &[SourceFile],
+    h: &Highlighter,
+    diags: &mut Diagnostics,
+    pack: bool,
+) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
     let results: Vec<Parsed> = files
         .par_iter()
         .map(|f| {
             let text = read_page(f).map_err(|d| vec![d])?;
-            Ok((f.clone(), Arc::new(parse_text(config, &f.rel, &text, h)?)))
+            let mut doc = parse_text(config, &f.rel, &text, h)?;
+            if pack {
+                doc.md.pack();
+            }
+            Ok((f.clone(), Arc::new(doc)))
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());
@@ -214,6 +231,16 @@ pub(crate) fn parse_text(
     let mut doc = parse_doc_guarded(rel, text, h, &config.site.html, strict)?;
     after_parse(config, rel, &mut doc, h);
     Ok(doc)
+}
+
+/// Unpacks every page `load` packed (`crate::compact`): `check` reads pages' code and text in
+/// many places after the build's stages, all of them through the plain fields.
+fn unpack_pages(site: &mut Site) {
+    site.docs.par_iter_mut().for_each(|doc| {
+        if doc.parsed.md.packed.is_some() {
+            Arc::make_mut(&mut doc.parsed).md.unpack();
+        }
+    });
 }
 
 /// What a page's parse needs from other files of the repository: included code and image
@@ -376,6 +403,7 @@ pub fn check_with(
     let Some(mut loaded) = load(root, overrides, &mut diags) else {
         return (None, diags.sorted());
     };
+    unpack_pages(&mut loaded.site);
     if let Some(dir) = &overrides.cache {
         loaded.highlighter.use_disk_cache(dir);
     }

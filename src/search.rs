@@ -31,7 +31,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+mod postings;
 mod tokenize;
+
+use postings::Postings;
 
 /// Shards grow until about this many bytes, then split on the next character of their keys.
 const SHARD_BYTES: usize = 24 * 1024;
@@ -232,8 +235,30 @@ pub(crate) fn files(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
 /// threads: a build streams them to disk instead of holding the whole index (about 50 MB of
 /// JSON at 10,000 pages) in memory.
 pub(crate) fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+    write_files_with(entries, &|i| Cow::Borrowed(entries[i].text), emit);
+}
+
+/// A page's text by its entry's number: a build's pages hold theirs compressed
+/// (`crate::compact`), so the index decompresses one run of pages at a time instead of all.
+type TextOf<'t> = dyn Fn(usize) -> Cow<'t, str> + Sync + 't;
+
+/// `write_files` for a whole site, reading each page's text where the page holds it.
+pub(crate) fn write_site(config: &Config, site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+    let entries = entries(config, site);
+    write_files_with(
+        &entries,
+        &|i| site.docs[site.order[i]].parsed.md.text(),
+        emit,
+    );
+}
+
+fn write_files_with<'t>(
+    entries: &[Entry],
+    text_of: &TextOf<'t>,
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) {
     use crate::profile::timed;
-    let index = timed("search: invert", || invert(entries));
+    let index = timed("search: invert", || invert(entries, text_of));
     let shards = timed("search: shard", || shard(&index));
     let mut hash = Fnv::default();
     let shard_files: Vec<u64> = timed("search: write shards", || {
@@ -249,14 +274,19 @@ pub(crate) fn write_files(entries: &[Entry], emit: &(dyn Fn(String, Vec<u8>) + S
             })
             .collect()
     });
-    let starts = fragment_files(entries);
+    let starts = fragment_files(entries, text_of);
     let fragments: Vec<u64> = timed("search: write fragments", || {
         starts
             .par_iter()
             .enumerate()
             .map(|(i, &start)| {
                 let end = starts.get(i + 1).copied().unwrap_or(entries.len());
-                let file: Vec<Fragment> = entries[start..end].iter().map(fragment).collect();
+                let texts: Vec<Cow<str>> = (start..end).map(text_of).collect();
+                let file: Vec<Fragment> = entries[start..end]
+                    .iter()
+                    .zip(&texts)
+                    .map(|(e, text)| fragment(e, text))
+                    .collect();
                 let json = serde_json::to_vec(&file).unwrap_or_default();
                 emit_hashed(emit, format!("search/f{i}.json"), inert(json))
             })
@@ -297,11 +327,11 @@ fn inert(json: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// The inverted index: term (a stem or other token) -> [(doc, packed weight and section)],
-/// docs ascending; and word -> stem for the words whose stem differs.
+/// The inverted index: term (a stem or other token) -> postings (doc, weight, section), docs
+/// ascending; and word -> stem for the words whose stem differs.
 #[derive(Default)]
 struct Index {
-    postings: BTreeMap<String, Vec<(u32, u32)>>,
+    postings: BTreeMap<String, Postings>,
     stems: BTreeMap<String, String>,
 }
 
@@ -316,12 +346,12 @@ struct Run {
 /// Runs of pages are inverted in parallel, each into its own small map, and the maps merged
 /// in page order: merging per run rather than per page keeps the serial part to each run's
 /// distinct terms.
-fn invert(entries: &[Entry]) -> Index {
+fn invert(entries: &[Entry], text_of: &TextOf) -> Index {
     // In chunks: every page's terms at once were most of a 10,000-page build's peak memory
     // (about 200 MB); a chunk at a time keeps little more than the index itself.
     const CHUNK: usize = 512;
     const RUN: usize = 64;
-    let mut index: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
+    let mut index: HashMap<String, Postings> = HashMap::default();
     let mut stems = BTreeMap::new();
     for (c, chunk) in entries.chunks(CHUNK).enumerate() {
         let runs: Vec<Run> = chunk
@@ -332,7 +362,8 @@ fn invert(entries: &[Entry]) -> Index {
                 let mut local = Run::default();
                 for (i, e) in run.iter().enumerate() {
                     let doc = (c * CHUNK + r * RUN + i) as u32;
-                    for (t, h) in hits(e) {
+                    let text = text_of(doc as usize);
+                    for (t, h) in hits(e, &text) {
                         local.add(&stemmer, doc, t, &h);
                     }
                 }
@@ -341,12 +372,16 @@ fn invert(entries: &[Entry]) -> Index {
             .collect();
         for run in runs {
             for (t, list) in run.postings {
-                let packed = list.iter().map(|(d, h)| (*d, h.packed()));
-                postings(&mut index, Cow::Owned(t)).extend(packed);
+                let into = postings(&mut index, Cow::Owned(t));
+                for (doc, h) in list {
+                    let packed = h.packed();
+                    into.push(doc, packed >> 16, packed & 0xffff);
+                }
             }
             stems.extend(run.stems.into_iter().filter_map(|(w, s)| Some((w, s?))));
         }
     }
+    index.values_mut().for_each(Postings::shrink);
     Index {
         postings: index.into_iter().collect(),
         stems,
@@ -374,7 +409,7 @@ impl Run {
 }
 
 /// A term's postings, allocating its key only the first time it is seen.
-fn postings<'m, T>(map: &'m mut HashMap<String, Vec<T>>, term: Cow<str>) -> &'m mut Vec<T> {
+fn postings<'m, V: Default>(map: &'m mut HashMap<String, V>, term: Cow<str>) -> &'m mut V {
     if !map.contains_key(term.as_ref()) {
         return map.entry(term.into_owned()).or_default();
     }
@@ -384,8 +419,7 @@ fn postings<'m, T>(map: &'m mut HashMap<String, Vec<T>>, term: Cow<str>) -> &'m 
 /// A page's body text cut at its headings: (heading id, heading text, text from the heading
 /// to the next), the first with no heading (the text before the first heading). Headings are
 /// found in order in the text; one that cannot be found joins the section before it.
-fn sections<'a>(e: &Entry<'a>) -> Vec<(&'a str, &'a str, &'a str)> {
-    let text = e.text;
+fn sections<'a>(e: &Entry<'a>, text: &'a str) -> Vec<(&'a str, &'a str, &'a str)> {
     let mut cuts = vec![("", "", 0)];
     let mut from = 0;
     for (id, heading) in &e.headings {
@@ -403,7 +437,7 @@ fn sections<'a>(e: &Entry<'a>) -> Vec<(&'a str, &'a str, &'a str)> {
         .collect()
 }
 
-fn hits<'a>(e: &Entry<'a>) -> HashMap<Cow<'a, str>, Hits> {
+fn hits<'a>(e: &Entry<'a>, text: &'a str) -> HashMap<Cow<'a, str>, Hits> {
     // Keyed by `Cow`: most words are borrowed from the page, so counting allocates little.
     let mut hits: HashMap<Cow<'a, str>, Hits> = HashMap::default();
     let mut title = Vec::new();
@@ -412,7 +446,7 @@ fn hits<'a>(e: &Entry<'a>) -> HashMap<Cow<'a, str>, Hits> {
     for t in title {
         hits.entry(t).or_default().title = title_weight;
     }
-    for (s, (_, heading, text)) in sections(e).into_iter().enumerate() {
+    for (s, (_, heading, text)) in sections(e, text).into_iter().enumerate() {
         let s = s as u32;
         tokenize::tokens(heading, &mut |t| {
             let h = hits.entry(t).or_default();
@@ -484,12 +518,7 @@ fn shard_json(keys: &[&str], index: &Index) -> Vec<u8> {
     let mut words = serde_json::Map::new();
     for k in keys {
         if let Some(list) = index.postings.get(*k) {
-            let mut flat = Vec::with_capacity(list.len() * 3);
-            let mut prev = 0;
-            for &(doc, packed) in list {
-                flat.extend([doc - prev, packed >> 16, packed & 0xffff]);
-                prev = doc;
-            }
+            let flat: Vec<u32> = list.deltas().flatten().collect();
             terms.insert(k.to_string(), flat.into());
         }
         if let Some(stem) = index.stems.get(*k) {
@@ -512,8 +541,8 @@ struct Fragment<'a> {
 
 /// A page's fragment: what a result shows. Its sections are those the postings point at,
 /// each (heading id, heading text, the start of its text for the snippet).
-fn fragment<'a>(e: &'a Entry) -> Fragment<'a> {
-    let h = sections(e)
+fn fragment<'a>(e: &'a Entry, text: &'a str) -> Fragment<'a> {
+    let h = sections(e, text)
         .into_iter()
         .map(|(id, heading, text)| {
             let text = text.trim_start().strip_prefix(heading).unwrap_or(text);
@@ -536,16 +565,20 @@ fn truncate_chars(s: &str, n: usize) -> &str {
 /// The first document of each fragment file: consecutive pages, a new file once the current
 /// one holds `FRAGMENT_FILE_BYTES` (estimated from the text lengths, so files can be made in
 /// parallel without holding every fragment).
-fn fragment_files(entries: &[Entry]) -> Vec<usize> {
+fn fragment_files(entries: &[Entry], text_of: &TextOf) -> Vec<usize> {
+    let lens: Vec<usize> = (0..entries.len())
+        .into_par_iter()
+        .map(|i| text_of(i).len())
+        .collect();
     let mut starts = Vec::new();
     let mut size = FRAGMENT_FILE_BYTES;
-    for (i, e) in entries.iter().enumerate() {
+    for (i, (e, text_len)) in entries.iter().zip(lens).enumerate() {
         if size >= FRAGMENT_FILE_BYTES {
             starts.push(i);
             size = 0;
         }
         size += e.title.len() + e.url.len() + e.section.len() + e.description.len();
-        size += e.text.len().min((e.headings.len() + 1) * SECTION_CHARS) + e.headings.len() * 40;
+        size += text_len.min((e.headings.len() + 1) * SECTION_CHARS) + e.headings.len() * 40;
     }
     starts
 }
@@ -672,7 +705,7 @@ mod tests {
             entry("Cache", vec![], &text),
             entry("Other", vec![], "cat ca caching"),
         ];
-        let index = invert(&e);
+        let index = invert(&e, &|i| Cow::Borrowed(e[i].text));
         let shards = shard(&index);
         assert!(shards.len() > 2, "the large `ca` shard is split");
         let mut seen: Vec<&str> = shards.iter().flat_map(|s| s.1.clone()).collect();

@@ -61,6 +61,108 @@ pub struct ParsedMarkdown {
     /// Responsive variants of the page's images, (link index, width), filled by
     /// `crate::images`; `{marker}V{n}.` in `html` is variant n's URL.
     pub(crate) variants: Vec<(usize, u32)>,
+    /// `html`, `body` and `text` compressed, when a build packed them (`pack`): the three
+    /// fields are then empty; read them through `html()`, `body()` and `text()`.
+    pub(crate) packed: Option<Box<crate::compact::Packed>>,
+}
+
+impl ParsedMarkdown {
+    /// The page's HTML (with markers), wherever it is held (rendering reads it with the code,
+    /// `html_and_code`).
+    #[cfg(test)]
+    pub(crate) fn html(&self) -> std::borrow::Cow<'_, str> {
+        crate::compact::read(
+            self.packed.as_deref(),
+            &self.html,
+            crate::compact::Part::Html,
+        )
+    }
+
+    /// The Markdown body, wherever it is held.
+    pub(crate) fn body(&self) -> std::borrow::Cow<'_, str> {
+        crate::compact::read(
+            self.packed.as_deref(),
+            &self.body,
+            crate::compact::Part::Body,
+        )
+    }
+
+    /// The prose text, wherever it is held.
+    pub(crate) fn text(&self) -> std::borrow::Cow<'_, str> {
+        crate::compact::read(
+            self.packed.as_deref(),
+            &self.text,
+            crate::compact::Part::Text,
+        )
+    }
+
+    /// The code of code block `i`, wherever it is held.
+    #[cfg(test)]
+    pub(crate) fn code(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        let plain = self.code_blocks.get(i).map_or("", |b| b.code.as_str());
+        crate::compact::read(self.packed.as_deref(), plain, crate::compact::Part::Code(i))
+    }
+
+    /// The HTML and every code block's code at once (one decompression when packed): what
+    /// rendering the page reads.
+    pub(crate) fn html_and_code(
+        &self,
+    ) -> (std::borrow::Cow<'_, str>, Vec<std::borrow::Cow<'_, str>>) {
+        use std::borrow::Cow;
+        let Some(packed) = &self.packed else {
+            let code = self
+                .code_blocks
+                .iter()
+                .map(|b| Cow::Borrowed(b.code.as_str()));
+            return (Cow::Borrowed(&self.html), code.collect());
+        };
+        let mut all = packed.all().into_iter();
+        let html = all.next().unwrap_or_default();
+        (Cow::Owned(html), all.skip(2).map(Cow::Owned).collect())
+    }
+
+    /// Compresses `html`, `body`, `text` and the code blocks' code into `packed` and trims
+    /// what stays plain (see `crate::compact`): a build holds every parsed page until it ends.
+    pub(crate) fn pack(&mut self) {
+        if self.packed.is_some() {
+            return;
+        }
+        let texts = [&self.html, &self.body, &self.text].map(String::as_str);
+        let code = self.code_blocks.iter().map(|b| b.code.as_str());
+        if let Some(p) = crate::compact::Packed::new(texts.into_iter().chain(code)) {
+            self.packed = Some(Box::new(p));
+            self.html = String::new();
+            self.body = String::new();
+            self.text = String::new();
+            for block in &mut self.code_blocks {
+                block.code = String::new();
+            }
+        }
+        self.marker.shrink_to_fit();
+        // Vectors grow by doubling while the page is parsed: their slack is kept otherwise.
+        self.links.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.toc.shrink_to_fit();
+        self.code_blocks.shrink_to_fit();
+        self.code_fences.shrink_to_fit();
+        self.shortcodes.shrink_to_fit();
+        self.anchors.shrink_to_fit();
+        self.external.shrink_to_fit();
+    }
+
+    /// Puts back what `pack` compressed.
+    pub(crate) fn unpack(&mut self) {
+        let Some(packed) = self.packed.take() else {
+            return;
+        };
+        let mut parts = packed.all().into_iter();
+        self.html = parts.next().unwrap_or_default();
+        self.body = parts.next().unwrap_or_default();
+        self.text = parts.next().unwrap_or_default();
+        for (block, code) in self.code_blocks.iter_mut().zip(parts) {
+            block.code = code;
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1272,6 +1374,28 @@ mod tests {
             1,
             &Highlighter::new(&config::Highlight::default()),
         )
+    }
+
+    #[test]
+    fn a_packed_page_reads_back_as_parsed() {
+        let plain = md("# T\n\nSome *prose*, é.\n\n```python\nprint(1)\n```\n\n```\nplain\n```\n");
+        let mut packed = plain.clone();
+        packed.pack();
+        assert!(packed.packed.is_some() && packed.html.is_empty() && packed.text.is_empty());
+        assert!(packed.code_blocks.iter().all(|b| b.code.is_empty()));
+        assert_eq!(packed.html(), plain.html.as_str());
+        assert_eq!(packed.body(), plain.body.as_str());
+        assert_eq!(packed.text(), plain.text.as_str());
+        assert_eq!(packed.code(1), "plain\n");
+        assert_eq!(packed.html_and_code(), plain.html_and_code());
+        packed.unpack();
+        assert!(packed.packed.is_none());
+        assert_eq!(
+            (packed.html, packed.body, packed.text),
+            (plain.html, plain.body, plain.text)
+        );
+        let code = |m: &[CodeBlock]| m.iter().map(|b| b.code.clone()).collect::<Vec<_>>();
+        assert_eq!(code(&packed.code_blocks), code(&plain.code_blocks));
     }
 
     #[test]

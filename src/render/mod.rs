@@ -118,8 +118,9 @@ impl<'a> Renderer<'a> {
         }
         let written = std::sync::atomic::AtomicUsize::new(0);
         let failed = std::sync::Mutex::new(Vec::new());
-        let entries = crate::search::entries(self.config, self.site);
-        crate::search::write_files(&entries, &|path, bytes| match sink.write(&path, &bytes) {
+        crate::search::write_site(self.config, self.site, &|path, bytes| match sink
+            .write(&path, &bytes)
+        {
             Ok(()) => {
                 written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }

@@ -67,13 +67,14 @@ impl<'a> Renderer<'a> {
     pub(super) fn content(&self, doc: &Doc) -> Result<String, Diagnostic> {
         let md = &doc.parsed.md;
         let mut error = None;
-        let html = fill_markers(&md.html, &md.marker, |kind, n| match kind {
+        let (html, code) = md.html_and_code();
+        let html = fill_markers(&html, &md.marker, |kind, n| match kind {
             'L' => escape_html(doc.link_urls.get(n).map_or("#", String::as_str)),
             'V' => escape_html(&crate::images::variant_url(doc, n)),
             // Highlighted here, not at parse time (see `code_marker`); warnings were given then.
-            'C' => match (md.code_blocks.get(n), md.code_fences.get(n)) {
-                (Some(block), Some(fence)) => {
-                    render_block(self.highlighter, fence, &block.code, &mut |_, _, _| {})
+            'C' => match (code.get(n), md.code_fences.get(n)) {
+                (Some(code), Some(fence)) => {
+                    render_block(self.highlighter, fence, code, &mut |_, _, _| {})
                 }
                 _ => String::new(),
             },

@@ -1,0 +1,128 @@
+//! A parsed page's large texts held compressed while the build waits to use them (issue 17).
+//!
+//! At 100,000 pages the parsed site was most of a build's memory: each page kept its HTML, its
+//! Markdown body (for the Markdown copy) and its prose text (for search), about 12 KB of the
+//! 16 KB a page held. They are read once each, late (rendering, search), so a build keeps them
+//! as one zstd frame per page: the three overlap (the prose is in the body, the body's words are
+//! in the HTML), so together they compress about 3x where one alone compresses under 2x.
+//! Each code block's code goes in the same block. `serve` keeps all of them plain (it
+//! re-renders pages many times); `check` unpacks them before its checks (`pipeline.rs`).
+
+use std::borrow::Cow;
+
+/// zstd's fastest levels: at 100,000 pages level 1 packs the texts into ... of LZ4's
+/// size for ... s of CPU; higher levels cost more time than they save memory.
+const LEVEL: i32 = 1;
+
+/// The texts of a page, compressed together: its HTML, body and prose text, then the code of
+/// each of its code blocks (the code is in the body too, so it costs almost nothing more).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Packed {
+    /// Byte length of each text, in order (their sum is the decompressed size).
+    lens: Box<[u32]>,
+    block: Box<[u8]>,
+}
+
+/// Which text of a `Packed` to read.
+#[derive(Debug, Clone, Copy)]
+// A build reads the HTML and the code all at once (`Packed::all`); one part at a time only in tests.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) enum Part {
+    Html,
+    Body,
+    Text,
+    /// The code of the page's code block of this index.
+    Code(usize),
+}
+
+impl Part {
+    fn index(self) -> usize {
+        match self {
+            Part::Html => 0,
+            Part::Body => 1,
+            Part::Text => 2,
+            Part::Code(i) => 3 + i,
+        }
+    }
+}
+
+impl Packed {
+    /// Compresses the texts; `None` when one is too long to note its length in 32 bits.
+    pub(crate) fn new<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<Packed> {
+        let mut lens = Vec::new();
+        let mut whole = String::new();
+        for part in parts {
+            lens.push(u32::try_from(part.len()).ok()?);
+            whole.push_str(part);
+        }
+        let block = zstd::bulk::compress(whole.as_bytes(), LEVEL)
+            .ok()?
+            .into_boxed_slice();
+        Some(Packed {
+            lens: lens.into_boxed_slice(),
+            block,
+        })
+    }
+
+    /// Every text, decompressed, in the order given to `new`.
+    pub(crate) fn all(&self) -> Vec<String> {
+        let whole = self.whole();
+        let mut at = 0;
+        self.lens
+            .iter()
+            .map(|&len| {
+                let end = at + len as usize;
+                let part = String::from_utf8(whole[at..end].to_vec()).expect("packed from a str");
+                at = end;
+                part
+            })
+            .collect()
+    }
+
+    /// One of the texts, decompressed (empty if the page has no such part).
+    pub(crate) fn get(&self, part: Part) -> String {
+        let i = part.index();
+        if i >= self.lens.len() {
+            return String::new();
+        }
+        let start: usize = self.lens[..i].iter().map(|&l| l as usize).sum();
+        let end = start + self.lens[i] as usize;
+        String::from_utf8(self.whole()[start..end].to_vec()).expect("packed from a str")
+    }
+
+    fn whole(&self) -> Vec<u8> {
+        let total: usize = self.lens.iter().map(|&l| l as usize).sum();
+        // The block was made by `new` and never changes: failing here is a bug, not bad input.
+        zstd::bulk::decompress(&self.block, total).expect("a packed page")
+    }
+}
+
+/// `plain` when the page is not packed, else its part from `packed`.
+pub(crate) fn read<'a>(packed: Option<&Packed>, plain: &'a str, part: Part) -> Cow<'a, str> {
+    match packed {
+        Some(p) => Cow::Owned(p.get(part)),
+        None => Cow::Borrowed(plain),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_part_comes_back_exactly() {
+        let body = "Some *prose* with é and 字.\n\n```rust\nfn main() {}\n```\n";
+        let html = "<p>Some <em>prose</em> with é and 字.</p>\n\u{0}C0.\n";
+        let text = "Some prose with é and 字.";
+        let code = "fn main() {}\n";
+        let p = Packed::new([html, body, text, code]).unwrap();
+        assert_eq!(p.get(Part::Html), html);
+        assert_eq!(p.get(Part::Body), body);
+        assert_eq!(p.get(Part::Text), text);
+        assert_eq!(p.get(Part::Code(0)), code);
+        assert_eq!(p.get(Part::Code(1)), "");
+        assert_eq!(p.all(), [html, body, text, code]);
+        let empty = Packed::new(["", "", ""]).unwrap();
+        assert_eq!(empty.get(Part::Body), "");
+    }
+}
