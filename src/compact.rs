@@ -6,12 +6,13 @@
 //! as one zstd frame per page: the three overlap (the prose is in the body, the body's words are
 //! in the HTML), so together they compress about 3x where one alone compresses under 2x.
 //! Each code block's code goes in the same block. `serve` keeps all of them plain (it
-//! re-renders pages many times); `check` unpacks them before its checks (`pipeline.rs`).
+//! re-renders pages many times); `check` reads them in many places, so never packs
+//! them (`pipeline::Fresh`).
 
 use std::borrow::Cow;
 
-/// zstd's fastest levels: at 100,000 pages level 1 packs the texts into ... of LZ4's
-/// size for ... s of CPU; higher levels cost more time than they save memory.
+/// zstd's fastest level: LZ4 left the texts about a third larger, and level 3 gave the same
+/// peak memory at 10,000 pages for more CPU (docs/performance.md).
 const LEVEL: i32 = 1;
 
 /// The texts of a page, compressed together: its HTML, body and prose text, then the code of

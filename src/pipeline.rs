@@ -98,16 +98,14 @@ pub(crate) trait Stages {
     fn sources(&mut self, config: &Config, diags: &mut Diagnostics) -> Sources {
         discover(&config.root, config.content_dir(), diags)
     }
+    /// No default: whether parsed pages are packed depends on who holds them (see `Fresh`).
     fn parse(
         &mut self,
         config: &Config,
         files: &[SourceFile],
         h: &Highlighter,
         diags: &mut Diagnostics,
-    ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
-        // A build or check holds every page until it ends: pack each as it is parsed.
-        parse_all_with(config, files, h, diags, true)
-    }
+    ) -> Vec<(SourceFile, Arc<ParsedDoc>)>;
     fn assemble(
         &mut self,
         config: &Config,
@@ -129,14 +127,30 @@ pub(crate) trait Stages {
     }
 }
 
-/// Every stage run afresh: `build` and `check`.
-pub(crate) struct Fresh;
+/// Every stage run afresh: `build` and `check`. `pack`: each page's large texts are compressed
+/// as soon as it is parsed (`crate::compact`), for a build, which holds every page until it
+/// ends and reads them once; `check` reads them in many places, so keeps them plain.
+#[derive(Default)]
+pub(crate) struct Fresh {
+    pack: bool,
+}
 
-impl Stages for Fresh {}
+impl Stages for Fresh {
+    fn parse(
+        &mut self,
+        config: &Config,
+        files: &[SourceFile],
+        h: &Highlighter,
+        diags: &mut Diagnostics,
+    ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
+        parse_all_with(config, files, h, diags, self.pack)
+    }
+}
 
-/// Reads and parses everything; `None` when a stage could not produce its result.
+/// Reads and parses everything, as a build does; `None` when a stage could not produce its
+/// result.
 pub fn load(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Loaded> {
-    load_with(root, overrides, &mut Fresh, diags)
+    load_with(root, overrides, &mut Fresh { pack: true }, diags)
 }
 
 /// `load` through `stages`, which may hand back results of an earlier run.
@@ -186,8 +200,7 @@ pub(crate) fn parse_all(
     parse_all_with(config, files, h, diags, false)
 }
 
-/// `parse_all`; `pack`: each page's large texts are compressed as soon as it is parsed
-/// (`crate::compact`), for a build or check, which hold every page until they end.
+/// `parse_all`, each page packed when `pack` (see `Fresh`).
 fn parse_all_with(
     config: &Config,
     files: &[SourceFile],
@@ -231,16 +244,6 @@ pub(crate) fn parse_text(
     let mut doc = parse_doc_guarded(rel, text, h, &config.site.html, strict)?;
     after_parse(config, rel, &mut doc, h);
     Ok(doc)
-}
-
-/// Unpacks every page `load` packed (`crate::compact`): `check` reads pages' code and text in
-/// many places after the build's stages, all of them through the plain fields.
-fn unpack_pages(site: &mut Site) {
-    site.docs.par_iter_mut().for_each(|doc| {
-        if doc.parsed.md.packed.is_some() {
-            Arc::make_mut(&mut doc.parsed).md.unpack();
-        }
-    });
 }
 
 /// What a page's parse needs from other files of the repository: included code and image
@@ -400,10 +403,9 @@ pub fn check_with(
 ) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let Some(mut loaded) = load(root, overrides, &mut diags) else {
+    let Some(mut loaded) = load_with(root, overrides, &mut Fresh::default(), &mut diags) else {
         return (None, diags.sorted());
     };
-    unpack_pages(&mut loaded.site);
     if let Some(dir) = &overrides.cache {
         loaded.highlighter.use_disk_cache(dir);
     }

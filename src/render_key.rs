@@ -188,32 +188,6 @@ impl Keys {
         h.finish()
     }
 
-    /// The key of the lists of every page made without a template (sitemap, llms.txt, feed):
-    /// what they read of each document, in reading order, with the config. Hashing these
-    /// strings costs a fraction of formatting them.
-    pub(crate) fn lists(&self, site: &Site) -> u64 {
-        let mut h = Gather::default();
-        self.base.hash(&mut h);
-        (&site.order, site.home).hash(&mut h);
-        for d in &site.docs {
-            let f = d.front();
-            (
-                &d.source,
-                &d.path,
-                d.kind == crate::site::Kind::Section,
-                d.parent,
-            )
-                .hash(&mut h);
-            (&d.children, &f.title, &f.description).hash(&mut h);
-            let dates = (
-                f.date.as_ref().map(|x| &x.0),
-                f.updated.as_ref().map(|x| &x.0),
-            );
-            (dates, site.last_commit.get(&d.source)).hash(&mut h);
-        }
-        h.finish()
-    }
-
     /// The key of a generated page (tag pages, 404): its whole context is at hand.
     pub(crate) fn generated(&self, template: &str, path: &str, ctx: &tera::Context) -> u64 {
         let mut h = Gather::default();

@@ -150,7 +150,8 @@ impl ParsedMarkdown {
         self.external.shrink_to_fit();
     }
 
-    /// Puts back what `pack` compressed.
+    /// Puts back what `pack` compressed (the round trip the tests check).
+    #[cfg(test)]
     pub(crate) fn unpack(&mut self) {
         let Some(packed) = self.packed.take() else {
             return;

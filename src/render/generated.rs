@@ -75,13 +75,10 @@ impl Renderer<'_> {
         render("robots.txt", "robots.txt".into(), &|ctx| {
             ctx.insert("sitemap_url", &sitemap_url)
         });
-        // llms.txt lists every page: kept by a sink that holds it while the lists are unchanged.
-        if !keys.is_some_and(|k| sink.reuse(&["llms.txt"], k.lists(self.site))) {
-            out.push((
-                "llms.txt".into(),
-                crate::copies::llms_txt(self.site, self.config).into_bytes(),
-            ));
-        }
+        out.push((
+            "llms.txt".into(),
+            crate::copies::llms_txt(self.site, self.config).into_bytes(),
+        ));
         out.push((".nojekyll".into(), Vec::new()));
         if let Some(cname) = &self.config.site.cname {
             out.push(("CNAME".into(), format!("{}\n", cname.trim()).into_bytes()));

@@ -4,8 +4,8 @@
 //! that remembers what each output was rendered from. The renderer hashes each output's
 //! complete template context (`render_key`); an output whose key is unchanged keeps last
 //! time's bytes, every other one is rendered again. Files the renderer makes without a
-//! template (feed, sitemap, copies...) are made again each time and kept when their bytes are
-//! equal. So the result is the clean build's by construction (a property test checks it).
+//! template (llms.txt, the stylesheet, copies...) are made again each time and kept when their
+//! bytes are equal. So the result is the clean build's by construction (a property test checks it).
 //!
 //! The snapshot is one map filled in the renderer's own write order, a later write of a path
 //! replacing an earlier one as in the output folder; only the search index is held back until

@@ -326,7 +326,7 @@ impl Stages for Memo {
             .map(|(f, p)| (f.rel.clone(), p.clone()))
             .collect();
         let mut d = Diagnostics::default();
-        let site = Fresh.assemble(config, parsed, sources, &mut d);
+        let site = Fresh::default().assemble(config, parsed, sources, &mut d);
         diags.extend(d.0.iter().cloned());
         self.assembled = Some(Assembled {
             parsed: kept,
