@@ -35,7 +35,6 @@ pub struct ParsedMarkdown {
     pub marker: String,
     pub links: Vec<LinkRef>,
     pub(crate) headings: Vec<Heading>,
-    pub(crate) toc: Vec<TocEntry>,
     /// Prose text (no code), for search and word counts.
     pub(crate) text: String,
     pub(crate) word_count: usize,
@@ -142,7 +141,6 @@ impl ParsedMarkdown {
         // Vectors grow by doubling while the page is parsed: their slack is kept otherwise.
         self.links.shrink_to_fit();
         self.headings.shrink_to_fit();
-        self.toc.shrink_to_fit();
         self.code_blocks.shrink_to_fit();
         self.code_fences.shrink_to_fit();
         self.shortcodes.shrink_to_fit();
@@ -185,12 +183,14 @@ pub(crate) struct Heading {
     pub(crate) text: String,
 }
 
+/// An entry of a page's table of contents, borrowed from its headings: made when the page
+/// is rendered (`toc`), not kept with the parse, because a build holds every parse at once.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub(crate) struct TocEntry {
+pub(crate) struct TocEntry<'a> {
     pub(crate) level: u8,
-    pub(crate) id: String,
-    pub(crate) title: String,
-    pub(crate) children: Vec<TocEntry>,
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) children: Vec<TocEntry<'a>>,
 }
 
 #[derive(Debug, Clone)]
@@ -446,7 +446,6 @@ pub(crate) fn parse_with(
     out.text.shrink_to_fit();
     out.body = body.to_string();
     out.word_count = out.text.split_whitespace().count();
-    out.toc = build_toc(&out.headings);
     out
 }
 
@@ -1346,13 +1345,13 @@ pub(crate) fn parse_shortcode(html: &str) -> Option<(String, BTreeMap<String, St
 }
 
 /// Nests h2 and h3 headings into a table of contents.
-fn build_toc(headings: &[Heading]) -> Vec<TocEntry> {
+pub(crate) fn toc(headings: &[Heading]) -> Vec<TocEntry<'_>> {
     let mut toc: Vec<TocEntry> = Vec::new();
     for h in headings.iter().filter(|h| (2..=3).contains(&h.level)) {
         let entry = TocEntry {
             level: h.level,
-            id: h.id.clone(),
-            title: h.text.clone(),
+            id: &h.id,
+            title: &h.text,
             children: Vec::new(),
         };
         match toc.last_mut() {
@@ -1404,8 +1403,9 @@ mod tests {
         let p = md("## Intro\n\n## Intro\n\n## Custom {#mine}\n\n### Sub & more\n");
         let ids: Vec<&str> = p.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1", "mine", "sub--more"]);
-        assert_eq!(p.toc.len(), 3);
-        assert_eq!(p.toc[2].children[0].id, "sub--more");
+        let toc = toc(&p.headings);
+        assert_eq!(toc.len(), 3);
+        assert_eq!(toc[2].children[0].id, "sub--more");
     }
 
     #[test]

@@ -223,7 +223,7 @@ impl<'a> Renderer<'a> {
     /// parse stands for (and the table of contents is costly to serialise).
     fn page_key(&self, keys: &Keys, i: usize, template: &str) -> u64 {
         let mut view = self.page_view(i, String::new());
-        view.toc = &[];
+        view.toc = Vec::new();
         keys.page((self.theme, self.site), i, template, &view)
     }
 

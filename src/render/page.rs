@@ -222,7 +222,7 @@ impl<'a> Renderer<'a> {
             url: self.url(i),
             permalink: self.config.permalink(&doc.path),
             content,
-            toc: &doc.parsed.md.toc,
+            toc: crate::markdown::toc(&doc.parsed.md.headings),
             word_count: doc.parsed.md.word_count,
             reading_minutes: reading_minutes(doc.parsed.md.word_count),
             date: fm.date.as_ref().map(|d| d.day()),

@@ -69,7 +69,7 @@ pub(crate) struct PageView<'a> {
     pub(crate) url: String,
     pub(crate) permalink: String,
     pub(crate) content: String,
-    pub(crate) toc: &'a [TocEntry],
+    pub(crate) toc: Vec<TocEntry<'a>>,
     pub(crate) word_count: usize,
     pub(crate) reading_minutes: usize,
     pub(crate) date: Option<&'a str>,
