@@ -22,6 +22,7 @@ pub(crate) mod include;
 pub mod init;
 pub mod links;
 pub(crate) mod lint;
+pub(crate) mod memory;
 pub mod markdown;
 pub mod new;
 pub mod output;

@@ -200,6 +200,10 @@ pub(crate) fn parse_all(
     parse_all_with(config, files, h, diags, false)
 }
 
+/// Pages a build reads before it packs any: a compression dictionary is trained on them
+/// (`crate::compact::Dictionary`) when the site has at least twice as many.
+const DICTIONARY_SAMPLES: usize = 256;
+
 /// `parse_all`, each page packed when `pack` (see `Fresh`).
 fn parse_all_with(
     config: &Config,
@@ -208,24 +212,43 @@ fn parse_all_with(
     diags: &mut Diagnostics,
     pack: bool,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
-    type Parsed = Result<(SourceFile, Arc<ParsedDoc>), Vec<Diagnostic>>;
-    let results: Vec<Parsed> = files
+    let parse = |f: &SourceFile| -> Result<ParsedDoc, Vec<Diagnostic>> {
+        let text = read_page(f).map_err(|d| vec![d])?;
+        parse_text(config, &f.rel, &text, h)
+    };
+    // The first pages, parsed plain: the dictionary is trained on them, then they are packed.
+    let sampled = if pack && files.len() >= 2 * DICTIONARY_SAMPLES {
+        DICTIONARY_SAMPLES
+    } else {
+        0
+    };
+    let (head, rest) = files.split_at(sampled);
+    let mut first: Vec<Result<ParsedDoc, Vec<Diagnostic>>> = head.par_iter().map(parse).collect();
+    let samples = || first.iter().flatten().map(|doc| doc.md.packable());
+    let dict = (sampled > 0)
+        .then(|| crate::compact::Dictionary::train(samples()))
+        .flatten();
+    let dict = dict.as_ref();
+    first
+        .par_iter_mut()
+        .flatten()
+        .for_each(|doc| doc.md.pack(dict));
+    let others: Vec<Result<ParsedDoc, Vec<Diagnostic>>> = rest
         .par_iter()
         .map(|f| {
-            let text = read_page(f).map_err(|d| vec![d])?;
-            let mut doc = parse_text(config, &f.rel, &text, h)?;
+            let mut doc = parse(f)?;
             if pack {
-                doc.md.pack();
+                doc.md.pack(dict);
             }
-            Ok((f.clone(), Arc::new(doc)))
+            Ok(doc)
         })
         .collect();
-    let mut out = Vec::with_capacity(results.len());
-    for r in results {
+    let mut out = Vec::with_capacity(files.len());
+    for (f, r) in files.iter().zip(first.into_iter().chain(others)) {
         match r {
-            Ok((f, doc)) => {
+            Ok(doc) => {
                 diags.extend(doc.md.diagnostics.iter().cloned());
-                out.push((f, doc));
+                out.push((f.clone(), Arc::new(doc)));
             }
             Err(ds) => diags.extend(ds),
         }
@@ -340,6 +363,7 @@ pub fn build_with(
     if diags.has_errors() {
         return (None, diags.sorted());
     }
+    crate::memory::give_back_after("loading");
     let config = &loaded.config;
     if let Some(dir) = &overrides.cache {
         loaded.highlighter.use_disk_cache(dir);

@@ -120,15 +120,23 @@ impl ParsedMarkdown {
         (Cow::Owned(html), all.skip(2).map(Cow::Owned).collect())
     }
 
-    /// Compresses `html`, `body`, `text` and the code blocks' code into `packed` and trims
-    /// what stays plain (see `crate::compact`): a build holds every parsed page until it ends.
-    pub(crate) fn pack(&mut self) {
+    /// The texts `pack` compresses, in order: HTML, body, prose text, each code block's code
+    /// (also what a build's compression dictionary is trained on).
+    pub(crate) fn packable(&self) -> impl Iterator<Item = &str> {
+        let texts = [&self.html, &self.body, &self.text].map(String::as_str);
+        texts
+            .into_iter()
+            .chain(self.code_blocks.iter().map(|b| b.code.as_str()))
+    }
+
+    /// Compresses `html`, `body`, `text` and the code blocks' code into `packed` (with `dict`
+    /// when the build trained one) and trims what stays plain (see `crate::compact`): a build
+    /// holds every parsed page until it ends.
+    pub(crate) fn pack(&mut self, dict: Option<&std::sync::Arc<crate::compact::Dictionary>>) {
         if self.packed.is_some() {
             return;
         }
-        let texts = [&self.html, &self.body, &self.text].map(String::as_str);
-        let code = self.code_blocks.iter().map(|b| b.code.as_str());
-        if let Some(p) = crate::compact::Packed::new(texts.into_iter().chain(code)) {
+        if let Some(p) = crate::compact::Packed::new(self.packable(), dict) {
             self.packed = Some(Box::new(p));
             self.html = String::new();
             self.body = String::new();
@@ -1380,7 +1388,7 @@ mod tests {
     fn a_packed_page_reads_back_as_parsed() {
         let plain = md("# T\n\nSome *prose*, é.\n\n```python\nprint(1)\n```\n\n```\nplain\n```\n");
         let mut packed = plain.clone();
-        packed.pack();
+        packed.pack(None);
         assert!(packed.packed.is_some() && packed.html.is_empty() && packed.text.is_empty());
         assert!(packed.code_blocks.iter().all(|b| b.code.is_empty()));
         assert_eq!(packed.html(), plain.html.as_str());

@@ -52,6 +52,14 @@ impl<'a> Renderer<'a> {
             self.render_docs_keyed(&self.site.order, &site_view, keys.as_ref(), sink, diags)
         });
         self.highlighter.release_cache();
+        // A build holds the whole site once (its sink forgets, so `keys` is `None`): what a
+        // stage freed goes back before the next; the preview keeps its heap for the next edit.
+        let trim = |stage: &str| {
+            if keys.is_none() {
+                crate::memory::give_back_after(stage);
+            }
+        };
+        trim("render pages");
         if crate::profile::get().timings {
             let (busy, blocks) = self.highlighter.busy();
             eprintln!(
@@ -62,7 +70,9 @@ impl<'a> Renderer<'a> {
         written += timed("render generated files", || {
             self.render_extras_keyed(&site_view, keys.as_ref(), sink, diags)
         });
+        trim("generated files");
         written += timed("render search index", || self.write_search(sink, diags));
+        trim("search index");
         written += timed("copy files", || self.copy_files(sink, diags));
         written
     }
