@@ -18,11 +18,16 @@ const NAV_MAX_PAGES: usize = 30;
 pub(crate) struct NavIndex {
     sections: Vec<Vec<(usize, usize)>>,
     pages: Vec<Vec<(usize, usize)>>,
+    /// Each page's place in its parent's `pages`, so the sidebar finds the window around the
+    /// current page without searching: the search was linear in the section's size on each
+    /// of its pages, quadratic in a large section.
+    slot: Vec<usize>,
 }
 
 impl NavIndex {
     pub(crate) fn new(site: &Site) -> NavIndex {
         let (mut sections, mut pages) = (Vec::new(), Vec::new());
+        let mut slot = vec![0; site.docs.len()];
         for d in &site.docs {
             let (s, p): (Vec<_>, Vec<_>) = d
                 .children
@@ -30,10 +35,17 @@ impl NavIndex {
                 .copied()
                 .enumerate()
                 .partition(|&(_, c)| site.docs[c].kind == Kind::Section);
+            for (at, &(_, page)) in p.iter().enumerate() {
+                slot[page] = at;
+            }
             sections.push(s);
             pages.push(p);
         }
-        NavIndex { sections, pages }
+        NavIndex {
+            sections,
+            pages,
+            slot,
+        }
     }
 
     fn has_children(&self, doc: usize) -> bool {
@@ -72,7 +84,12 @@ impl NavView<'_> {
         let pages: &[(usize, usize)] = &index.pages[section];
         let windowed = pages.len() > NAV_MAX_PAGES;
         let pages = if windowed {
-            let at = pages.iter().position(|p| p.1 == self.current).unwrap_or(0);
+            let at = index.slot[self.current];
+            let at = if pages.get(at).is_some_and(|p| p.1 == self.current) {
+                at
+            } else {
+                0
+            };
             let first = at
                 .saturating_sub(NAV_MAX_PAGES / 2)
                 .min(pages.len() - NAV_MAX_PAGES);
