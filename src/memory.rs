@@ -34,3 +34,12 @@ pub(crate) fn give_back_after(stage: &str) {
         eprintln!("memory: after {stage}: resident {before} MB, {after} MB once trimmed");
     }
 }
+
+/// Prints the resident size when timings are on (no trim).
+pub(crate) fn note(stage: &str) {
+    if crate::profile::get().timings {
+        if let Some(kb) = resident_kb() {
+            eprintln!("memory: {stage}: resident {} MB", kb / 1024);
+        }
+    }
+}

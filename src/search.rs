@@ -259,6 +259,7 @@ fn write_files_with<'t>(
 ) {
     use crate::profile::timed;
     let index = timed("search: invert", || invert(entries, text_of));
+    crate::memory::note("search: inverted");
     let shards = timed("search: shard", || shard(&index));
     let mut hash = Fnv::default();
     let shard_files: Vec<u64> = timed("search: write shards", || {
@@ -274,6 +275,7 @@ fn write_files_with<'t>(
             })
             .collect()
     });
+    crate::memory::note("search: shards written");
     let starts = fragment_files(entries, text_of);
     let fragments: Vec<u64> = timed("search: write fragments", || {
         starts
@@ -292,6 +294,7 @@ fn write_files_with<'t>(
             })
             .collect()
     });
+    crate::memory::note("search: fragments written");
     // The manifest's version changes whenever any file does, so browsers refetch.
     for part in shard_files.iter().chain(&fragments) {
         hash.write(&part.to_le_bytes());
@@ -381,6 +384,7 @@ fn invert(entries: &[Entry], text_of: &TextOf) -> Index {
             stems.extend(run.stems.into_iter().filter_map(|(w, s)| Some((w, s?))));
         }
     }
+    crate::memory::note("search: postings");
     index.values_mut().for_each(Postings::shrink);
     Index {
         postings: index.into_iter().collect(),
