@@ -243,6 +243,14 @@ fn parse_all_with(
             Ok(doc)
         })
         .collect();
+    if pack && crate::profile::get().timings {
+        let sizes = first.iter().chain(&others).flatten();
+        let sizes = sizes.filter_map(|d| d.md.packed.as_ref().map(|p| p.compressed_len()));
+        let (pages, bytes) = sizes.fold((0, 0), |(n, b), len| (n + 1, b + len));
+        let with = if dict.is_some() { "with" } else { "without" };
+        let each = bytes / pages.max(1);
+        eprintln!("memory: {pages} pages packed {with} a dictionary, {each} bytes each");
+    }
     let mut out = Vec::with_capacity(files.len());
     for (f, r) in files.iter().zip(first.into_iter().chain(others)) {
         match r {

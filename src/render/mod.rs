@@ -72,7 +72,7 @@ impl<'a> Renderer<'a> {
         });
         trim("generated files");
         written += timed("render search index", || self.write_search(sink, diags));
-        trim("search index");
+        crate::memory::note("after the search index");
         written += timed("copy files", || self.copy_files(sink, diags));
         written
     }
