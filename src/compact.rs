@@ -119,6 +119,11 @@ impl Packed {
         self.block.len()
     }
 
+    #[cfg(test)]
+    pub(crate) fn has_dictionary(&self) -> bool {
+        self.dict.is_some()
+    }
+
     /// Every text, decompressed, in the order given to `new`.
     pub(crate) fn all(&self) -> Vec<String> {
         let whole = self.whole();

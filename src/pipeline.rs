@@ -478,3 +478,43 @@ pub fn check_with(
     summary.note = Some(note);
     (Some(summary), diags.sorted())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site large enough for a compression dictionary: every page packed with it reads back
+    /// exactly as parsed, the pages it was trained on and the others alike.
+    #[test]
+    fn pages_packed_with_a_dictionary_read_back_as_parsed() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://example.com/\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for i in 0..2 * DICTIONARY_SAMPLES + 10 {
+            let page = format!(
+                "+++\ntitle = \"Page {i}\"\n+++\n\n## Setup {i}\n\nCall `start_{i}()` with [the next page](p{}.md).\n\n```python\nprint({i})\n```\n",
+                i + 1
+            );
+            std::fs::write(root.join(format!("content/p{i}.md")), page).unwrap();
+        }
+        let mut diags = Diagnostics::default();
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        let h = Highlighter::new(&config.site.highlight);
+        let files = discover(root, config.content_dir(), &mut diags).markdown;
+        let plain = parse_all_with(&config, &files, &h, &mut diags, false);
+        let packed = parse_all_with(&config, &files, &h, &mut diags, true);
+        assert_eq!(plain.len(), files.len());
+        for ((_, a), (f, b)) in plain.iter().zip(&packed) {
+            let with_dictionary = b.md.packed.as_ref().is_some_and(|p| p.has_dictionary());
+            assert!(with_dictionary && b.md.html.is_empty(), "{}", f.rel);
+            assert_eq!(a.md.html_and_code(), b.md.html_and_code(), "{}", f.rel);
+            assert_eq!(a.md.body(), b.md.body(), "{}", f.rel);
+            assert_eq!(a.md.text(), b.md.text(), "{}", f.rel);
+        }
+    }
+}
