@@ -517,21 +517,46 @@ fn split<'a>(
 }
 
 /// A shard: `{"t": {term: [doc delta, weight, section, ...]}, "w": {word: stem}}`.
+/// A shard file, `{"t":{term:[postings]},"w":{word:stem}}`, keys in the order given (sorted:
+/// `shard`), written straight out: built as a `serde_json::Value` first, each posting number
+/// was a 32-byte value, and the shards of the commonest terms took tens of megabytes at once
+/// at 100,000 pages (the search stage's peak).
 fn shard_json(keys: &[&str], index: &Index) -> Vec<u8> {
-    let mut terms = serde_json::Map::new();
-    let mut words = serde_json::Map::new();
-    for k in keys {
-        if let Some(list) = index.postings.get(*k) {
-            let flat: Vec<u32> = list.deltas().flatten().collect();
-            terms.insert(k.to_string(), flat.into());
+    use std::io::Write;
+    let mut out = Vec::new();
+    let string = |out: &mut Vec<u8>, s: &str| {
+        serde_json::to_writer(out, s).expect("a string writes to memory");
+    };
+    out.extend_from_slice(b"{\"t\":{");
+    let terms = keys
+        .iter()
+        .filter_map(|k| Some((*k, index.postings.get(*k)?)));
+    for (i, (k, list)) in terms.enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        if let Some(stem) = index.stems.get(*k) {
-            words.insert(k.to_string(), stem.as_str().into());
+        string(&mut out, k);
+        out.extend_from_slice(b":[");
+        for (j, n) in list.deltas().flatten().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            write!(out, "{n}").expect("writing to memory");
         }
+        out.push(b']');
     }
-    serde_json::json!({"t": terms, "w": words})
-        .to_string()
-        .into_bytes()
+    out.extend_from_slice(b"},\"w\":{");
+    let words = keys.iter().filter_map(|k| Some((*k, index.stems.get(*k)?)));
+    for (i, (k, stem)) in words.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(&mut out, k);
+        out.push(b':');
+        string(&mut out, stem);
+    }
+    out.extend_from_slice(b"}}");
+    out
 }
 
 #[derive(Serialize)]
@@ -608,6 +633,55 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `shard_json` writes what building a `serde_json::Value` wrote (the oracle, as it was).
+    #[test]
+    fn shard_json_matches_the_value_it_replaced() {
+        let mut index = Index::default();
+        for (term, docs) in [
+            ("al\"pha", vec![0, 3, 70_000]),
+            ("b\u{e9}ta", vec![5]),
+            ("<z>", vec![]),
+        ] {
+            let mut list = Postings::default();
+            for d in docs {
+                list.push(d, 7, d % 3);
+            }
+            index.postings.insert(term.to_string(), list);
+        }
+        index.stems.insert("b\u{e9}tas".into(), "b\u{e9}ta".into());
+        index.stems.insert("al\"pha".into(), "alph\\".into());
+        let oracle = |keys: &[&str]| {
+            let mut terms = serde_json::Map::new();
+            let mut words = serde_json::Map::new();
+            for k in keys {
+                if let Some(list) = index.postings.get(*k) {
+                    let flat: Vec<u32> = list.deltas().flatten().collect();
+                    terms.insert(k.to_string(), flat.into());
+                }
+                if let Some(stem) = index.stems.get(*k) {
+                    words.insert(k.to_string(), stem.as_str().into());
+                }
+            }
+            serde_json::json!({"t": terms, "w": words})
+                .to_string()
+                .into_bytes()
+        };
+        let mut keys: Vec<&str> = index
+            .postings
+            .keys()
+            .chain(index.stems.keys())
+            .map(String::as_str)
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for keys in [&keys[..], &keys[..1], &[], &["missing"]] {
+            assert_eq!(
+                String::from_utf8(shard_json(keys, &index)).unwrap(),
+                String::from_utf8(oracle(keys)).unwrap()
+            );
+        }
+    }
 
     fn entry<'a>(title: &'a str, headings: Vec<(&'a str, &'a str)>, text: &'a str) -> Entry<'a> {
         Entry {
