@@ -15,6 +15,15 @@ use std::borrow::Cow;
 /// peak memory at 10,000 pages for more CPU (docs/performance.md).
 const LEVEL: i32 = 1;
 
+thread_local! {
+    // One context per thread: making a zstd context for each page was a tenth of a warm build
+    // (it allocates and clears about 100 KB).
+    static COMPRESSOR: std::cell::RefCell<zstd::bulk::Compressor<'static>> =
+        std::cell::RefCell::new(zstd::bulk::Compressor::new(LEVEL).expect("zstd level 1"));
+    static DECOMPRESSOR: std::cell::RefCell<zstd::bulk::Decompressor<'static>> =
+        std::cell::RefCell::new(zstd::bulk::Decompressor::new().expect("a zstd context"));
+}
+
 /// The texts of a page, compressed together: its HTML, body and prose text, then the code of
 /// each of its code blocks (the code is in the body too, so it costs almost nothing more).
 #[derive(Debug, Clone, Default)]
@@ -56,7 +65,8 @@ impl Packed {
             lens.push(u32::try_from(part.len()).ok()?);
             whole.push_str(part);
         }
-        let block = zstd::bulk::compress(whole.as_bytes(), LEVEL)
+        let block = COMPRESSOR
+            .with_borrow_mut(|c| c.compress(whole.as_bytes()))
             .ok()?
             .into_boxed_slice();
         Some(Packed {
@@ -94,7 +104,9 @@ impl Packed {
     fn whole(&self) -> Vec<u8> {
         let total: usize = self.lens.iter().map(|&l| l as usize).sum();
         // The block was made by `new` and never changes: failing here is a bug, not bad input.
-        zstd::bulk::decompress(&self.block, total).expect("a packed page")
+        DECOMPRESSOR
+            .with_borrow_mut(|d| d.decompress(&self.block, total))
+            .expect("a packed page")
     }
 }
 
