@@ -8,8 +8,8 @@
 //! preview keeps outputs in memory by the same keys. What every key leaves out is in the
 //! pack's header (the backlot build), so a pack from another build is ignored whole; every
 //! entry has a checksum (`cache::Pack`), so a damaged one is rendered again. Entries are
-//! compressed (zstd level 1): pages repeat the site's navigation, and the cache is a folder CI
-//! uploads and downloads.
+//! stored plain: compressed (zstd level 1) the pack was a fifth of the size, but decompressing
+//! was a seventh of a warm build, and actions/cache compresses the folder it uploads anyway.
 //!
 //! `PageSink` wraps the build's sink: it remembers (`Sink::remembers`), so the renderer hashes
 //! each output's context and asks `reuse` before rendering it; a key in the pack is copied to
@@ -23,15 +23,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 const FILE_NAME: &str = "pages.pack";
-/// zstd's fastest level: a page compresses about 10x, and the cache is written on every run.
-const LEVEL: i32 = 1;
-
-thread_local! {
-    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
-        std::cell::RefCell::new(zstd::bulk::Compressor::new(LEVEL).ok());
-    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
-        std::cell::RefCell::new(zstd::bulk::Decompressor::new().ok());
-}
 
 /// A sink that copies outputs rendered by an earlier build from the cache.
 pub(crate) struct PageSink {
@@ -86,35 +77,22 @@ impl PageSink {
     }
 
     /// The outputs `paths` as the pack holds them for `key`, each intact, else `None`.
-    fn cached(&self, paths: &[&str], key: u64) -> Option<Vec<(u128, u32, Vec<u8>)>> {
+    fn cached(&self, paths: &[&str], key: u64) -> Option<Vec<(u128, Vec<u8>)>> {
         let keys: Vec<u128> = paths.iter().map(|p| entry_key(key, p)).collect();
         if !keys.iter().all(|k| self.pack.has(*k)) {
             return None;
         }
         keys.into_iter()
-            .map(|k| self.pack.get(k).map(|(len, bytes)| (k, len, bytes)))
+            .map(|k| self.pack.get(k).map(|(_, bytes)| (k, bytes)))
             .collect()
     }
-}
-
-fn compress(bytes: &[u8]) -> Option<Vec<u8>> {
-    COMPRESSOR.with_borrow_mut(|c| c.as_mut()?.compress(bytes).ok())
-}
-
-/// `bytes` decompressed, if they are `len` bytes once decompressed.
-fn decompress(bytes: &[u8], len: u32) -> Option<Vec<u8>> {
-    let out = DECOMPRESSOR.with_borrow_mut(|d| d.as_mut()?.decompress(bytes, len as usize).ok())?;
-    (out.len() == len as usize).then_some(out)
 }
 
 impl Sink for PageSink {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         self.inner.write(path, bytes)?;
-        let key = self.pending.lock().unwrap().remove(path);
-        if let (Some(key), Ok(len)) = (key, u32::try_from(bytes.len())) {
-            if let Some(packed) = compress(bytes) {
-                self.pack.put(entry_key(key, path), len, &packed);
-            }
+        if let Some(key) = self.pending.lock().unwrap().remove(path) {
+            self.pack.put(entry_key(key, path), 0, bytes);
         }
         Ok(())
     }
@@ -124,13 +102,7 @@ impl Sink for PageSink {
     }
 
     fn reuse(&self, paths: &[&str], key: u64) -> bool {
-        let unpacked = self.cached(paths, key).and_then(|entries| {
-            entries
-                .into_iter()
-                .map(|(k, len, packed)| Some((k, len, decompress(&packed, len)?, packed)))
-                .collect::<Option<Vec<_>>>()
-        });
-        let Some(entries) = unpacked else {
+        let Some(entries) = self.cached(paths, key) else {
             let mut pending = self.pending.lock().unwrap();
             for path in paths {
                 pending.insert(path.to_string(), key);
@@ -138,7 +110,7 @@ impl Sink for PageSink {
             self.rendered.fetch_add(1, Ordering::Relaxed);
             return false;
         };
-        for (path, (k, len, bytes, packed)) in paths.iter().zip(entries) {
+        for (path, (k, bytes)) in paths.iter().zip(entries) {
             if self.inner.write(path, &bytes).is_err() {
                 // Rendered again, so the failure is reported where rendering writes.
                 let mut pending = self.pending.lock().unwrap();
@@ -148,7 +120,7 @@ impl Sink for PageSink {
                 self.rendered.fetch_add(1, Ordering::Relaxed);
                 return false;
             }
-            self.pack.put(k, len, &packed);
+            self.pack.put(k, 0, &bytes);
         }
         self.reused.fetch_add(1, Ordering::Relaxed);
         true
