@@ -198,7 +198,11 @@ impl Pack {
         if let Some(old) = &self.old {
             let mut old = old.lock().unwrap_or_else(|p| p.into_inner());
             let used = self.used.lock().unwrap();
-            let mut kept: Vec<Entry> = used.iter().filter_map(|k| self.index.get(k)).copied().collect();
+            let mut kept: Vec<Entry> = used
+                .iter()
+                .filter_map(|k| self.index.get(k))
+                .copied()
+                .collect();
             // In file order: one pass forward through the old pack.
             kept.sort_unstable_by_key(|e| e.offset);
             let mut buf = Vec::new();
@@ -394,7 +398,9 @@ mod tests {
         assert_eq!(c.get(a), None);
         c.put(a, &lines(&["<span>x</span> = 1", ""]));
         c.put(b, &[]);
-        assert!(c.finish(false).starts_with("cache: 0 of 1 code blocks reused"));
+        assert!(c
+            .finish(false)
+            .starts_with("cache: 0 of 1 code blocks reused"));
         let c = BlockCache::open(dir.path(), "id");
         assert_eq!(c.get(a), Some(lines(&["<span>x</span> = 1", ""])));
         assert_eq!(c.get(b), Some(vec![]));

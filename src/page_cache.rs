@@ -64,7 +64,7 @@ impl PageSink {
         let problems = self.pack.finish(used * 2 > old);
         let reused = self.reused.load(Ordering::Relaxed);
         let all = reused + self.rendered.load(Ordering::Relaxed);
-        let mut note = format!("{reused} of {all} rendered pages reused");
+        let mut note = format!("{reused} of {all} rendered outputs reused");
         if !problems.is_empty() {
             note.push_str(&format!(" ({})", problems.join("; ")));
         }

@@ -392,13 +392,14 @@ pub fn build_with(
     files += crate::variants::render_others(&loaded.shared(), &others, sink, &mut diags);
     let pages_note = cached.as_ref().map(PageSink::finish);
     let keep_blocks = cached.as_ref().is_some_and(PageSink::reused_any);
-    let cache_note = loaded
-        .highlighter
-        .save_disk_cache(keep_blocks)
-        .map(|blocks| match pages_note {
-            Some(pages) => format!("{blocks}, {pages}"),
-            None => blocks,
-        });
+    let cache_note =
+        loaded
+            .highlighter
+            .save_disk_cache(keep_blocks)
+            .map(|blocks| match pages_note {
+                Some(pages) => format!("{blocks}, {pages}"),
+                None => blocks,
+            });
     if diags.has_errors() {
         staging.abort();
         return (None, diags.sorted());
