@@ -5,9 +5,9 @@
 //!
 //! Why it is safe: a block's highlighted lines are a pure function of its grammar, its code, the
 //! two highlight themes and the backlot build. An entry's key hashes the grammar's name and the
-//! code (xxh3, 128 bits); the file's header names the backlot build (version and commit), this
-//! format and the themes, and a cache with any other header is ignored whole. Every entry carries
-//! a checksum of its header and bytes, checked when it is read: a damaged entry is a miss, a
+//! code (xxh3, 128 bits); the file's header names the backlot build (its version and a hash of
+//! its sources, `BACKLOT_CACHE_ID` from build.rs), this format and the themes, and a cache with
+//! any other header is ignored whole. Every entry carries a checksum of its header and bytes, checked when it is read: a damaged entry is a miss, a
 //! truncated file is read up to the damage. Nothing in the cache is trusted without its checksum.
 //!
 //! A pack is one file: a header line, then records (key, meta, length, checksum, bytes).

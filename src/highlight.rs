@@ -155,7 +155,7 @@ impl Highlighter {
     pub(crate) fn use_disk_cache(&self, dir: &std::path::Path) {
         let id = format!(
             "{} highlight {} {}",
-            env!("BACKLOT_VERSION"),
+            env!("BACKLOT_CACHE_ID"),
             self.settings.light_theme,
             self.settings.dark_theme
         );

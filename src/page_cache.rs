@@ -45,7 +45,7 @@ fn entry_key(key: u64, path: &str) -> u128 {
 impl PageSink {
     /// The pack in `dir` for outputs written through `inner`.
     pub(crate) fn open(dir: &Path, inner: Box<dyn Sink>) -> PageSink {
-        let id = format!("{} pages", env!("BACKLOT_VERSION"));
+        let id = format!("{} pages", env!("BACKLOT_CACHE_ID"));
         PageSink {
             inner,
             pack: Pack::open(dir, FILE_NAME, &id),
