@@ -86,11 +86,18 @@ fn cache_id() {
         let dir = root.join(name);
         let mut found = Vec::new();
         collect(&dir, &dir, &mut found);
-        files.extend(found.into_iter().map(|(rel, abs)| (format!("{name}/{rel}"), abs)));
+        files.extend(
+            found
+                .into_iter()
+                .map(|(rel, abs)| (format!("{name}/{rel}"), abs)),
+        );
     }
     for name in ["Cargo.toml", "Cargo.lock", "build.rs"] {
         println!("cargo:rerun-if-changed={name}");
-        files.push((name.to_string(), root.join(name).to_string_lossy().into_owned()));
+        files.push((
+            name.to_string(),
+            root.join(name).to_string_lossy().into_owned(),
+        ));
     }
     files.sort();
     // FNV-1a, 64 bits: stable across Rust releases, unlike std's `DefaultHasher`.
