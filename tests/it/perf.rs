@@ -167,6 +167,21 @@ fn a_large_site_lists_top_sections_and_the_current_branch_only() {
     );
 }
 
+/// A pack (`build --cache`) damaged three ways: a byte of its last entry flipped, cut short, and
+/// with another header (the word `name` in it changed).
+fn damaged(whole: &[u8], name: &str) -> [Vec<u8>; 3] {
+    let mut flipped = whole.to_vec();
+    let at = flipped.len() - 10;
+    flipped[at] ^= 0x01;
+    let other = name.to_uppercase();
+    let stale = String::from_utf8_lossy(whole).replacen(name, &other, 1);
+    [
+        flipped,
+        whole[..whole.len() - 5].to_vec(),
+        stale.into_bytes(),
+    ]
+}
+
 /// `build --cache DIR` and its summary note (the build's output on stdout and stderr).
 fn cached_build(f: &Fixture, cache: &std::path::Path) -> String {
     let run = f.build_ok(&["--cache", cache.to_str().unwrap()]);
@@ -190,19 +205,12 @@ fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
 
     // Each kind of damage is noticed, reported, and the site is the same; each run rewrites
     // a whole cache, so the damage is made again before each.
-    let whole = std::fs::read(&pack).unwrap();
-    let flipped = {
-        let mut b = whole.clone();
-        let at = b.len() - 10;
-        b[at] ^= 0x01;
-        b
-    };
-    let stale = String::from_utf8_lossy(&whole).replacen("highlight", "highlighT", 1);
+    let [flipped, truncated, stale] = damaged(&std::fs::read(&pack).unwrap(), "highlight");
     let cases: [(&str, Vec<u8>); 4] = [
         ("1 damaged entries ignored", flipped),
-        ("truncated", whole[..whole.len() - 5].to_vec()),
+        ("truncated", truncated),
         ("not used", b"not a cache at all".to_vec()),
-        ("not used", stale.into_bytes()),
+        ("not used", stale),
     ];
     for (said, bytes) in cases {
         std::fs::write(&pack, bytes).unwrap();
@@ -308,28 +316,15 @@ fn a_damaged_or_stale_page_cache_is_never_trusted() {
     f.build_ok(&[]);
     let uncached = f.tree();
     cached_build(&f, &cache);
-    let whole = std::fs::read(&pack).unwrap();
-    // A byte of the last page flipped; the file cut short; another backlot build's header.
-    let mut flipped = whole.clone();
-    let at = flipped.len() - 10;
-    flipped[at] ^= 0x01;
-    let stale = String::from_utf8_lossy(&whole).replacen("pages", "pageS", 1);
+    let [flipped, truncated, stale] = damaged(&std::fs::read(&pack).unwrap(), "pages");
     let cases: [(&str, Vec<u8>, &str); 3] = [
         (
             "1 damaged entries ignored",
             flipped,
             "9 of 10 rendered outputs reused",
         ),
-        (
-            "truncated",
-            whole[..whole.len() - 5].to_vec(),
-            "9 of 10 rendered outputs reused",
-        ),
-        (
-            "not used",
-            stale.into_bytes(),
-            "0 of 10 rendered outputs reused",
-        ),
+        ("truncated", truncated, "9 of 10 rendered outputs reused"),
+        ("not used", stale, "0 of 10 rendered outputs reused"),
     ];
     for (said, bytes, reused) in cases {
         std::fs::write(&pack, bytes).unwrap();
