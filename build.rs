@@ -7,6 +7,7 @@ use std::process::Command;
 
 fn main() {
     version_info();
+    cache_id();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     println!("cargo:rerun-if-changed=themes/default");
     let mut files = Vec::new();
@@ -70,5 +71,46 @@ fn version_info() {
         "cargo:rustc-env=BACKLOT_VERSION={} ({})",
         env!("CARGO_PKG_VERSION"),
         details.join(", ")
+    );
+}
+
+/// `BACKLOT_CACHE_ID`: what the build cache's packs are made by (`cache::Pack`). The version and
+/// a hash of the sources the binary is built from (src/, the default theme, the manifest and
+/// lock file, this script), not the commit: a CI build of the site's own repository is a new
+/// commit for every content change, and would never reuse its cache if the commit named it.
+fn cache_id() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for name in ["src", "themes/default"] {
+        println!("cargo:rerun-if-changed={name}");
+        let dir = root.join(name);
+        let mut found = Vec::new();
+        collect(&dir, &dir, &mut found);
+        files.extend(
+            found
+                .into_iter()
+                .map(|(rel, abs)| (format!("{name}/{rel}"), abs)),
+        );
+    }
+    for name in ["Cargo.toml", "Cargo.lock", "build.rs"] {
+        println!("cargo:rerun-if-changed={name}");
+        files.push((
+            name.to_string(),
+            root.join(name).to_string_lossy().into_owned(),
+        ));
+    }
+    files.sort();
+    // FNV-1a, 64 bits: stable across Rust releases, unlike std's `DefaultHasher`.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (rel, abs) in &files {
+        let bytes = std::fs::read(abs).unwrap_or_default();
+        for b in rel.bytes().chain([0]).chain(bytes).chain([0]) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    println!(
+        "cargo:rustc-env=BACKLOT_CACHE_ID={} {hash:016x} {}",
+        env!("CARGO_PKG_VERSION"),
+        std::env::var("TARGET").unwrap_or_default()
     );
 }

@@ -201,8 +201,10 @@ def timed(cmd, env, clean, delete_between):
 
 def edit_one_page(site, n):
     """Changes one line of the first code block of one page (a new text each run), so a warm
-    build has exactly one block to highlight again; primes the cache first if there is none."""
-    if not os.path.exists(os.path.join(site, "warm", "highlight.pack")):
+    build has exactly one page to render and one block to highlight again. Primes the cache
+    before the first run (a cache left by another backlot build would be ignored, and that run
+    would be a cold build)."""
+    if n == 0 or not os.path.exists(os.path.join(site, "warm", "highlight.pack")):
         subprocess.run([BACKLOT, "build", "--cache", os.path.join(site, "warm"), "--root", site],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for root, _, files in sorted(os.walk(os.path.join(site, "content"))):

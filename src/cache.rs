@@ -1,20 +1,20 @@
-//! The on-disk build cache (`build --cache DIR`, `check --cache DIR`): highlighted code blocks
-//! kept between runs, so a CI rebuild after a small edit highlights only the blocks that changed
-//! (highlighting is most of a cold build's work).
+//! The on-disk build cache (`build --cache DIR`, `check --cache DIR`): what a run made, kept
+//! for the next one, so a CI rebuild after a small edit redoes only what the edit changed.
+//! `highlight.pack` (here) holds highlighted code blocks; `pages.pack` (`crate::page_cache`,
+//! `build` only) holds rendered pages by the key of their whole template context.
 //!
 //! Why it is safe: a block's highlighted lines are a pure function of its grammar, its code, the
 //! two highlight themes and the backlot build. An entry's key hashes the grammar's name and the
-//! code (xxh3, 128 bits); the file's header names the backlot build (version and commit), this
-//! format and the themes, and a cache with any other header is ignored whole. Every entry carries
-//! a checksum of its header and bytes, checked when it is read: a damaged entry is a miss, a
+//! code (xxh3, 128 bits); the file's header names the backlot build (its version and a hash of
+//! its sources, `BACKLOT_CACHE_ID` from build.rs), this format and the themes, and a cache with
+//! any other header is ignored whole. Every entry carries a checksum of its header and bytes, checked when it is read: a damaged entry is a miss, a
 //! truncated file is read up to the damage. Nothing in the cache is trusted without its checksum.
-//! Pages are not cached: a page's HTML depends on the whole site (navigation, links, dates).
 //!
-//! One file, `highlight.pack`: a header line, then records (key, line count, length, checksum,
-//! bytes). Opening reads the record headers only (an index of ~40 bytes a block), and a block's
+//! A pack is one file: a header line, then records (key, meta, length, checksum, bytes).
+//! Opening reads the record headers only (an index of ~40 bytes an entry), and an entry's
 //! bytes are read when it is asked for, so the cache holds none of the site's HTML in memory.
-//! Each run writes a new pack of the blocks it used (reused and new) and renames it over the old
-//! one when the run ends: blocks no page uses any more drop out.
+//! Each run writes a new pack of the entries it used (reused and new) to a temporary file and
+//! renames it over the old one when the run ends: entries no page uses any more drop out.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::fs::File;
@@ -27,35 +27,43 @@ use xxhash_rust::xxh3::Xxh3;
 /// The file's first bytes; the number is this format's version.
 const MAGIC: &[u8] = b"backlot-cache 1\n";
 const FILE_NAME: &str = "highlight.pack";
-/// key (16) + line count (4) + length (4) + checksum (8).
+/// key (16) + meta (4) + length (4) + checksum (8).
 const RECORD_HEADER: usize = 32;
 
 /// Where an entry's bytes are in the old pack.
 #[derive(Clone, Copy)]
 struct Entry {
     offset: u64,
-    lines: u32,
+    meta: u32,
     len: u32,
     sum: u64,
 }
 
-/// The pack written by this run: the blocks it used, each once.
+/// The entries this run made that the old pack lacks, as records in a temporary file (no
+/// header), until `finish` appends them to the old pack or writes a new one.
 struct Writer {
     file: BufWriter<tempfile::NamedTempFile>,
     written: FxHashSet<u128>,
     failed: Option<std::io::Error>,
 }
 
-pub(crate) struct BlockCache {
+/// One pack file of the cache folder: records of (key, meta, bytes), each with a checksum, read
+/// from last run's file and kept for the next (`highlight.pack` here, `pages.pack` in
+/// `page_cache`). `meta` is the user's (a line count, a length before compression).
+pub(crate) struct Pack {
     dir: PathBuf,
+    path: PathBuf,
+    id: String,
     old: Option<Mutex<File>>,
     index: FxHashMap<u128, Entry>,
+    /// Where the old pack's intact records end (a truncated tail is cut off before appending).
+    good_end: u64,
+    /// Old entries this run used, intact, and those found damaged.
+    used: Mutex<FxHashSet<u128>>,
+    damaged: Mutex<FxHashSet<u128>>,
     new: Mutex<Option<Writer>>,
     /// Problems met while opening (a stale or damaged cache), for the run's note.
     problems: Mutex<Vec<String>>,
-    hits: AtomicUsize,
-    misses: AtomicUsize,
-    damaged: AtomicUsize,
 }
 
 /// The key of a block of `code` highlighted with the grammar named `grammar`.
@@ -67,98 +75,203 @@ pub(crate) fn key(grammar: &str, code: &str) -> u128 {
     h.digest128()
 }
 
-impl BlockCache {
-    /// Opens the cache in `dir` (created if missing) for a run whose highlighting is named by
-    /// `id` (the backlot build and the themes). Never fails: a cache that cannot be used is
-    /// left alone or replaced, and said so in `finish`'s note.
-    pub(crate) fn open(dir: &Path, id: &str) -> BlockCache {
+impl Pack {
+    /// Opens `dir/name` (the folder is created if missing) for a run whose outputs are named by
+    /// `id` (the backlot build and whatever else every entry depends on). Never fails: a pack
+    /// that cannot be used is left alone or replaced, and said so in `finish`'s problems.
+    pub(crate) fn open(dir: &Path, name: &str, id: &str) -> Pack {
+        let path = dir.join(name);
         let mut problems = Vec::new();
-        let (old, index) = match read_index(&dir.join(FILE_NAME), id) {
-            Ok(Some((file, index, note))) => {
+        let (old, index, good_end) = match read_index(&path, id) {
+            Ok(Some((file, index, end, note))) => {
                 problems.extend(note);
-                (Some(Mutex::new(file)), index)
+                (Some(Mutex::new(file)), index, end)
             }
-            Ok(None) => (None, FxHashMap::default()),
+            Ok(None) => (None, FxHashMap::default(), 0),
             Err(why) => {
                 problems.push(why);
-                (None, FxHashMap::default())
+                (None, FxHashMap::default(), 0)
             }
         };
-        let new = match start_pack(dir, id) {
+        let new = match start_pack(dir) {
             Ok(w) => Some(w),
             Err(e) => {
                 problems.push(format!("cannot write to {}: {e}", dir.display()));
                 None
             }
         };
-        BlockCache {
+        Pack {
             dir: dir.to_path_buf(),
+            path,
+            id: id.to_string(),
             old,
             index,
+            good_end,
+            used: Mutex::default(),
+            damaged: Mutex::default(),
             new: Mutex::new(new),
             problems: Mutex::new(problems),
-            hits: AtomicUsize::new(0),
-            misses: AtomicUsize::new(0),
-            damaged: AtomicUsize::new(0),
         }
     }
 
-    /// The block's lines if the cache holds them intact (and keeps them for the next run).
-    pub(crate) fn get(&self, key: u128) -> Option<Vec<String>> {
-        let found = self.index.get(&key).and_then(|e| {
-            let bytes = self.read(*e);
-            if bytes.is_none() {
-                self.damaged.fetch_add(1, Ordering::Relaxed);
-            }
-            Some((e.lines, bytes?))
-        });
-        let Some((count, bytes)) = found else {
-            self.misses.fetch_add(1, Ordering::Relaxed);
-            return None;
-        };
-        let text = String::from_utf8(bytes).ok()?;
-        let lines = split_lines(&text, count as usize);
-        self.hits.fetch_add(1, Ordering::Relaxed);
-        self.put(key, &lines);
-        Some(lines)
+    /// Whether last run's pack lists `key` (its bytes are checked only when read).
+    pub(crate) fn has(&self, key: u128) -> bool {
+        self.index.contains_key(&key)
     }
 
-    /// Keeps a block's lines for the next run.
-    pub(crate) fn put(&self, key: u128, lines: &[String]) {
+    /// An entry's meta and bytes if the old pack holds them intact; a damaged entry is a miss.
+    pub(crate) fn get(&self, key: u128) -> Option<(u32, Vec<u8>)> {
+        let e = *self.index.get(&key)?;
+        let bytes = self.read(e);
+        if bytes.is_none() {
+            self.damaged.lock().unwrap().insert(key);
+        }
+        Some((e.meta, bytes?))
+    }
+
+    /// Keeps an entry for the next run: an intact old one is noted as used, any other is
+    /// written (once per key).
+    pub(crate) fn put(&self, key: u128, meta: u32, bytes: &[u8]) {
+        if self.index.contains_key(&key) && !self.damaged.lock().unwrap().contains(&key) {
+            self.used.lock().unwrap().insert(key);
+            return;
+        }
         let mut new = self.new.lock().unwrap_or_else(|e| e.into_inner());
         let Some(w) = new.as_mut() else { return };
         if w.failed.is_none() && w.written.insert(key) {
-            if let Err(e) = write_record(&mut w.file, key, lines) {
+            if let Err(e) = write_record(&mut w.file, key, meta, bytes) {
                 w.failed = Some(e);
             }
         }
     }
 
-    /// Ends the run: the new pack replaces the old one. The note says what was reused and any
-    /// problem met (a stale or damaged cache, a failed write).
-    pub(crate) fn finish(&self) -> String {
+    /// How many entries the old pack had, and how many of them this run used.
+    pub(crate) fn usage(&self) -> (usize, usize) {
+        (self.index.len(), self.used.lock().unwrap().len())
+    }
+
+    /// Ends the run and saves the pack for the next. `keep_unused`: the old entries this run
+    /// did not use stay, and the new ones are appended to the old file (cheap when most are
+    /// kept; a write cut short is a truncated tail the next run ignores). Otherwise a new file
+    /// of the used and the new entries, written to a temporary file, is renamed over it.
+    /// Returns the problems met (a stale or damaged pack, a failed write).
+    pub(crate) fn finish(&self, keep_unused: bool) -> Vec<String> {
         let mut problems = std::mem::take(&mut *self.problems.lock().unwrap());
-        let damaged = self.damaged.load(Ordering::Relaxed);
+        let damaged = self.damaged.lock().unwrap().len();
         if damaged > 0 {
             problems.push(format!("{damaged} damaged entries ignored"));
         }
         if let Some(w) = self.new.lock().unwrap().take() {
             let saved = match w.failed {
                 Some(e) => Err(e),
-                None => w
-                    .file
-                    .into_inner()
-                    .map_err(|e| e.into_error())
-                    .and_then(|f| {
-                        f.persist(self.dir.join(FILE_NAME))
-                            .map(drop)
-                            .map_err(|e| e.error)
-                    }),
+                None => w.file.into_inner().map_err(|e| e.into_error()),
             };
+            let saved = saved.and_then(|mut new| {
+                new.as_file_mut().seek(SeekFrom::Start(0))?;
+                if keep_unused && damaged == 0 && self.old.is_some() {
+                    self.append(new.as_file_mut())
+                } else {
+                    self.rewrite(new.as_file_mut())
+                }
+            });
             if let Err(e) = saved {
-                problems.push(format!("not saved: {e}"));
+                problems.push(format!("{} not saved: {e}", self.path.display()));
             }
         }
+        problems
+    }
+
+    /// The new records added at the end of the old pack, after its last intact record.
+    fn append(&self, new: &mut File) -> std::io::Result<()> {
+        let mut out = std::fs::OpenOptions::new().write(true).open(&self.path)?;
+        out.set_len(self.good_end)?;
+        out.seek(SeekFrom::Start(self.good_end))?;
+        std::io::copy(new, &mut out)?;
+        Ok(())
+    }
+
+    /// A new pack of the used old records and the new ones, renamed over the old.
+    fn rewrite(&self, new: &mut File) -> std::io::Result<()> {
+        let temp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        let mut out = BufWriter::with_capacity(1 << 16, temp);
+        out.write_all(&header(&self.id))?;
+        if let Some(old) = &self.old {
+            let mut old = old.lock().unwrap_or_else(|p| p.into_inner());
+            let used = self.used.lock().unwrap();
+            let mut kept: Vec<Entry> = used
+                .iter()
+                .filter_map(|k| self.index.get(k))
+                .copied()
+                .collect();
+            // In file order: one pass forward through the old pack.
+            kept.sort_unstable_by_key(|e| e.offset);
+            let mut buf = Vec::new();
+            for e in kept {
+                buf.resize(RECORD_HEADER + e.len as usize, 0);
+                old.seek(SeekFrom::Start(e.offset - RECORD_HEADER as u64))?;
+                old.read_exact(&mut buf)?;
+                out.write_all(&buf)?;
+            }
+        }
+        std::io::copy(new, &mut out)?;
+        let out = out.into_inner().map_err(|e| e.into_error())?;
+        out.persist(&self.path).map(drop).map_err(|e| e.error)
+    }
+
+    /// An entry's bytes, `None` when they cannot be read or fail their checksum.
+    fn read(&self, e: Entry) -> Option<Vec<u8>> {
+        let mut file = self.old.as_ref()?.lock().unwrap_or_else(|p| p.into_inner());
+        let mut buf = vec![0; e.len as usize];
+        file.seek(SeekFrom::Start(e.offset)).ok()?;
+        file.read_exact(&mut buf).ok()?;
+        (checksum(e.meta, &buf) == e.sum).then_some(buf)
+    }
+}
+
+/// Highlighted code blocks: a `Pack` whose entries are a block's lines joined by `\n`, the
+/// line count as meta.
+pub(crate) struct BlockCache {
+    pack: Pack,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl BlockCache {
+    /// Opens the cache in `dir` for a run whose highlighting is named by `id` (the backlot
+    /// build and the themes).
+    pub(crate) fn open(dir: &Path, id: &str) -> BlockCache {
+        BlockCache {
+            pack: Pack::open(dir, FILE_NAME, id),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        }
+    }
+
+    /// The block's lines if the cache holds them intact (and keeps them for the next run).
+    pub(crate) fn get(&self, key: u128) -> Option<Vec<String>> {
+        let Some((count, bytes)) = self.pack.get(key) else {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return None;
+        };
+        let text = String::from_utf8(bytes).ok()?;
+        let lines = split_lines(&text, count as usize);
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        self.pack.put(key, count, text.as_bytes());
+        Some(lines)
+    }
+
+    /// Keeps a block's lines for the next run.
+    pub(crate) fn put(&self, key: u128, lines: &[String]) {
+        let Ok(count) = u32::try_from(lines.len()) else {
+            return;
+        };
+        self.pack.put(key, count, lines.join("\n").as_bytes());
+    }
+
+    /// Ends the run and saves the pack (`keep_unused`: see `Pack::finish`). The note says what
+    /// was reused and any problem met (a stale or damaged cache, a failed write).
+    pub(crate) fn finish(&self, keep_unused: bool) -> String {
+        let problems = self.pack.finish(keep_unused);
         let (hits, misses) = (
             self.hits.load(Ordering::Relaxed),
             self.misses.load(Ordering::Relaxed),
@@ -169,20 +282,11 @@ impl BlockCache {
         }
         note
     }
-
-    /// An entry's bytes, `None` when they cannot be read or fail their checksum.
-    fn read(&self, e: Entry) -> Option<Vec<u8>> {
-        let mut file = self.old.as_ref()?.lock().unwrap_or_else(|p| p.into_inner());
-        let mut buf = vec![0; e.len as usize];
-        file.seek(SeekFrom::Start(e.offset)).ok()?;
-        file.read_exact(&mut buf).ok()?;
-        (checksum(e.lines, &buf) == e.sum).then_some(buf)
-    }
 }
 
 /// The old pack and its index; `None` when there is none yet. A pack written by another
-/// backlot or for other themes is an `Err` saying so (it is replaced at the end of the run).
-type Opened = Option<(File, FxHashMap<u128, Entry>, Option<String>)>;
+/// backlot or for other inputs is an `Err` saying so (it is replaced at the end of the run).
+type Opened = Option<(File, FxHashMap<u128, Entry>, u64, Option<String>)>;
 
 fn read_index(path: &Path, id: &str) -> Result<Opened, String> {
     let file = match File::open(path) {
@@ -191,12 +295,14 @@ fn read_index(path: &Path, id: &str) -> Result<Opened, String> {
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut r = BufReader::new(file);
+    // A buffer of one record header: each read after a seek reads just that (a default 8 KB
+    // buffer read 8 KB per entry, 360 MB to open a 10,000-page cache).
+    let mut r = BufReader::with_capacity(RECORD_HEADER, file);
     let header = header(id);
     let mut head = vec![0; header.len()];
     if r.read_exact(&mut head).is_err() || head != header {
         return Err(format!(
-            "{} is from another backlot build or other themes, or damaged: not used",
+            "{} is from another backlot build or other settings, or damaged: not used",
             path.display()
         ));
     }
@@ -204,35 +310,34 @@ fn read_index(path: &Path, id: &str) -> Result<Opened, String> {
     let mut offset = header.len() as u64;
     let mut note = None;
     let mut rec = [0u8; RECORD_HEADER];
+    let truncated = || format!("{} is truncated: read up to the damage", path.display());
     while offset < size {
         let body = offset + RECORD_HEADER as u64;
         if r.read_exact(&mut rec).is_err() {
-            note = Some("the cache file is truncated: read up to the damage".to_string());
+            note = Some(truncated());
             break;
         }
         let key = u128::from_le_bytes(rec[..16].try_into().unwrap());
-        let lines = u32::from_le_bytes(rec[16..20].try_into().unwrap());
+        let meta = u32::from_le_bytes(rec[16..20].try_into().unwrap());
         let len = u32::from_le_bytes(rec[20..24].try_into().unwrap());
         let sum = u64::from_le_bytes(rec[24..32].try_into().unwrap());
         if body + len as u64 > size {
-            note = Some("the cache file is truncated: read up to the damage".to_string());
+            note = Some(truncated());
             break;
         }
-        index.insert(
-            key,
-            Entry {
-                offset: body,
-                lines,
-                len,
-                sum,
-            },
-        );
+        let entry = Entry {
+            offset: body,
+            meta,
+            len,
+            sum,
+        };
+        index.insert(key, entry);
         if r.seek_relative(len as i64).is_err() {
             break;
         }
         offset = body + len as u64;
     }
-    Ok(Some((r.into_inner(), index, note)))
+    Ok(Some((r.into_inner(), index, offset, note)))
 }
 
 fn header(id: &str) -> Vec<u8> {
@@ -242,10 +347,9 @@ fn header(id: &str) -> Vec<u8> {
     h
 }
 
-fn start_pack(dir: &Path, id: &str) -> std::io::Result<Writer> {
+fn start_pack(dir: &Path) -> std::io::Result<Writer> {
     std::fs::create_dir_all(dir)?;
-    let mut file = BufWriter::with_capacity(1 << 16, tempfile::NamedTempFile::new_in(dir)?);
-    file.write_all(&header(id))?;
+    let file = BufWriter::with_capacity(1 << 16, tempfile::NamedTempFile::new_in(dir)?);
     Ok(Writer {
         file,
         written: FxHashSet::default(),
@@ -253,22 +357,20 @@ fn start_pack(dir: &Path, id: &str) -> std::io::Result<Writer> {
     })
 }
 
-fn write_record(w: &mut impl Write, key: u128, lines: &[String]) -> std::io::Result<()> {
-    let text = lines.join("\n");
-    let count = u32::try_from(lines.len()).map_err(std::io::Error::other)?;
-    let len = u32::try_from(text.len()).map_err(std::io::Error::other)?;
+fn write_record(w: &mut impl Write, key: u128, meta: u32, bytes: &[u8]) -> std::io::Result<()> {
+    let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
     w.write_all(&key.to_le_bytes())?;
-    w.write_all(&count.to_le_bytes())?;
+    w.write_all(&meta.to_le_bytes())?;
     w.write_all(&len.to_le_bytes())?;
-    w.write_all(&checksum(count, text.as_bytes()).to_le_bytes())?;
-    w.write_all(text.as_bytes())
+    w.write_all(&checksum(meta, bytes).to_le_bytes())?;
+    w.write_all(bytes)
 }
 
-/// Covers the line count and the bytes (the key is checked by where the entry was found, the
+/// Covers the meta and the bytes (the key is checked by where the entry was found, the
 /// length by the bytes' checksum).
-fn checksum(lines: u32, bytes: &[u8]) -> u64 {
+fn checksum(meta: u32, bytes: &[u8]) -> u64 {
     let mut h = Xxh3::new();
-    h.update(&lines.to_le_bytes());
+    h.update(&meta.to_le_bytes());
     h.update(bytes);
     h.digest()
 }
@@ -298,15 +400,17 @@ mod tests {
         assert_eq!(c.get(a), None);
         c.put(a, &lines(&["<span>x</span> = 1", ""]));
         c.put(b, &[]);
-        assert!(c.finish().starts_with("cache: 0 of 1 code blocks reused"));
+        assert!(c
+            .finish(false)
+            .starts_with("cache: 0 of 1 code blocks reused"));
         let c = BlockCache::open(dir.path(), "id");
         assert_eq!(c.get(a), Some(lines(&["<span>x</span> = 1", ""])));
         assert_eq!(c.get(b), Some(vec![]));
-        assert_eq!(c.finish(), "cache: 2 of 2 code blocks reused");
+        assert_eq!(c.finish(false), "cache: 2 of 2 code blocks reused");
         // Another build or other themes: nothing is reused.
         let c = BlockCache::open(dir.path(), "other");
         assert_eq!(c.get(a), None);
-        assert!(c.finish().contains("from another backlot build"));
+        assert!(c.finish(false).contains("from another backlot build"));
     }
 
     #[test]
@@ -317,7 +421,7 @@ mod tests {
         for k in &keys {
             c.put(*k, &lines(&["package main"]));
         }
-        c.finish();
+        c.finish(false);
         let path = dir.path().join(FILE_NAME);
         let mut bytes = std::fs::read(&path).unwrap();
         // Flip a byte inside the first entry's text, cut the last entry short.
@@ -329,7 +433,7 @@ mod tests {
         assert_eq!(c.get(keys[0]), None);
         assert_eq!(c.get(keys[1]), Some(lines(&["package main"])));
         assert_eq!(c.get(keys[2]), None);
-        let note = c.finish();
+        let note = c.finish(false);
         assert!(
             note.contains("1 damaged entries") && note.contains("truncated"),
             "{note}"
@@ -338,6 +442,6 @@ mod tests {
         std::fs::write(&path, b"garbage").unwrap();
         let c = BlockCache::open(dir.path(), "id");
         assert_eq!(c.get(keys[1]), None);
-        assert!(c.finish().contains("not used"));
+        assert!(c.finish(false).contains("not used"));
     }
 }

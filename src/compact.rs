@@ -55,6 +55,15 @@ impl Dictionary {
     }
 }
 
+thread_local! {
+    // One context per thread: making a zstd context for each page was a tenth of a warm build
+    // (it allocates and clears about 100 KB). The dictionary, if any, is given per call.
+    static CCTX: std::cell::RefCell<zstd::zstd_safe::CCtx<'static>> =
+        std::cell::RefCell::new(zstd::zstd_safe::CCtx::create());
+    static DCTX: std::cell::RefCell<zstd::zstd_safe::DCtx<'static>> =
+        std::cell::RefCell::new(zstd::zstd_safe::DCtx::create());
+}
+
 /// The texts of a page, compressed together: its HTML, body and prose text, then the code of
 /// each of its code blocks (the code is in the body too, so it costs almost nothing more).
 #[derive(Debug, Clone, Default)]
@@ -102,11 +111,13 @@ impl Packed {
             lens.push(u32::try_from(part.len()).ok()?);
             whole.push_str(part);
         }
-        let block = match dict {
-            Some(d) => zstd::bulk::Compressor::with_prepared_dictionary(&d.encode)
-                .and_then(|mut c| c.compress(whole.as_bytes())),
-            None => zstd::bulk::compress(whole.as_bytes(), LEVEL),
-        };
+        let mut block = Vec::with_capacity(zstd::zstd_safe::compress_bound(whole.len()));
+        let block = CCTX
+            .with_borrow_mut(|c| match dict {
+                Some(d) => c.compress_using_cdict(&mut block, whole.as_bytes(), d.encode.as_cdict()),
+                None => c.compress(&mut block, whole.as_bytes(), LEVEL),
+            })
+            .map(|_| block);
         Some(Packed {
             lens: lens.into_boxed_slice(),
             block: block.ok()?.into_boxed_slice(),
@@ -153,12 +164,13 @@ impl Packed {
     fn whole(&self) -> Vec<u8> {
         let total: usize = self.lens.iter().map(|&l| l as usize).sum();
         // The block was made by `new` and never changes: failing here is a bug, not bad input.
-        match &self.dict {
-            Some(d) => zstd::bulk::Decompressor::with_prepared_dictionary(&d.decode)
-                .and_then(|mut z| z.decompress(&self.block, total)),
-            None => zstd::bulk::decompress(&self.block, total),
-        }
-        .expect("a packed page")
+        let mut out = Vec::with_capacity(total);
+        DCTX.with_borrow_mut(|z| match &self.dict {
+            Some(d) => z.decompress_using_ddict(&mut out, &self.block, d.decode.as_ddict()),
+            None => z.decompress(&mut out, &self.block),
+        })
+        .expect("a packed page");
+        out
     }
 }
 

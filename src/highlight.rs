@@ -155,7 +155,7 @@ impl Highlighter {
     pub(crate) fn use_disk_cache(&self, dir: &std::path::Path) {
         let id = format!(
             "{} highlight {} {}",
-            env!("BACKLOT_VERSION"),
+            env!("BACKLOT_CACHE_ID"),
             self.settings.light_theme,
             self.settings.dark_theme
         );
@@ -163,8 +163,10 @@ impl Highlighter {
     }
 
     /// Saves the on-disk cache, if the run has one; the note says what it reused.
-    pub(crate) fn save_disk_cache(&self) -> Option<String> {
-        self.disk.get().map(crate::cache::BlockCache::finish)
+    /// `keep_unused`: blocks this run did not highlight stay cached, as pages copied from the
+    /// page cache (`page_cache`) still hold them and will need them when next rendered.
+    pub(crate) fn save_disk_cache(&self, keep_unused: bool) -> Option<String> {
+        self.disk.get().map(|c| c.finish(keep_unused))
     }
 
     /// Drops every cached block: a build calls it once all pages are rendered, so the cache's

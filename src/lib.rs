@@ -28,6 +28,7 @@ pub mod new;
 pub mod output;
 pub(crate) mod owners;
 pub mod page;
+pub(crate) mod page_cache;
 pub mod pipeline;
 pub mod profile;
 pub(crate) mod progress;

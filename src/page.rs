@@ -23,17 +23,23 @@ pub struct ParsedDoc {
     pub(crate) aliases_line: usize,
     pub(crate) tags_line: usize,
     pub(crate) title_from: TitleFrom,
-    /// Names this parse among all parses the process made (0: a page made up, with no body),
-    /// so an incremental render can tell a kept parse from a new one without hashing its HTML
-    /// (`render_key`). A copy made to change the front matter (`site::title_home`) keeps it:
-    /// the body is the same, and the front matter is hashed with the page's view.
+    /// A hash of what this parse was made from (0: a page made up, with no body): the page's
+    /// path and text here, then the files it includes (`pipeline::parse_text`). A render key
+    /// stands for the body by it (`render_key`), in the preview's memory and in the build cache
+    /// on disk, so it is the same in every process; the config and the backlot build are in
+    /// every key or the cache's header. A copy made to change the front matter
+    /// (`site::title_home`) keeps it: the body is the same, and the front matter is hashed
+    /// with the page's view.
     pub(crate) id: u64,
 }
 
-/// A new `ParsedDoc::id`.
-fn next_id() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+/// The `ParsedDoc::id` of a page's path and text.
+pub(crate) fn source_id(path: &str, text: &str) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&(path.len() as u64).to_le_bytes());
+    h.update(path.as_bytes());
+    h.update(text.as_bytes());
+    h.digest()
 }
 
 /// Where a page's title came from.
@@ -94,7 +100,7 @@ pub(crate) fn parse_doc(
         front,
         md,
         title_from,
-        id: next_id(),
+        id: source_id(path, text),
     })
 }
 

@@ -11,6 +11,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::output::{DirSink, NullSink, Sink, Staging};
 use crate::page::{parse_doc_guarded, ParsedDoc};
+use crate::page_cache::PageSink;
 use crate::profile::timed;
 use crate::progress;
 use crate::render::Renderer;
@@ -274,7 +275,24 @@ pub(crate) fn parse_text(
     let strict = config.site.front_matter.unknown_keys == crate::config::Level::Error;
     let mut doc = parse_doc_guarded(rel, text, h, &config.site.html, strict)?;
     after_parse(config, rel, &mut doc, h);
+    doc.id = with_includes(doc.id, config, &doc.md);
     Ok(doc)
+}
+
+/// A parse's id (`ParsedDoc::id`) with what `after_parse` read: the bytes of the files it
+/// included, and the HTML, which shows what it learnt of images (sizes, and whether one is
+/// there at all, which `includes` does not list).
+fn with_includes(id: u64, config: &Config, md: &crate::markdown::ParsedMarkdown) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&id.to_le_bytes());
+    for rel in &md.includes {
+        let bytes = std::fs::read(config.root.join(rel));
+        let bytes = bytes.as_deref().unwrap_or(b"\0unreadable");
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    h.update(md.html.as_bytes());
+    h.digest()
 }
 
 /// What a page's parse needs from other files of the repository: included code and image
@@ -392,9 +410,28 @@ pub fn build_with(
     let sink = sink(DirSink {
         dir: staging.dir.clone(),
     });
-    let mut files = loaded.render(sink.as_ref(), &mut diags);
-    files += crate::variants::render_others(&loaded.shared(), &others, sink.as_ref(), &mut diags);
-    let cache_note = loaded.highlighter.save_disk_cache();
+    // With a cache, rendered pages are kept too (`page_cache`).
+    let (cached, plain) = match &overrides.cache {
+        Some(dir) => (Some(PageSink::open(dir, sink)), None),
+        None => (None, Some(sink)),
+    };
+    let sink: &dyn Sink = match (&cached, &plain) {
+        (Some(c), _) => c,
+        (_, Some(p)) => p.as_ref(),
+        _ => unreachable!("one of the two is set"),
+    };
+    let mut files = loaded.render(sink, &mut diags);
+    files += crate::variants::render_others(&loaded.shared(), &others, sink, &mut diags);
+    let pages_note = cached.as_ref().map(PageSink::finish);
+    let keep_blocks = cached.as_ref().is_some_and(PageSink::reused_any);
+    let cache_note =
+        loaded
+            .highlighter
+            .save_disk_cache(keep_blocks)
+            .map(|blocks| match pages_note {
+                Some(pages) => format!("{blocks}, {pages}"),
+                None => blocks,
+            });
     if diags.has_errors() {
         staging.abort();
         return (None, diags.sorted());
@@ -445,7 +482,7 @@ pub fn check_with(
     let mut files = loaded.render(&NullSink, &mut diags);
     files += crate::variants::render_others(&loaded.shared(), &others, &NullSink, &mut diags);
     crate::variants::check_translations(&loaded.config, &loaded.site, &others, &mut diags);
-    let cache_note = loaded.highlighter.save_disk_cache();
+    let cache_note = loaded.highlighter.save_disk_cache(false);
     let report = progress::stage("checking code snippets", || {
         crate::examples::check_snippets(&loaded.site, &mut diags)
     });

@@ -12,15 +12,17 @@ use crate::site::{Doc, Kind};
 use serde::Serialize;
 
 impl Renderer<'_> {
-    /// Tag pages, 404, feeds and the other generated files.
+    /// Tag pages, 404, feeds and the other generated files, and how many files the sink
+    /// kept instead (they count as written, so the summary is the same whatever was kept).
     pub(super) fn extra_files(
         &self,
         site_view: &SiteView,
         keys: Option<&Keys>,
         sink: &dyn Sink,
         diags: &mut Diagnostics,
-    ) -> Vec<(String, Vec<u8>)> {
+    ) -> (Vec<(String, Vec<u8>)>, usize) {
         let mut out = Vec::new();
+        let mut kept = 0;
         let nav_index = NavIndex::new(self.site);
         let mut render = |template: &str, path: String, extra: &dyn Fn(&mut tera::Context)| {
             let mut ctx = tera::Context::new();
@@ -29,6 +31,7 @@ impl Renderer<'_> {
             extra(&mut ctx);
             // Kept by a sink that remembers when its complete context is unchanged.
             if keys.is_some_and(|k| sink.reuse(&[&path], k.generated(template, &path, &ctx))) {
+                kept += 1;
                 return;
             }
             match self.theme.render(template, &ctx, &path) {
@@ -93,7 +96,7 @@ impl Renderer<'_> {
                 e,
             )),
         }
-        out
+        (out, kept)
     }
 
     /// `urls` in sitemap.xml: every document by path, with its "Last updated" day.

@@ -171,8 +171,8 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> usize {
-        let extra: Vec<(String, Vec<u8>)> = self.extra_files(site_view, keys, sink, diags);
-        let written = extra.len();
+        let (extra, kept) = self.extra_files(site_view, keys, sink, diags);
+        let written = extra.len() + kept;
         for (path, bytes) in extra {
             if let Err(e) = sink.write(&path, &bytes) {
                 diags.push(Diagnostic::error(

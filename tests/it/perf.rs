@@ -1,6 +1,7 @@
 //! Performance work that changes what is built: the sidebar window for large sections, code
 //! blocks highlighted at render time (from markers), and output that does not depend on the
-//! highlight cache. Speed itself is measured by bench/run.sh, never asserted here.
+//! highlight cache or the build cache (`--cache`). Speed itself is measured by bench/run.sh,
+//! never asserted here.
 
 use crate::harness::{backlot, fixture, main_element, read_tree, Fixture};
 
@@ -166,6 +167,21 @@ fn a_large_site_lists_top_sections_and_the_current_branch_only() {
     );
 }
 
+/// A pack (`build --cache`) damaged three ways: a byte of its last entry flipped, cut short, and
+/// with another header (the word `name` in it changed).
+fn damaged(whole: &[u8], name: &str) -> [Vec<u8>; 3] {
+    let mut flipped = whole.to_vec();
+    let at = flipped.len() - 10;
+    flipped[at] ^= 0x01;
+    let other = name.to_uppercase();
+    let stale = String::from_utf8_lossy(whole).replacen(name, &other, 1);
+    [
+        flipped,
+        whole[..whole.len() - 5].to_vec(),
+        stale.into_bytes(),
+    ]
+}
+
 /// `build --cache DIR` and its summary note (the build's output on stdout and stderr).
 fn cached_build(f: &Fixture, cache: &std::path::Path) -> String {
     let run = f.build_ok(&["--cache", cache.to_str().unwrap()]);
@@ -183,27 +199,23 @@ fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
     assert!(cold.contains("cache: 0 of 3 code blocks reused"), "{cold}");
     assert!(f.tree() == uncached, "a cold cached build differs");
     let warm = cached_build(&f, &cache);
-    assert!(warm.contains("cache: 3 of 3 code blocks reused"), "{warm}");
+    assert!(warm.contains("cache: 0 of 0 code blocks reused"), "{warm}");
+    assert!(warm.contains("10 of 10 rendered outputs reused"), "{warm}");
     assert!(f.tree() == uncached, "a warm build differs");
 
     // Each kind of damage is noticed, reported, and the site is the same; each run rewrites
     // a whole cache, so the damage is made again before each.
-    let whole = std::fs::read(&pack).unwrap();
-    let flipped = {
-        let mut b = whole.clone();
-        let at = b.len() - 10;
-        b[at] ^= 0x01;
-        b
-    };
-    let stale = String::from_utf8_lossy(&whole).replacen("highlight", "highlighT", 1);
+    let [flipped, truncated, stale] = damaged(&std::fs::read(&pack).unwrap(), "highlight");
     let cases: [(&str, Vec<u8>); 4] = [
         ("1 damaged entries ignored", flipped),
-        ("truncated", whole[..whole.len() - 5].to_vec()),
+        ("truncated", truncated),
         ("not used", b"not a cache at all".to_vec()),
-        ("not used", stale.into_bytes()),
+        ("not used", stale),
     ];
     for (said, bytes) in cases {
         std::fs::write(&pack, bytes).unwrap();
+        // Without kept pages, every block is asked for.
+        std::fs::remove_file(cache.join("pages.pack")).unwrap();
         let out = cached_build(&f, &cache);
         assert!(out.contains(said), "{said}: {out}");
         assert!(
@@ -211,6 +223,7 @@ fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
             "a build with a damaged cache differs ({said})"
         );
     }
+    std::fs::remove_file(cache.join("pages.pack")).unwrap();
     assert!(cached_build(&f, &cache).contains("cache: 3 of 3 code blocks reused"));
 
     // An edited block is highlighted afresh; the others are reused.
@@ -221,7 +234,7 @@ fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
     );
     let edited = cached_build(&f, &cache);
     assert!(
-        edited.contains("cache: 2 of 3 code blocks reused"),
+        edited.contains("cache: 2 of 3 code blocks reused, 9 of 10 rendered outputs reused"),
         "{edited}"
     );
     let warm = f.tree();
@@ -230,4 +243,103 @@ fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
         f.tree() == warm,
         "a warm build after an edit differs from a cold one"
     );
+}
+
+/// A cached build (`build --cache`) then a build without the cache: the same files.
+fn assert_warm_equals_cold(f: &Fixture, cache: &std::path::Path, what: &str) -> String {
+    let note = cached_build(f, cache);
+    let warm = f.tree();
+    f.build_ok(&[]);
+    assert!(
+        f.tree() == warm,
+        "after {what}, a warm build differs from a cold one: {note}"
+    );
+    note
+}
+
+#[test]
+fn warm_builds_equal_cold_ones_after_each_kind_of_edit() {
+    let f = large_section(3);
+    let cache = f.root.join("build-cache");
+    let cold = assert_warm_equals_cold(&f, &cache, "nothing");
+    assert!(cold.contains("0 of 10 rendered outputs reused"), "{cold}");
+    let same = assert_warm_equals_cold(&f, &cache, "nothing");
+    assert!(same.contains("10 of 10 rendered outputs reused"), "{same}");
+
+    // A page's body: that page alone is rendered again.
+    let p2 = "content/big/p02.md";
+    let text = std::fs::read_to_string(f.root.join(p2)).unwrap();
+    f.write(p2, &text.replace("Text.", "Other text."));
+    let body = assert_warm_equals_cold(&f, &cache, "a body edit");
+    assert!(body.contains("9 of 10 rendered outputs reused"), "{body}");
+
+    // A title is in every page's sidebar (not in the sitemap, feed or robots.txt); the code
+    // blocks of pages kept last time are still cached.
+    f.write(p2, &text.replace("title: Page 02", "title: Second page"));
+    let title = assert_warm_equals_cold(&f, &cache, "a title edit");
+    assert!(
+        title.contains("3 of 3 code blocks reused, 3 of 10 rendered outputs reused"),
+        "{title}"
+    );
+
+    // A template: the theme's files are in every key.
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap();
+    f.write(
+        "themes/default/templates/page.html",
+        &format!("{page}<!-- edited -->\n"),
+    );
+    let template = assert_warm_equals_cold(&f, &cache, "a template edit");
+    assert!(
+        template.contains("0 of 10 rendered outputs reused"),
+        "{template}"
+    );
+
+    // site.toml: every page.
+    let toml = std::fs::read_to_string(f.root.join("site.toml")).unwrap();
+    f.write("site.toml", &toml.replace("Perf Fixture", "Perf Site"));
+    let config = assert_warm_equals_cold(&f, &cache, "a site.toml edit");
+    assert!(
+        config.contains("0 of 10 rendered outputs reused"),
+        "{config}"
+    );
+    assert!(f.read("big/p01/index.html").contains("Perf Site"));
+}
+
+#[test]
+fn a_damaged_or_stale_page_cache_is_never_trusted() {
+    let f = large_section(3);
+    let cache = f.root.join("build-cache");
+    let pack = cache.join("pages.pack");
+    f.build_ok(&[]);
+    let uncached = f.tree();
+    cached_build(&f, &cache);
+    let [flipped, truncated, stale] = damaged(&std::fs::read(&pack).unwrap(), "pages");
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "1 damaged entries ignored",
+            flipped,
+            "9 of 10 rendered outputs reused",
+        ),
+        ("truncated", truncated, "9 of 10 rendered outputs reused"),
+        ("not used", stale, "0 of 10 rendered outputs reused"),
+    ];
+    for (said, bytes, reused) in cases {
+        std::fs::write(&pack, bytes).unwrap();
+        let out = cached_build(&f, &cache);
+        assert!(out.contains(said) && out.contains(reused), "{said}: {out}");
+        assert!(
+            f.tree() == uncached,
+            "a build with a damaged page cache differs ({said})"
+        );
+        // The damage is gone from the pack the build saved.
+        let out = cached_build(&f, &cache);
+        assert!(
+            out.contains("10 of 10 rendered outputs reused"),
+            "{said}: {out}"
+        );
+        assert!(f.tree() == uncached, "the next build differs ({said})");
+    }
 }
