@@ -28,6 +28,7 @@ use crate::site::Site;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Everything rendering reads.
 pub(crate) struct Renderer<'a> {
@@ -51,7 +52,11 @@ impl<'a> Renderer<'a> {
         let mut written = timed("render pages", || {
             self.render_docs_keyed(&self.site.order, &site_view, keys.as_ref(), sink, diags)
         });
-        self.highlighter.release_cache();
+        // A build frees the blocks for the search index; the preview keeps them, as its next
+        // save re-renders pages whose blocks mostly did not change.
+        if !sink.remembers() {
+            self.highlighter.release_cache();
+        }
         if crate::profile::get().timings {
             let (busy, blocks) = self.highlighter.busy();
             eprintln!(
@@ -193,8 +198,8 @@ impl<'a> Renderer<'a> {
                 .tags
                 .iter()
                 .map(|t| LinkView {
-                    title: t.name.clone(),
-                    url: self.tag_url(&t.slug),
+                    title: Cow::Borrowed(&t.name),
+                    url: Cow::Owned(self.tag_url(&t.slug)),
                 })
                 .collect(),
             has_tags: !self.site.tags.is_empty(),
@@ -232,17 +237,20 @@ impl<'a> Renderer<'a> {
         self.theme.translations.strings(&self.config.site.language)
     }
 
-    fn url(&self, i: usize) -> String {
-        self.config.url(&self.site.docs[i].path)
+    fn url(&self, i: usize) -> Cow<'a, str> {
+        match self.site.urls.get(i) {
+            Some(url) => Cow::Borrowed(url),
+            None => Cow::Owned(self.config.url(&self.site.docs[i].path)),
+        }
     }
 
     fn tag_url(&self, slug: &str) -> String {
         self.config.url(&format!("tags/{slug}/"))
     }
 
-    fn link(&self, i: usize) -> LinkView {
+    fn link(&self, i: usize) -> LinkView<'a> {
         LinkView {
-            title: self.site.docs[i].title().to_string(),
+            title: Cow::Borrowed(self.site.docs[i].title()),
             url: self.url(i),
         }
     }
