@@ -114,7 +114,9 @@ impl Packed {
         let mut block = Vec::with_capacity(zstd::zstd_safe::compress_bound(whole.len()));
         let block = CCTX
             .with_borrow_mut(|c| match dict {
-                Some(d) => c.compress_using_cdict(&mut block, whole.as_bytes(), d.encode.as_cdict()),
+                Some(d) => {
+                    c.compress_using_cdict(&mut block, whole.as_bytes(), d.encode.as_cdict())
+                }
                 None => c.compress(&mut block, whole.as_bytes(), LEVEL),
             })
             .map(|_| block);

@@ -451,8 +451,17 @@ impl Config {
 
     /// An absolute URL for a site path, for the sitemap and feed.
     pub(crate) fn permalink(&self, site_path: &str) -> String {
+        let mut out = String::with_capacity(self.base_url.len() + site_path.len());
+        self.push_permalink(&mut out, site_path);
+        out
+    }
+
+    /// `permalink`, appended to `out` (for files listing every page).
+    pub(crate) fn push_permalink(&self, out: &mut String, site_path: &str) {
         let origin_len = self.base_url.len() - self.base_path.trim_end_matches('/').len();
-        format!("{}{}", &self.base_url[..origin_len], self.url(site_path))
+        out.push_str(&self.base_url[..origin_len]);
+        out.push_str(&self.base_path);
+        out.push_str(site_path.trim_start_matches('/'));
     }
 }
 

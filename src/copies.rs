@@ -73,33 +73,32 @@ fn markdown_dest(url: &str) -> String {
     }
 }
 
-/// The absolute URL of a document's Markdown copy.
-pub(crate) fn markdown_url(config: &Config, doc: &Doc) -> String {
-    config.permalink(&format!("{}index.md", doc.path))
-}
-
 /// `llms.txt` (the llmstxt.org shape): the site's title and description, then every section in
 /// reading order with its pages, each as `- [title](markdown url): description`.
 pub(crate) fn llms_txt(site: &Site, config: &Config) -> String {
+    use std::fmt::Write;
     let s = &config.site;
-    let mut out = format!("# {}\n\n", s.title);
+    // Writes into a String cannot fail. Made on every preview save: one buffer, no string
+    // per entry.
+    let mut out = String::with_capacity(128 * site.docs.len());
+    let _ = write!(out, "# {}\n\n", s.title);
     if !s.description.trim().is_empty() {
-        out.push_str(&format!("> {}\n\n", s.description.trim()));
+        let _ = write!(out, "> {}\n\n", s.description.trim());
     }
     out.push_str(
         "Each page below is linked as Markdown; drop `index.md` from a link for the HTML page.\n\n",
     );
-    out.push_str(&entry(config, &site.docs[site.home]));
+    entry(&mut out, config, &site.docs[site.home]);
     for &i in site.order.iter().filter(|&&i| i != site.home) {
         let section = &site.docs[i];
         if section.kind != Kind::Section {
             continue;
         }
-        out.push_str(&format!("\n## {}\n\n", heading(site, i)));
-        out.push_str(&entry(config, section));
+        let _ = write!(out, "\n## {}\n\n", heading(site, i));
+        entry(&mut out, config, section);
         for &c in &section.children {
             if site.docs[c].kind == Kind::Page {
-                out.push_str(&entry(config, &site.docs[c]));
+                entry(&mut out, config, &site.docs[c]);
             }
         }
     }
@@ -118,15 +117,19 @@ fn heading(site: &Site, i: usize) -> String {
     titles.join(" / ")
 }
 
-fn entry(config: &Config, doc: &Doc) -> String {
+/// `- [title](markdown url): description`, the title without brackets.
+fn entry(out: &mut String, config: &Config, doc: &Doc) {
     let description = doc.front().description.as_deref().unwrap_or("").trim();
-    let title = doc.title().replace(['[', ']'], "");
-    let url = markdown_url(config, doc);
-    if description.is_empty() {
-        format!("- [{title}]({url})\n")
-    } else {
-        format!("- [{title}]({url}): {description}\n")
+    out.push_str("- [");
+    out.extend(doc.title().chars().filter(|c| !matches!(c, '[' | ']')));
+    out.push_str("](");
+    config.push_permalink(out, &doc.path);
+    out.push_str("index.md)");
+    if !description.is_empty() {
+        out.push_str(": ");
+        out.push_str(description);
     }
+    out.push('\n');
 }
 
 #[cfg(test)]

@@ -174,6 +174,7 @@ impl Highlighter {
     pub(crate) fn release_cache(&self) {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         *cache = HashMap::new();
+        self.cache_bytes.store(0, Ordering::Relaxed);
     }
 
     pub fn syntaxes(&self) -> &SyntaxSet {

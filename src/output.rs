@@ -20,6 +20,12 @@ pub trait Sink: Sync {
         false
     }
 
+    /// True for a sink that lives from one render to the next (the preview's): the renderer
+    /// then keeps its caches and heap for the next render instead of freeing them.
+    fn lasts(&self) -> bool {
+        false
+    }
+
     /// `key` hashes everything the files `paths` are made from. True when the sink already
     /// holds them as made from that key and keeps them: the renderer then skips them. Otherwise
     /// the sink notes the key for the `write`s that follow.

@@ -3,7 +3,8 @@
 //! so what is re-rendered follows from the data, not from lists of who reads what.
 //!
 //! A key hashes the output's complete template context, serialised straight into the hasher:
-//! the `site` view the template gets, the `page` view (or the generated page's own context),
+//! the `site` view the template gets, the `page` view (or the one variable a generated file
+//! adds, `value_key`),
 //! and the shared values the template reads (`sidebar`/`nav`, `data`), with the theme's files
 //! and the config. Two parts stand for what they are made from, as making them is the cost
 //! being saved: a page's body and table of contents by its parse (`ParsedDoc::id`), its
@@ -81,6 +82,13 @@ fn hash_view(h: &mut Gather, v: &impl Serialize) {
             Err(_) => hash_json(h, v),
         }
     })
+}
+
+/// A hash of a value a template reads (as `hash_view` encodes it).
+pub(crate) fn value_key(v: &impl Serialize) -> u64 {
+    let mut h = Gather::default();
+    hash_view(&mut h, v);
+    h.finish()
 }
 
 fn json_key(v: &impl Serialize) -> u64 {
@@ -192,11 +200,20 @@ impl Keys {
         h.finish()
     }
 
-    /// The key of a generated page (tag pages, 404): its whole context is at hand.
-    pub(crate) fn generated(&self, template: &str, path: &str, ctx: &tera::Context) -> u64 {
+    /// The key of a generated file (tag pages, 404, sitemap...) rendered through `template`
+    /// with the sidebar of the home page, `value` being `value_key` of the one variable the
+    /// file adds to the shared ones.
+    pub(crate) fn generated(
+        &self,
+        theme: &Theme,
+        template: &str,
+        path: &str,
+        home: usize,
+        value: u64,
+    ) -> u64 {
         let mut h = Gather::default();
-        (self.base, template, path).hash(&mut h);
-        hash_json(&mut h, &ctx.clone().into_json());
+        self.shared(theme, &mut h, template, home);
+        (path, value).hash(&mut h);
         h.finish()
     }
 }

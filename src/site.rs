@@ -48,6 +48,11 @@ pub(crate) struct Doc {
 }
 
 impl Site {
+    /// Makes every document's URL once (see `urls`).
+    pub(crate) fn keep_urls(&mut self, config: &Config) {
+        self.urls = self.docs.iter().map(|d| config.url(&d.path)).collect();
+    }
+
     /// Some page has a diagram (see `crate::theme::DIAGRAM_FILES`).
     pub(crate) fn has_diagram(&self) -> bool {
         self.docs.iter().any(|d| d.parsed.md.has_diagram)
@@ -111,6 +116,10 @@ pub(crate) struct Site {
     pub(crate) last_commit: HashMap<String, String>,
     /// Each document's index by its source ("content/a.md"), for `@/` links (`content_link`).
     pub(crate) by_source: HashMap<String, usize>,
+    /// Each document's URL, by index, once `keep_urls` made them: the preview keeps its site
+    /// from one save to the next and builds every page's view on each. Empty in a build, which
+    /// makes each view once (`render::Renderer::url`).
+    pub(crate) urls: Vec<String>,
 }
 
 /// Builds the site from parsed documents (sorted by source path). `unparsed` names the Markdown
@@ -180,6 +189,7 @@ pub(crate) fn assemble(
         static_files,
         last_commit: HashMap::new(),
         by_source: HashMap::new(),
+        urls: Vec::new(),
     };
     site.by_source = (site.docs.iter().enumerate())
         .map(|(i, d)| (d.source.clone(), i))

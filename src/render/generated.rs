@@ -7,7 +7,7 @@ use super::Renderer;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::output::Sink;
-use crate::render_key::Keys;
+use crate::render_key::{value_key, Keys};
 use crate::site::{Doc, Kind};
 use serde::Serialize;
 
@@ -23,17 +23,24 @@ impl Renderer<'_> {
     ) -> (Vec<(String, Vec<u8>)>, usize) {
         let mut out = Vec::new();
         let mut kept = 0;
-        let nav_index = NavIndex::new(self.site);
-        let mut render = |template: &str, path: String, extra: &dyn Fn(&mut tera::Context)| {
-            let mut ctx = tera::Context::new();
-            ctx.insert("site", &site_view.for_template(self.theme, template));
-            self.insert_shared(&mut ctx, template, &nav_index, self.site.home);
-            extra(&mut ctx);
-            // Kept by a sink that remembers when its complete context is unchanged.
-            if keys.is_some_and(|k| sink.reuse(&[&path], k.generated(template, &path, &ctx))) {
+        let nav_index = std::sync::OnceLock::new();
+        // `value` hashes what `extra` puts in the context; with the shared parts it is the
+        // whole context, so a remembering sink keeps the file without the context being made.
+        let mut render = |template: &str,
+                          path: String,
+                          value: &dyn Fn() -> u64,
+                          extra: &dyn Fn(&mut tera::Context)| {
+            let home = self.site.home;
+            let key = |k: &Keys| k.generated(self.theme, template, &path, home, value());
+            if keys.is_some_and(|k| sink.reuse(&[&path], key(k))) {
                 kept += 1;
                 return;
             }
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &site_view.for_template(self.theme, template));
+            let nav_index = nav_index.get_or_init(|| NavIndex::new(self.site));
+            self.insert_shared(&mut ctx, template, nav_index, home);
+            extra(&mut ctx);
             match self.theme.render(template, &ctx, &path) {
                 Ok(html) => out.push((path, html.into_bytes())),
                 Err(d) => diags.push(d),
@@ -50,34 +57,52 @@ impl Renderer<'_> {
             })
             .collect();
         for (t, view) in self.site.tags.iter().zip(&tags) {
-            render("tag.html", tag_output(&t.slug), &|ctx| {
-                ctx.insert("tag", view)
-            });
+            render(
+                "tag.html",
+                tag_output(&t.slug),
+                &|| value_key(view),
+                &|ctx| ctx.insert("tag", view),
+            );
         }
         if !tags.is_empty() {
-            render("tags.html", "tags/index.html".into(), &|ctx| {
-                ctx.insert("tags", &tags)
-            });
+            render(
+                "tags.html",
+                "tags/index.html".into(),
+                &|| value_key(&tags),
+                &|ctx| ctx.insert("tags", &tags),
+            );
         }
-        render("404.html", "404.html".into(), &|_| {});
+        render("404.html", "404.html".into(), &|| 0, &|_| {});
         for (alias, target) in &self.site.aliases {
             let target = self.url(*target);
-            render("redirect.html", alias_output(alias), &|ctx| {
-                ctx.insert("target", &target)
-            });
+            render(
+                "redirect.html",
+                alias_output(alias),
+                &|| value_key(&target),
+                &|ctx| ctx.insert("target", &target),
+            );
         }
         let urls = self.sitemap_urls();
-        render("sitemap.xml", "sitemap.xml".into(), &|ctx| {
-            ctx.insert("urls", &urls)
-        });
+        render(
+            "sitemap.xml",
+            "sitemap.xml".into(),
+            &|| value_key(&urls),
+            &|ctx| ctx.insert("urls", &urls),
+        );
         let feed = self.feed();
-        render("atom.xml", "atom.xml".into(), &|ctx| {
-            ctx.insert("feed", &feed)
-        });
+        render(
+            "atom.xml",
+            "atom.xml".into(),
+            &|| value_key(&feed),
+            &|ctx| ctx.insert("feed", &feed),
+        );
         let sitemap_url = self.config.permalink("sitemap.xml");
-        render("robots.txt", "robots.txt".into(), &|ctx| {
-            ctx.insert("sitemap_url", &sitemap_url)
-        });
+        render(
+            "robots.txt",
+            "robots.txt".into(),
+            &|| value_key(&sitemap_url),
+            &|ctx| ctx.insert("sitemap_url", &sitemap_url),
+        );
         out.push((
             "llms.txt".into(),
             crate::copies::llms_txt(self.site, self.config).into_bytes(),

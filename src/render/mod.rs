@@ -28,6 +28,7 @@ use crate::site::Site;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Everything rendering reads.
 pub(crate) struct Renderer<'a> {
@@ -51,11 +52,15 @@ impl<'a> Renderer<'a> {
         let mut written = timed("render pages", || {
             self.render_docs_keyed(&self.site.order, &site_view, keys.as_ref(), sink, diags)
         });
-        self.highlighter.release_cache();
-        // A build holds the whole site once (its sink forgets, so `keys` is `None`): what a
-        // stage freed goes back before the next; the preview keeps its heap for the next edit.
+        // A build frees the highlighted blocks for the search index and gives back what each
+        // stage freed before the next; the preview keeps both for its next save, which
+        // re-renders pages whose blocks mostly did not change.
+        let lasting = sink.lasts();
+        if !lasting {
+            self.highlighter.release_cache();
+        }
         let trim = |stage: &str| {
-            if keys.is_none() {
+            if !lasting {
                 crate::memory::give_back_after(stage);
             }
         };
@@ -203,8 +208,8 @@ impl<'a> Renderer<'a> {
                 .tags
                 .iter()
                 .map(|t| LinkView {
-                    title: t.name.clone(),
-                    url: self.tag_url(&t.slug),
+                    title: Cow::Borrowed(&t.name),
+                    url: Cow::Owned(self.tag_url(&t.slug)),
                 })
                 .collect(),
             has_tags: !self.site.tags.is_empty(),
@@ -242,17 +247,20 @@ impl<'a> Renderer<'a> {
         self.theme.translations.strings(&self.config.site.language)
     }
 
-    fn url(&self, i: usize) -> String {
-        self.config.url(&self.site.docs[i].path)
+    fn url(&self, i: usize) -> Cow<'a, str> {
+        match self.site.urls.get(i) {
+            Some(url) => Cow::Borrowed(url),
+            None => Cow::Owned(self.config.url(&self.site.docs[i].path)),
+        }
     }
 
     fn tag_url(&self, slug: &str) -> String {
         self.config.url(&format!("tags/{slug}/"))
     }
 
-    fn link(&self, i: usize) -> LinkView {
+    fn link(&self, i: usize) -> LinkView<'a> {
         LinkView {
-            title: self.site.docs[i].title().to_string(),
+            title: Cow::Borrowed(self.site.docs[i].title()),
             url: self.url(i),
         }
     }

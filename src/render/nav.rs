@@ -224,7 +224,7 @@ impl Renderer<'_> {
                 let is_section = self.site.docs[c].kind == Kind::Section;
                 NavItem {
                     title: self.site.docs[c].title(),
-                    url: self.url(c),
+                    url: self.url(c).into_owned(),
                     current: c == view.current,
                     open: view.branch.contains(&c),
                     is_section,
@@ -239,7 +239,7 @@ impl Renderer<'_> {
         if windowed {
             items.push(NavItem {
                 title: crate::i18n::text(self.strings(), "all_pages"),
-                url: self.url(section),
+                url: self.url(section).into_owned(),
                 current: false,
                 open: false,
                 is_section: false,

@@ -11,6 +11,7 @@ use crate::markdown::fill_markers;
 use crate::output::Sink;
 use crate::render_key::Keys;
 use crate::site::{Doc, Kind};
+use std::borrow::Cow;
 
 impl<'a> Renderer<'a> {
     pub(super) fn render_doc(
@@ -231,8 +232,8 @@ impl<'a> Renderer<'a> {
                 .tags
                 .iter()
                 .map(|t| LinkView {
-                    title: t.clone(),
-                    url: self.tag_url(&crate::slug::tag_slug(t)),
+                    title: Cow::Borrowed(t),
+                    url: Cow::Owned(self.tag_url(&crate::slug::tag_slug(t))),
                 })
                 .collect(),
             section: doc.parent.map(|p| self.link(p)),

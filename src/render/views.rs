@@ -4,6 +4,7 @@ use crate::markdown::TocEntry;
 use crate::theme::Theme;
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 #[derive(Serialize, Clone)]
 pub(crate) struct SiteView<'a> {
@@ -16,7 +17,7 @@ pub(crate) struct SiteView<'a> {
     pub(crate) repository: Option<&'a crate::config::Repository>,
     pub(crate) extra: &'a toml::Table,
     /// Every tag: only filled in for templates that read `site.tags` (see `for_template`).
-    pub(crate) tags: Vec<LinkView>,
+    pub(crate) tags: Vec<LinkView<'a>>,
     /// Whether the site has tags, for themes that only link to the tags index: reading
     /// `site.tags` on every page would make a build quadratic in the number of tags.
     pub(crate) has_tags: bool,
@@ -54,10 +55,11 @@ impl SiteView<'_> {
     }
 }
 
+/// Borrowed from the site where it can be: the preview builds every page's view on each save.
 #[derive(Serialize, Clone)]
-pub(crate) struct LinkView {
-    pub(crate) title: String,
-    pub(crate) url: String,
+pub(crate) struct LinkView<'a> {
+    pub(crate) title: Cow<'a, str>,
+    pub(crate) url: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -66,7 +68,7 @@ pub(crate) struct PageView<'a> {
     pub(crate) is_home: bool,
     pub(crate) title: &'a str,
     pub(crate) description: &'a str,
-    pub(crate) url: String,
+    pub(crate) url: Cow<'a, str>,
     pub(crate) permalink: String,
     pub(crate) content: String,
     pub(crate) toc: Vec<TocEntry<'a>>,
@@ -74,11 +76,11 @@ pub(crate) struct PageView<'a> {
     pub(crate) reading_minutes: usize,
     pub(crate) date: Option<&'a str>,
     pub(crate) updated: Option<&'a str>,
-    pub(crate) tags: Vec<LinkView>,
-    pub(crate) breadcrumbs: Vec<LinkView>,
-    pub(crate) section: Option<LinkView>,
-    pub(crate) prev: Option<LinkView>,
-    pub(crate) next: Option<LinkView>,
+    pub(crate) tags: Vec<LinkView<'a>>,
+    pub(crate) breadcrumbs: Vec<LinkView<'a>>,
+    pub(crate) section: Option<LinkView<'a>>,
+    pub(crate) prev: Option<LinkView<'a>>,
+    pub(crate) next: Option<LinkView<'a>>,
     pub(crate) edit_url: Option<String>,
     pub(crate) source: &'a str,
     pub(crate) extra: &'a serde_json::Map<String, Value>,
@@ -91,7 +93,7 @@ pub(crate) struct PageView<'a> {
 pub(crate) struct ChildView<'a> {
     pub(crate) title: &'a str,
     pub(crate) description: &'a str,
-    pub(crate) url: String,
+    pub(crate) url: Cow<'a, str>,
     pub(crate) kind: &'static str,
     pub(crate) reading_minutes: usize,
 }

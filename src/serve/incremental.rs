@@ -182,6 +182,10 @@ impl Sink for Recorder<'_> {
         true
     }
 
+    fn lasts(&self) -> bool {
+        true
+    }
+
     fn reuse(&self, paths: &[&str], key: u64) -> bool {
         let kept: Option<Vec<(&Arc<str>, &Stored)>> = paths
             .iter()

@@ -17,6 +17,7 @@ use crate::site::Site;
 use crate::source::{discover, read_page, SourceFile, Sources};
 use crate::theme::Theme;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -45,7 +46,7 @@ pub(crate) struct Memo {
     sources: Option<(Sources, Vec<Diagnostic>)>,
     /// This run discovered the sources again: parses of files gone are dropped.
     rediscovered: bool,
-    parses: HashMap<String, Parsed>,
+    parses: FxHashMap<String, Parsed>,
     theme: Option<(Option<Arc<Theme>>, Vec<Diagnostic>)>,
     theme_reloaded: bool,
     assembled: Option<Assembled>,
@@ -277,13 +278,23 @@ impl Stages for Memo {
         h: &Highlighter,
         diags: &mut Diagnostics,
     ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
-        let all = self.everything();
-        let stale: Vec<&SourceFile> = files
-            .iter()
-            .filter(|f| {
-                all || self.pending.content.contains(&f.rel) || !self.parses.contains_key(&f.rel)
-            })
-            .collect();
+        let stale: Vec<&SourceFile> = if self.everything() {
+            files.iter().collect()
+        } else if !self.rediscovered && self.pending.content.len() <= 64 {
+            // The same files as last run, each parsed then: only the changed ones can be stale
+            // (a scan per changed file instead of a look-up per page).
+            self.pending
+                .content
+                .iter()
+                .filter_map(|c| files.iter().position(|f| f.rel == *c).map(|i| &files[i]))
+                .collect()
+        } else {
+            let pending = &self.pending.content;
+            files
+                .iter()
+                .filter(|f| pending.contains(&f.rel) || !self.parses.contains_key(&f.rel))
+                .collect()
+        };
         let fresh: Vec<(String, Parsed)> = stale
             .par_iter()
             .filter_map(|f| Some((f.rel.clone(), self.parse_one(config, f, h)?)))
@@ -326,7 +337,8 @@ impl Stages for Memo {
             .map(|(f, p)| (f.rel.clone(), p.clone()))
             .collect();
         let mut d = Diagnostics::default();
-        let site = Fresh::default().assemble(config, parsed, sources, &mut d);
+        let mut site = Fresh::default().assemble(config, parsed, sources, &mut d);
+        site.keep_urls(config);
         diags.extend(d.0.iter().cloned());
         self.assembled = Some(Assembled {
             parsed: kept,
