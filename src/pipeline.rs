@@ -245,12 +245,7 @@ fn parse_all_with(
         })
         .collect();
     if pack && crate::profile::get().timings {
-        let sizes = first.iter().chain(&others).flatten();
-        let sizes = sizes.filter_map(|d| d.md.packed.as_ref().map(|p| p.compressed_len()));
-        let (pages, bytes) = sizes.fold((0, 0), |(n, b), len| (n + 1, b + len));
-        let with = if dict.is_some() { "with" } else { "without" };
-        let each = bytes / pages.max(1);
-        eprintln!("memory: {pages} pages packed {with} a dictionary, {each} bytes each");
+        report_packing(first.iter().chain(&others).flatten(), dict.is_some());
     }
     let mut out = Vec::with_capacity(files.len());
     for (f, r) in files.iter().zip(first.into_iter().chain(others)) {
@@ -263,6 +258,15 @@ fn parse_all_with(
         }
     }
     out
+}
+
+/// For `BACKLOT_TIMINGS`: how small the packed pages came out.
+fn report_packing<'a>(docs: impl Iterator<Item = &'a ParsedDoc>, dictionary: bool) {
+    let sizes = docs.filter_map(|d| d.md.packed.as_ref().map(|p| p.compressed_len()));
+    let (pages, bytes) = sizes.fold((0, 0), |(n, b), len| (n + 1, b + len));
+    let with = if dictionary { "with" } else { "without" };
+    let each = bytes / pages.max(1);
+    eprintln!("memory: {pages} pages packed {with} a dictionary, {each} bytes each");
 }
 
 /// One page's text parsed, with what it includes (`after_parse`).
