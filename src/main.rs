@@ -10,6 +10,11 @@ use clap::Parser;
 use std::path::Path;
 use std::process::ExitCode;
 
+// mimalloc: syntect allocates and frees on every line it parses, and glibc's malloc was a fifth
+// of a build's CPU; see docs/decisions.md (issue 17). The library leaves the choice to its user.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The environment is read here, once; the library takes it as settings.
