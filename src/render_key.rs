@@ -100,11 +100,13 @@ fn json_key(v: &impl Serialize) -> u64 {
 /// The config, with the map of the site's variants in a fixed order (its page sets are hash
 /// sets, whose order differs from one run to the next). Without the folders the site is read
 /// from and written to, which no output shows: the build cache on disk (`page_cache`) must not
-/// depend on whether the root was given as `.` or a full path.
+/// depend on whether the root was given as `.` or a full path, nor on whether the output folder
+/// came from `--output` or site.toml (`output_confined`, a safety check's input).
 fn hash_config(h: &mut Gather, config: &crate::config::Config) {
     let mut plain = config.clone();
     plain.root = std::path::PathBuf::new();
     plain.output_dir = std::path::PathBuf::new();
+    plain.output_confined = false;
     let variant = plain.variant.take();
     format!("{plain:?}").hash(h);
     let Some(v) = variant else { return };

@@ -202,6 +202,20 @@ fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
     assert!(warm.contains("cache: 0 of 0 code blocks reused"), "{warm}");
     assert!(warm.contains("10 of 10 rendered outputs reused"), "{warm}");
     assert!(f.tree() == uncached, "a warm build differs");
+    // Where the site is written is in no output, so `--output` keeps the cache.
+    let elsewhere = f.root.join("elsewhere");
+    let run = f.build_ok(&[
+        "--cache",
+        cache.to_str().unwrap(),
+        "--output",
+        elsewhere.to_str().unwrap(),
+    ]);
+    let moved = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        moved.contains("10 of 10 rendered outputs reused"),
+        "{moved}"
+    );
+    std::fs::remove_dir_all(&elsewhere).unwrap();
 
     // Each kind of damage is noticed, reported, and the site is the same; each run rewrites
     // a whole cache, so the damage is made again before each.
