@@ -6,8 +6,9 @@
 //! resident size after loading was a few hundred megabytes above what was live.
 //! `malloc_trim` returns every whole free page inside the heap (not only its top), which is
 //! what the peak memory target needs; other allocators and systems have nothing to do here.
-//! The `backlot` binary allocates with mimalloc, which returns freed segments on its own; the
-//! trim then only covers glibc's heap (the library's users may keep the system allocator).
+//! The `backlot` binary allocates with mimalloc, which returns freed segments on its own, and
+//! replaces malloc for the C libraries too, so there the trim finds nothing to do; it stays for
+//! the library's users, who may keep the system allocator.
 
 /// Returns the heap's free pages to the system (glibc only; a no-op elsewhere).
 pub(crate) fn give_back() {
