@@ -202,8 +202,12 @@ pub(crate) fn parse_all(
 }
 
 /// Pages a build reads before it packs any: a compression dictionary is trained on them
-/// (`crate::compact::Dictionary`) when the site has at least twice as many.
-const DICTIONARY_SAMPLES: usize = 256;
+/// (`crate::compact::Dictionary`) when the site has `DICTIONARY_MIN_PAGES`. Training is one
+/// thread while the others wait: 90 ms on 256 pages, 31 ms on 64, whose dictionary packed the
+/// 10,000-page corpus 0.7% larger (docs/performance.md).
+const DICTIONARY_SAMPLES: usize = 64;
+/// Smaller sites pack without a dictionary: their memory does not matter.
+const DICTIONARY_MIN_PAGES: usize = 512;
 
 /// `parse_all`, each page packed when `pack` (see `Fresh`).
 fn parse_all_with(
@@ -218,7 +222,7 @@ fn parse_all_with(
         parse_text(config, &f.rel, &text, h)
     };
     // The first pages, parsed plain: the dictionary is trained on them, then they are packed.
-    let sampled = if pack && files.len() >= 2 * DICTIONARY_SAMPLES {
+    let sampled = if pack && files.len() >= DICTIONARY_MIN_PAGES {
         DICTIONARY_SAMPLES
     } else {
         0
@@ -536,7 +540,7 @@ mod tests {
         )
         .unwrap();
         std::fs::create_dir_all(root.join("content")).unwrap();
-        for i in 0..2 * DICTIONARY_SAMPLES + 10 {
+        for i in 0..DICTIONARY_MIN_PAGES + 10 {
             let page = format!(
                 "+++\ntitle = \"Page {i}\"\n+++\n\n## Setup {i}\n\nCall `start_{i}()` with [the next page](p{}.md).\n\n```python\nprint({i})\n```\n",
                 i + 1
