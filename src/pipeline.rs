@@ -202,9 +202,9 @@ pub(crate) fn parse_all(
 }
 
 /// Pages a build reads before it packs any: a compression dictionary is trained on them
-/// (`crate::compact::Dictionary`) when the site has `DICTIONARY_MIN_PAGES`. Training is one
-/// thread while the others wait: 90 ms on 256 pages, 31 ms on 64, whose dictionary packed the
-/// 10,000-page corpus 0.7% larger (docs/performance.md).
+/// (`crate::compact::Dictionary`) when the site has at least `DICTIONARY_MIN_PAGES`. Training
+/// is one thread while the others wait: 90 ms on 256 pages, 31 ms on 64, whose dictionary
+/// packed the 10,000-page corpus 0.7% larger (docs/performance.md).
 const DICTIONARY_SAMPLES: usize = 64;
 /// Smaller sites pack without a dictionary: their memory does not matter.
 const DICTIONARY_MIN_PAGES: usize = 512;

@@ -184,7 +184,14 @@ fn damaged(whole: &[u8], name: &str) -> [Vec<u8>; 3] {
 
 /// `build --cache DIR` and its summary note (the build's output on stdout and stderr).
 fn cached_build(f: &Fixture, cache: &std::path::Path) -> String {
-    let run = f.build_ok(&["--cache", cache.to_str().unwrap()]);
+    cached_build_with(f, cache, &[])
+}
+
+/// `cached_build` with more arguments.
+fn cached_build_with(f: &Fixture, cache: &std::path::Path, more: &[&str]) -> String {
+    let mut args = vec!["--cache", cache.to_str().unwrap()];
+    args.extend_from_slice(more);
+    let run = f.build_ok(&args);
     format!("{}{}", run.stdout, run.stderr)
 }
 
@@ -204,13 +211,7 @@ fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
     assert!(f.tree() == uncached, "a warm build differs");
     // Where the site is written is in no output, so `--output` keeps the cache.
     let elsewhere = f.root.join("elsewhere");
-    let run = f.build_ok(&[
-        "--cache",
-        cache.to_str().unwrap(),
-        "--output",
-        elsewhere.to_str().unwrap(),
-    ]);
-    let moved = format!("{}{}", run.stdout, run.stderr);
+    let moved = cached_build_with(&f, &cache, &["--output", elsewhere.to_str().unwrap()]);
     assert!(
         moved.contains("10 of 10 rendered outputs reused"),
         "{moved}"
