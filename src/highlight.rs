@@ -9,6 +9,9 @@
 //! Growth is bounded: spans nest at most `MAX_SPAN_DEPTH` deep, and a block whose HTML would
 //! exceed `MAX_GROWTH` times its size is shown as plain text.
 
+mod grammar;
+mod line_parser;
+
 use crate::config;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
@@ -18,7 +21,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use syntect::highlighting::Theme;
 use syntect::html::ClassStyle;
 use syntect::parsing::{
-    BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet,
+    BasicScopeStackOp, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet,
 };
 use syntect::util::LinesWithEndings;
 
@@ -119,6 +122,8 @@ const SLACK_BYTES: usize = 64 << 10;
 
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    /// The syntax set's grammars as `line_parser` drives them.
+    grammars: OnceLock<grammar::Grammars>,
     cache: Mutex<HashMap<u64, Arc<[String]>>>,
     /// Bytes of HTML offered to the cache so far (see `CACHE_BUDGET_BYTES`).
     cache_bytes: AtomicUsize,
@@ -139,6 +144,7 @@ impl Highlighter {
     pub fn new(settings: &config::Highlight) -> Self {
         Highlighter {
             syntaxes: OnceLock::new(),
+            grammars: OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
             cache_bytes: AtomicUsize::new(0),
             busy_nanos: Default::default(),
@@ -179,6 +185,11 @@ impl Highlighter {
 
     pub fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
+    }
+
+    fn grammars(&self) -> &grammar::Grammars {
+        self.grammars
+            .get_or_init(|| grammar::Grammars::new(self.syntaxes()))
     }
 
     /// The syntax for a fence's language name; `None` if unknown.
@@ -265,7 +276,8 @@ impl Highlighter {
     fn highlight_lines(&self, syntax: &SyntaxReference, code: &str) -> Vec<String> {
         let ss = self.syntaxes();
         let styled = self.styled();
-        let mut state = ParseState::new(syntax);
+        let mut parser = line_parser::Lines::new(self.grammars(), ss, syntax);
+        let mut ops = Vec::new();
         let mut stack = ScopeStack::new();
         let mut out = Vec::new();
         let budget = code.len() * MAX_GROWTH + SLACK_BYTES;
@@ -279,9 +291,10 @@ impl Highlighter {
                     w.open(*scope);
                 }
                 let text = line.trim_end_matches('\n');
-                let parsed = state.parse_line(line, ss).ok().and_then(|ops| {
-                    classed_spans(text, &clip(&ops, line), &mut stack, &mut w).ok()
-                });
+                let parsed = parser
+                    .parse_line(line, &mut ops)
+                    .ok()
+                    .and_then(|()| classed_spans(text, &clip(&ops, line), &mut stack, &mut w).ok());
                 if parsed.is_none() {
                     // A grammar error: show the rest of the block as plain text.
                     return plain_lines(code);
@@ -635,6 +648,7 @@ mod tests {
     /// one-pass writer must match byte for byte.
     mod two_pass {
         use super::super::*;
+        use syntect::parsing::ParseState;
 
         pub(crate) fn highlight(
             h: &Highlighter,
