@@ -18,13 +18,6 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // No transparent huge pages: mimalloc asks for them, and the kernel then zeroes 2 MB at the
-    // first touch of each fresh page, about 4.7 GB in a 10,000-page warm build (a quarter of
-    // its samples), and more still when it must compact memory to find them: the same warm
-    // build took 1.4 to 2.6 s. Without them it is steady, and the peak is 30 MB lower
-    // (docs/performance.md, 2026-12-06). Inherited by the processes backlot starts; harmless.
-    #[cfg(target_os = "linux")]
-    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
     // The environment is read here, once; the library takes it as settings.
     backlot::profile::install(backlot::profile::Profile {
