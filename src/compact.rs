@@ -75,29 +75,6 @@ pub(crate) struct Packed {
     dict: Option<Arc<Dictionary>>,
 }
 
-/// Which text of a `Packed` to read.
-#[derive(Debug, Clone, Copy)]
-// A build reads the HTML and the code all at once (`Packed::all`); one part at a time only in tests.
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) enum Part {
-    Html,
-    Body,
-    Text,
-    /// The code of the page's code block of this index.
-    Code(usize),
-}
-
-impl Part {
-    fn index(self) -> usize {
-        match self {
-            Part::Html => 0,
-            Part::Body => 1,
-            Part::Text => 2,
-            Part::Code(i) => 3 + i,
-        }
-    }
-}
-
 impl Packed {
     /// Compresses the texts, with `dict` if given; `None` when one is too long to note its
     /// length in 32 bits.
@@ -152,15 +129,23 @@ impl Packed {
             .collect()
     }
 
-    /// One of the texts, decompressed (empty if the page has no such part).
-    pub(crate) fn get(&self, part: Part) -> String {
-        let i = part.index();
+    /// Text `i` (in the order given to `new`), decompressed; empty if there is no such text.
+    pub(crate) fn get(&self, i: usize) -> String {
         if i >= self.lens.len() {
             return String::new();
         }
         let start: usize = self.lens[..i].iter().map(|&l| l as usize).sum();
         let end = start + self.lens[i] as usize;
-        String::from_utf8(self.whole()[start..end].to_vec()).expect("packed from a str")
+        let mut whole = self.whole();
+        if start > 0 || end < whole.len() {
+            whole = whole[start..end].to_vec();
+        }
+        String::from_utf8(whole).expect("packed from a str")
+    }
+
+    /// Text `i`'s length in bytes, without decompressing anything.
+    pub(crate) fn len(&self, i: usize) -> usize {
+        self.lens.get(i).map_or(0, |&l| l as usize)
     }
 
     fn whole(&self) -> Vec<u8> {
@@ -176,10 +161,10 @@ impl Packed {
     }
 }
 
-/// `plain` when the page is not packed, else its part from `packed`.
-pub(crate) fn read<'a>(packed: Option<&Packed>, plain: &'a str, part: Part) -> Cow<'a, str> {
+/// `plain` when the page is not packed, else text `i` of `packed`.
+pub(crate) fn read<'a>(packed: Option<&Packed>, plain: &'a str, i: usize) -> Cow<'a, str> {
     match packed {
-        Some(p) => Cow::Owned(p.get(part)),
+        Some(p) => Cow::Owned(p.get(i)),
         None => Cow::Borrowed(plain),
     }
 }
@@ -195,14 +180,17 @@ mod tests {
         let text = "Some prose with é and 字.";
         let code = "fn main() {}\n";
         let p = Packed::new([html, body, text, code], None).unwrap();
-        assert_eq!(p.get(Part::Html), html);
-        assert_eq!(p.get(Part::Body), body);
-        assert_eq!(p.get(Part::Text), text);
-        assert_eq!(p.get(Part::Code(0)), code);
-        assert_eq!(p.get(Part::Code(1)), "");
+        assert_eq!(p.get(0), html);
+        assert_eq!(p.get(1), body);
+        assert_eq!(p.get(2), text);
+        assert_eq!(p.get(3), code);
+        assert_eq!(p.get(4), "");
+        assert_eq!((p.len(2), p.len(4)), (text.len(), 0));
         assert_eq!(p.all(), [html, body, text, code]);
         let empty = Packed::new(["", "", ""], None).unwrap();
-        assert_eq!(empty.get(Part::Body), "");
+        assert_eq!(empty.get(1), "");
+        let one = Packed::new([text], None).unwrap();
+        assert_eq!(one.get(0), text);
     }
 
     #[test]
@@ -224,6 +212,6 @@ mod tests {
         let without = Packed::new(parts(), None).unwrap();
         assert!(with.block.len() < without.block.len());
         assert_eq!(with.all(), texts);
-        assert_eq!(with.get(Part::Text), texts[2]);
+        assert_eq!(with.get(2), texts[2]);
     }
 }

@@ -136,6 +136,8 @@ pub struct Highlighter {
     styled: OnceLock<Option<Vec<Vec<String>>>>,
     /// The on-disk cache of highlighted blocks, when the run has one (`--cache`).
     disk: OnceLock<crate::cache::BlockCache>,
+    /// `find`'s answers: fence language -> index of its syntax in `syntaxes`.
+    found: Mutex<FxHashMap<String, Option<usize>>>,
     /// The stylesheet, made once: the preview keeps the highlighter from save to save.
     css: OnceLock<Result<String, String>>,
 }
@@ -153,6 +155,7 @@ impl Highlighter {
             settings: settings.clone(),
             styled: OnceLock::new(),
             disk: OnceLock::new(),
+            found: Mutex::default(),
             css: OnceLock::new(),
         }
     }
@@ -192,8 +195,25 @@ impl Highlighter {
             .get_or_init(|| grammar::Grammars::new(self.syntaxes()))
     }
 
-    /// The syntax for a fence's language name; `None` if unknown.
+    /// The syntax for a fence's language name; `None` if unknown. Remembered by name: syntect
+    /// looks a name up by comparing it with every grammar's extensions and name, for each
+    /// code block.
     pub fn find(&self, lang: &str) -> Option<&SyntaxReference> {
+        if let Some(found) = self.found.lock().unwrap().get(lang) {
+            return found.map(|i| &self.syntaxes().syntaxes()[i]);
+        }
+        let found = self.find_uncached(lang);
+        let index = found.map(|f| {
+            let all = self.syntaxes().syntaxes();
+            all.iter()
+                .position(|s| std::ptr::eq(s, f))
+                .expect("one of the set's syntaxes")
+        });
+        self.found.lock().unwrap().insert(lang.to_string(), index);
+        found
+    }
+
+    fn find_uncached(&self, lang: &str) -> Option<&SyntaxReference> {
         let lower = lang.to_ascii_lowercase();
         let token = ALIASES
             .iter()

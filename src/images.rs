@@ -56,11 +56,11 @@ pub(crate) fn measure(config: &Config, page: &str, md: &mut ParsedMarkdown) {
                 ));
             }
             let tag = format!("<img src=\"{}\"", link_marker(&md.marker, i));
-            html = add_attrs(&html, &tag, &attrs, &[" width=", " height="], false);
+            html = add_attrs(html, &tag, &attrs, &[" width=", " height="], false);
         }
     }
     let lazy = " loading=\"lazy\" decoding=\"async\"";
-    md.html = add_attrs(&html, "<img ", lazy, &[" loading="], true);
+    md.html = add_attrs(html, "<img ", lazy, &[" loading="], true);
     md.includes.sort();
     md.includes.dedup();
 }
@@ -250,11 +250,16 @@ fn local_file(page: &str, dest: &str) -> Option<String> {
 
 /// Adds `attrs` after each `start` (the opening of an `img` tag) whose tag has none of
 /// `unless` (raw HTML that sets its own size or loading), skipping the first tag if asked.
-fn add_attrs(html: &str, start: &str, attrs: &str, unless: &[&str], skip_first: bool) -> String {
+/// Every page goes through here: one without images comes back as it is, not copied.
+fn add_attrs(html: String, start: &str, attrs: &str, unless: &[&str], skip_first: bool) -> String {
+    let find = memchr::memmem::Finder::new(start);
+    if find.find(html.as_bytes()).is_none() {
+        return html;
+    }
     let mut out = String::with_capacity(html.len() + attrs.len());
-    let mut rest = html;
+    let mut rest = html.as_str();
     let mut skip = skip_first;
-    while let Some(at) = rest.find(start) {
+    while let Some(at) = find.find(rest.as_bytes()) {
         let end = at + start.len();
         let tag_end = rest[end..].find('>').map_or(rest.len(), |e| end + e);
         let tag = &rest[at..tag_end];
@@ -281,18 +286,28 @@ mod tests {
     fn attributes_go_on_markdown_images_only_once() {
         let html = "<p><img src=\"m\" alt=\"a\" /> <img src=\"m\" width=\"3\"></p>";
         assert_eq!(
-            add_attrs(html, "<img src=\"m\"", " width=\"1\"", &[" width="], false),
+            add_attrs(
+                html.into(),
+                "<img src=\"m\"",
+                " width=\"1\"",
+                &[" width="],
+                false
+            ),
             "<p><img src=\"m\" width=\"1\" alt=\"a\" /> <img src=\"m\" width=\"3\"></p>"
         );
         assert_eq!(
             add_attrs(
-                "<img a><img b><img c loading=\"eager\">",
+                "<img a><img b><img c loading=\"eager\">".into(),
                 "<img ",
                 "x",
                 &[" loading="],
                 true
             ),
             "<img a><img x b><img c loading=\"eager\">"
+        );
+        assert_eq!(
+            add_attrs("<p>none</p>".into(), "<img ", "x", &[], false),
+            "<p>none</p>"
         );
         assert_eq!(
             local_file("content/a/b.md", "../img/x%20y.png#f"),

@@ -5,7 +5,6 @@
 //! when the build starts and again right before the swap (and before `build --watch` writes).
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -74,17 +73,47 @@ pub(crate) fn checked(path: &str) -> std::io::Result<&str> {
 
 pub struct DirSink {
     pub(crate) dir: PathBuf,
+    /// Folders this sink has made or found: a page's folder is asked for once, not once per
+    /// file (a 10,000-page build made 23,700 `mkdir` calls, 13,700 of them for folders that
+    /// were there).
+    made: Mutex<rustc_hash::FxHashSet<PathBuf>>,
+}
+
+impl DirSink {
+    pub(crate) fn new(dir: PathBuf) -> DirSink {
+        DirSink {
+            dir,
+            made: Mutex::default(),
+        }
+    }
+
+    /// Makes `folder` and its parents unless this sink already has.
+    fn make_folder(&self, folder: &Path) -> std::io::Result<()> {
+        if self.made.lock().unwrap().contains(folder) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(folder)?;
+        self.made.lock().unwrap().insert(folder.to_path_buf());
+        Ok(())
+    }
 }
 
 impl Sink for DirSink {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         let full = self.dir.join(checked(path)?);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
+            self.make_folder(parent)?;
         }
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&full)?);
-        f.write_all(bytes)?;
-        f.flush()
+        match std::fs::write(&full, bytes) {
+            // A folder removed since it was made (by someone else): made again, once.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&full, bytes)
+            }
+            done => done,
+        }
     }
 }
 

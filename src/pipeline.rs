@@ -167,6 +167,10 @@ pub(crate) fn load_with(
         .ok()?;
     let git_dates = stages.git_dates(&config);
     let highlighter = stages.highlighter(&config);
+    if let Some(dir) = &overrides.cache {
+        // Now, so the cache's index is read while the pages are parsed (`cache::BlockCache`).
+        highlighter.use_disk_cache(dir);
+    }
     let sources = timed("discover", || stages.sources(&config, diags));
     let parsed = progress::stage("parsing pages", || {
         timed("parse", || {
@@ -208,6 +212,9 @@ pub(crate) fn parse_all(
 const DICTIONARY_SAMPLES: usize = 64;
 /// Smaller sites pack without a dictionary: their memory does not matter.
 const DICTIONARY_MIN_PAGES: usize = 512;
+/// Pages parsed while the dictionary is trained, per sample page: training took as long as
+/// parsing about 250 pages on one thread.
+const TRAINING_PAGES_AHEAD: usize = 4;
 
 /// `parse_all`, each page packed when `pack` (see `Fresh`).
 fn parse_all_with(
@@ -229,10 +236,19 @@ fn parse_all_with(
     };
     let (head, rest) = files.split_at(sampled);
     let mut first: Vec<Result<ParsedDoc, Vec<Diagnostic>>> = head.par_iter().map(parse).collect();
+    // Training is one thread's work: meanwhile the other threads parse the pages after the
+    // samples (plain, packed once the dictionary is there) instead of waiting.
+    let (ahead, rest) = rest.split_at((sampled * TRAINING_PAGES_AHEAD).min(rest.len()));
     let samples = || first.iter().flatten().map(|doc| doc.md.packable());
-    let dict = (sampled > 0)
-        .then(|| crate::compact::Dictionary::train(samples()))
-        .flatten();
+    let (dict, more) = rayon::join(
+        || {
+            (sampled > 0)
+                .then(|| crate::compact::Dictionary::train(samples()))
+                .flatten()
+        },
+        || ahead.par_iter().map(parse).collect::<Vec<_>>(),
+    );
+    first.extend(more);
     let dict = dict.as_ref();
     first
         .par_iter_mut()
@@ -266,7 +282,10 @@ fn parse_all_with(
 
 /// For `BACKLOT_TIMINGS`: how small the packed pages came out.
 fn report_packing<'a>(docs: impl Iterator<Item = &'a ParsedDoc>, dictionary: bool) {
-    let sizes = docs.filter_map(|d| d.md.packed.as_ref().map(|p| p.compressed_len()));
+    let sizes = docs.filter_map(|d| {
+        let text = d.md.packed_text.as_ref().map_or(0, |p| p.compressed_len());
+        d.md.packed.as_ref().map(|p| p.compressed_len() + text)
+    });
     let (pages, bytes) = sizes.fold((0, 0), |(n, b), len| (n + 1, b + len));
     let with = if dictionary { "with" } else { "without" };
     let each = bytes / pages.max(1);
@@ -390,7 +409,13 @@ pub fn build_with(
 ) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
+    let pages_pack = overrides
+        .cache
+        .clone()
+        .map(|dir| std::thread::spawn(move || crate::page_cache::open_pack(&dir)));
     let Some(mut loaded) = load(root, overrides, &mut diags) else {
+        // Waited for, so the pack's temporary file is removed before the process exits.
+        let _ = pages_pack.map(std::thread::JoinHandle::join);
         return (None, diags.sorted());
     };
     let others = load_variants(&mut loaded, &mut diags);
@@ -399,9 +424,6 @@ pub fn build_with(
     }
     crate::memory::give_back_after("loading");
     let config = &loaded.config;
-    if let Some(dir) = &overrides.cache {
-        loaded.highlighter.use_disk_cache(dir);
-    }
     let staging = match Staging::begin(&config.output_dir, config.output_confined_to()) {
         Ok(s) => s,
         Err(e) => {
@@ -415,13 +437,16 @@ pub fn build_with(
             return (None, diags.sorted());
         }
     };
-    let sink = sink(DirSink {
-        dir: staging.dir.clone(),
-    });
+    let sink = sink(DirSink::new(staging.dir.clone()));
     // With a cache, rendered pages are kept too (`page_cache`).
-    let (cached, plain) = match &overrides.cache {
-        Some(dir) => (Some(PageSink::open(dir, sink)), None),
-        None => (None, Some(sink)),
+    let (cached, plain) = match (&overrides.cache, pages_pack) {
+        (Some(dir), Some(pack)) => {
+            let pack = pack
+                .join()
+                .unwrap_or_else(|_| crate::page_cache::open_pack(dir));
+            (Some(PageSink::new(pack, sink)), None)
+        }
+        _ => (None, Some(sink)),
     };
     let sink: &dyn Sink = match (&cached, &plain) {
         (Some(c), _) => c,
@@ -483,9 +508,6 @@ pub fn check_with(
     let Some(mut loaded) = load_with(root, overrides, &mut Fresh::default(), &mut diags) else {
         return (None, diags.sorted());
     };
-    if let Some(dir) = &overrides.cache {
-        loaded.highlighter.use_disk_cache(dir);
-    }
     let others = load_variants(&mut loaded, &mut diags);
     let mut files = loaded.render(&NullSink, &mut diags);
     files += crate::variants::render_others(&loaded.shared(), &others, &NullSink, &mut diags);

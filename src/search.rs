@@ -54,7 +54,9 @@ pub(crate) struct Entry<'a> {
     pub(crate) section: &'a str,
     pub(crate) description: &'a str,
     pub(crate) headings: Vec<(&'a str, &'a str)>,
+    /// The page's prose text: empty when the page holds it packed (`TextOf` reads it then).
     pub(crate) text: &'a str,
+    pub(crate) text_len: usize,
 }
 
 /// Splits text into tokens exactly as the browser does (the contract in `tokenize`).
@@ -120,7 +122,7 @@ impl Hits {
 /// The entries of a site, in reading order (the order fixes the document numbers).
 pub(crate) fn entries<'a>(config: &Config, site: &'a Site) -> Vec<Entry<'a>> {
     site.order
-        .iter()
+        .par_iter()
         .map(|&i| {
             let doc = &site.docs[i];
             entry(&doc.parsed, config.url(&doc.path), section_of(site, i))
@@ -147,6 +149,7 @@ fn entry<'a>(doc: &'a ParsedDoc, url: String, section: &'a str) -> Entry<'a> {
             .map(|h| (h.id.as_str(), h.text.as_str()))
             .collect(),
         text: &doc.md.text,
+        text_len: doc.md.text_len(),
     }
 }
 
@@ -276,7 +279,7 @@ fn write_files_with<'t>(
             .collect()
     });
     crate::memory::note("search: shards written");
-    let starts = fragment_files(entries, text_of);
+    let starts = fragment_files(entries);
     let fragments: Vec<u64> = timed("search: write fragments", || {
         starts
             .par_iter()
@@ -325,7 +328,7 @@ fn emit_hashed(emit: &(dyn Fn(String, Vec<u8>) + Sync), path: String, bytes: Vec
 /// and `&` as `\u` escapes, exactly as JSON inside a page's `<script>`.
 fn inert(json: Vec<u8>) -> Vec<u8> {
     match String::from_utf8(json) {
-        Ok(text) => crate::theme::script_safe_json(&text).into_bytes(),
+        Ok(text) => crate::theme::script_safe_json(text).into_bytes(),
         Err(e) => e.into_bytes(),
     }
 }
@@ -348,47 +351,72 @@ struct Run {
 
 /// Runs of pages are inverted in parallel, each into its own small map, and the maps merged
 /// in page order: merging per run rather than per page keeps the serial part to each run's
-/// distinct terms.
+/// distinct terms, and a chunk's runs are merged while the next chunk's are made.
 fn invert(entries: &[Entry], text_of: &TextOf) -> Index {
     // In chunks: every page's terms at once were most of a 10,000-page build's peak memory
     // (about 200 MB); a chunk at a time keeps little more than the index itself.
     const CHUNK: usize = 512;
-    const RUN: usize = 64;
     let mut index: HashMap<String, Postings> = HashMap::default();
     let mut stems = BTreeMap::new();
+    let mut made: Option<Vec<Run>> = None;
     for (c, chunk) in entries.chunks(CHUNK).enumerate() {
-        let runs: Vec<Run> = chunk
-            .par_chunks(RUN)
-            .enumerate()
-            .map(|(r, run)| {
-                let stemmer = tokenize::stemmer();
-                let mut local = Run::default();
-                for (i, e) in run.iter().enumerate() {
-                    let doc = (c * CHUNK + r * RUN + i) as u32;
-                    let text = text_of(doc as usize);
-                    for (t, h) in hits(e, &text) {
-                        local.add(&stemmer, doc, t, &h);
-                    }
+        let (runs, ()) = rayon::join(
+            || invert_chunk(c * CHUNK, chunk, text_of),
+            || {
+                if let Some(runs) = made.take() {
+                    merge_runs(&mut index, &mut stems, runs);
                 }
-                local
-            })
-            .collect();
-        for run in runs {
-            for (t, list) in run.postings {
-                let into = postings(&mut index, Cow::Owned(t));
-                for (doc, h) in list {
-                    let packed = h.packed();
-                    into.push(doc, packed >> 16, packed & 0xffff);
-                }
-            }
-            stems.extend(run.stems.into_iter().filter_map(|(w, s)| Some((w, s?))));
-        }
+            },
+        );
+        made = Some(runs);
+    }
+    if let Some(runs) = made {
+        merge_runs(&mut index, &mut stems, runs);
     }
     crate::memory::note("search: postings");
     index.values_mut().for_each(Postings::shrink);
     Index {
         postings: index.into_iter().collect(),
         stems,
+    }
+}
+
+/// The pages of `chunk` (the first numbered `first`) inverted, a run of pages per task.
+fn invert_chunk(first: usize, chunk: &[Entry], text_of: &TextOf) -> Vec<Run> {
+    const RUN: usize = 64;
+    chunk
+        .par_chunks(RUN)
+        .enumerate()
+        .map(|(r, run)| {
+            let stemmer = tokenize::stemmer();
+            let mut local = Run::default();
+            for (i, e) in run.iter().enumerate() {
+                let doc = (first + r * RUN + i) as u32;
+                let text = text_of(doc as usize);
+                for (t, h) in hits(e, &text) {
+                    local.add(&stemmer, doc, t, &h);
+                }
+            }
+            local
+        })
+        .collect()
+}
+
+/// Adds runs to the index, in order.
+fn merge_runs(
+    index: &mut HashMap<String, Postings>,
+    stems: &mut BTreeMap<String, String>,
+    runs: Vec<Run>,
+) {
+    for run in runs {
+        for (t, list) in run.postings {
+            let into = postings(index, Cow::Owned(t));
+            for (doc, h) in list {
+                let packed = h.packed();
+                into.push(doc, packed >> 16, packed & 0xffff);
+            }
+        }
+        stems.extend(run.stems.into_iter().filter_map(|(w, s)| Some((w, s?))));
     }
 }
 
@@ -428,7 +456,8 @@ fn sections<'a>(e: &Entry<'a>, text: &'a str) -> Vec<(&'a str, &'a str, &'a str)
     let mut from = 0;
     for (id, heading) in &e.headings {
         let heading = heading.trim();
-        if let Some(pos) = text[from..].find(heading).filter(|_| !heading.is_empty()) {
+        let found = memchr::memmem::find(&text.as_bytes()[from..], heading.as_bytes());
+        if let Some(pos) = found.filter(|_| !heading.is_empty()) {
             from += pos;
             cuts.push((id, heading, from));
         }
@@ -588,26 +617,28 @@ fn fragment<'a>(e: &'a Entry, text: &'a str) -> Fragment<'a> {
 }
 
 fn truncate_chars(s: &str, n: usize) -> &str {
+    // Most text is ASCII, where characters are bytes.
+    match s.as_bytes().get(..n) {
+        None if s.is_ascii() => return s,
+        Some(head) if head.is_ascii() => return &s[..n],
+        _ => {}
+    }
     s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
 }
 
 /// The first document of each fragment file: consecutive pages, a new file once the current
 /// one holds `FRAGMENT_FILE_BYTES` (estimated from the text lengths, so files can be made in
 /// parallel without holding every fragment).
-fn fragment_files(entries: &[Entry], text_of: &TextOf) -> Vec<usize> {
-    let lens: Vec<usize> = (0..entries.len())
-        .into_par_iter()
-        .map(|i| text_of(i).len())
-        .collect();
+fn fragment_files(entries: &[Entry]) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut size = FRAGMENT_FILE_BYTES;
-    for (i, (e, text_len)) in entries.iter().zip(lens).enumerate() {
+    for (i, e) in entries.iter().enumerate() {
         if size >= FRAGMENT_FILE_BYTES {
             starts.push(i);
             size = 0;
         }
         size += e.title.len() + e.url.len() + e.section.len() + e.description.len();
-        size += text_len.min((e.headings.len() + 1) * SECTION_CHARS) + e.headings.len() * 40;
+        size += e.text_len.min((e.headings.len() + 1) * SECTION_CHARS) + e.headings.len() * 40;
     }
     starts
 }
@@ -691,6 +722,7 @@ mod tests {
             description: "",
             headings,
             text,
+            text_len: text.len(),
         }
     }
 
@@ -707,6 +739,20 @@ mod tests {
             .map(|f| serde_json::from_slice::<serde_json::Value>(&f.1).unwrap())
             .find(|s| !s["t"][key].is_null() || !s["w"][key].is_null())
             .expect(key)
+    }
+
+    #[test]
+    fn truncation_counts_characters() {
+        for (s, n, want) in [
+            ("abcdef", 3, "abc"),
+            ("abc", 3, "abc"),
+            ("ab", 3, "ab"),
+            ("ééé", 2, "éé"),
+            ("aéb", 5, "aéb"),
+            ("abé", 2, "ab"),
+        ] {
+            assert_eq!(truncate_chars(s, n), want, "{s:?} {n}");
+        }
     }
 
     #[test]

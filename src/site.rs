@@ -17,6 +17,7 @@ use crate::markdown::LinkRef;
 use crate::page::{ParsedDoc, TitleFrom};
 use crate::slug::{alias_path, path_segment, tag_slug};
 use crate::source::{index_rank, SourceFile};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -661,29 +662,37 @@ fn resolve_links(
         repo: Repo::new(config),
         unparsed,
     };
-    let mut all = Vec::with_capacity(site.docs.len());
-    for (i, d) in site.docs.iter().enumerate() {
-        let urls: Vec<String> = d
-            .parsed
-            .md
-            .links
-            .iter()
-            .map(|l| match resolve(site, &targets, config, i, l, drafts) {
-                Ok(url) => url,
-                Err((code, message, help)) => {
-                    diags.push(
-                        link_problem(code, config, &d.source, l.line, l.col, message)
-                            .with_help_opt(help)
-                            .with_target(link_target(&d.source, &l.dest)),
-                    );
-                    "#".to_string()
-                }
-            })
-            .collect();
-        all.push(urls);
-    }
-    for (d, urls) in site.docs.iter_mut().zip(all) {
+    // Pages in parallel (this was most of the one-thread part of a warm build), their
+    // problems reported in page order.
+    let all: Vec<(Vec<String>, Vec<Diagnostic>)> = site
+        .docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut problems = Vec::new();
+            let urls = d
+                .parsed
+                .md
+                .links
+                .iter()
+                .map(|l| match resolve(site, &targets, config, i, l, drafts) {
+                    Ok(url) => url,
+                    Err((code, message, help)) => {
+                        problems.push(
+                            link_problem(code, config, &d.source, l.line, l.col, message)
+                                .with_help_opt(help)
+                                .with_target(link_target(&d.source, &l.dest)),
+                        );
+                        "#".to_string()
+                    }
+                })
+                .collect();
+            (urls, problems)
+        })
+        .collect();
+    for (d, (urls, problems)) in site.docs.iter_mut().zip(all) {
         d.link_urls = urls;
+        diags.extend(problems);
     }
 }
 

@@ -240,27 +240,36 @@ fn escape_fn(s: &str) -> String {
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` as `\u` escapes (so page text can
 /// never close the script or open a comment), and U+2028/U+2029 escaped for old parsers.
 pub(crate) fn json_for_script(v: &serde_json::Value) -> String {
-    script_safe_json(&serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
+    script_safe_json(serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
 }
 
 /// Serialised JSON with those characters escaped; they can only occur inside strings, so the
 /// data `JSON.parse` reads is unchanged. Also used for the search index files.
-pub(crate) fn script_safe_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
+pub(crate) fn script_safe_json(json: String) -> String {
+    let bytes = json.as_bytes();
+    // Found with memchr (the search index runs megabytes through here, most with nothing to
+    // escape, and that JSON is returned as it is).
+    let mut at: Vec<usize> = memchr::memchr3_iter(b'<', b'>', b'&', bytes)
+        .chain(memchr::memchr_iter(0xE2, bytes))
+        .collect();
+    if at.is_empty() {
+        return json;
+    }
+    at.sort_unstable();
+    let mut out = String::with_capacity(json.len() + 6 * at.len());
     let mut done = 0;
-    // Byte by byte: the five characters are rare, so most text is copied in long runs.
-    for (i, b) in json.bytes().enumerate() {
-        let escape = match b {
+    for i in at {
+        let escape = match bytes[i] {
             b'<' => "\\u003c",
             b'>' => "\\u003e",
             b'&' => "\\u0026",
-            0xE2 if json[i..].starts_with('\u{2028}') => "\\u2028",
-            0xE2 if json[i..].starts_with('\u{2029}') => "\\u2029",
+            _ if json[i..].starts_with('\u{2028}') => "\\u2028",
+            _ if json[i..].starts_with('\u{2029}') => "\\u2029",
             _ => continue,
         };
         out.push_str(&json[done..i]);
         out.push_str(escape);
-        done = i + if b == 0xE2 { 3 } else { 1 };
+        done = i + if bytes[i] == 0xE2 { 3 } else { 1 };
     }
     out.push_str(&json[done..]);
     out
@@ -419,5 +428,9 @@ mod tests {
             "{s}"
         );
         assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+        // Other characters starting with the same byte as U+2028 (an em dash) stay as they are.
+        let s = script_safe_json("[\"a\u{2014}b\u{2029}<\"]".to_string());
+        assert_eq!(s, "[\"a\u{2014}b\\u2029\\u003c\"]");
+        assert_eq!(script_safe_json("{\"plain\":1}".into()), "{\"plain\":1}");
     }
 }

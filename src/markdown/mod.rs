@@ -60,46 +60,51 @@ pub struct ParsedMarkdown {
     /// Responsive variants of the page's images, (link index, width), filled by
     /// `crate::images`; `{marker}V{n}.` in `html` is variant n's URL.
     pub(crate) variants: Vec<(usize, u32)>,
-    /// `html`, `body` and `text` compressed, when a build packed them (`pack`): the three
-    /// fields are then empty; read them through `html()`, `body()` and `text()`.
+    /// `html`, `body` and the code blocks' code compressed, when a build packed them
+    /// (`pack`): they are then empty; read them through `html()`, `body()`, `html_and_code()`.
     pub(crate) packed: Option<Box<crate::compact::Packed>>,
+    /// `text` compressed on its own, read through `text()`: the search index reads the text
+    /// of every page, twice, and decompressing the whole page for it was a tenth of a warm
+    /// build (on its own, the text packs about N% larger).
+    pub(crate) packed_text: Option<Box<crate::compact::Packed>>,
 }
+
+/// Where `pack` puts each text in `ParsedMarkdown::packed`: the HTML, the body, then each code
+/// block's code.
+const PACKED_HTML: usize = 0;
+const PACKED_BODY: usize = 1;
+const PACKED_CODE: usize = 2;
 
 impl ParsedMarkdown {
     /// The page's HTML (with markers), wherever it is held (rendering reads it with the code,
     /// `html_and_code`).
     #[cfg(test)]
     pub(crate) fn html(&self) -> std::borrow::Cow<'_, str> {
-        crate::compact::read(
-            self.packed.as_deref(),
-            &self.html,
-            crate::compact::Part::Html,
-        )
+        crate::compact::read(self.packed.as_deref(), &self.html, PACKED_HTML)
     }
 
     /// The Markdown body, wherever it is held.
     pub(crate) fn body(&self) -> std::borrow::Cow<'_, str> {
-        crate::compact::read(
-            self.packed.as_deref(),
-            &self.body,
-            crate::compact::Part::Body,
-        )
+        crate::compact::read(self.packed.as_deref(), &self.body, PACKED_BODY)
     }
 
     /// The prose text, wherever it is held.
     pub(crate) fn text(&self) -> std::borrow::Cow<'_, str> {
-        crate::compact::read(
-            self.packed.as_deref(),
-            &self.text,
-            crate::compact::Part::Text,
-        )
+        crate::compact::read(self.packed_text.as_deref(), &self.text, 0)
+    }
+
+    /// The prose text's length in bytes, without decompressing it.
+    pub(crate) fn text_len(&self) -> usize {
+        self.packed_text
+            .as_ref()
+            .map_or(self.text.len(), |p| p.len(0))
     }
 
     /// The code of code block `i`, wherever it is held.
     #[cfg(test)]
     pub(crate) fn code(&self, i: usize) -> std::borrow::Cow<'_, str> {
         let plain = self.code_blocks.get(i).map_or("", |b| b.code.as_str());
-        crate::compact::read(self.packed.as_deref(), plain, crate::compact::Part::Code(i))
+        crate::compact::read(self.packed.as_deref(), plain, PACKED_CODE + i)
     }
 
     /// The HTML and every code block's code at once (one decompression when packed): what
@@ -115,9 +120,10 @@ impl ParsedMarkdown {
                 .map(|b| Cow::Borrowed(b.code.as_str()));
             return (Cow::Borrowed(&self.html), code.collect());
         };
-        let mut all = packed.all().into_iter();
-        let html = all.next().unwrap_or_default();
-        (Cow::Owned(html), all.skip(2).map(Cow::Owned).collect())
+        let mut all = packed.all();
+        let code = all.split_off(PACKED_CODE.min(all.len()));
+        let html = all.into_iter().nth(PACKED_HTML).unwrap_or_default();
+        (Cow::Owned(html), code.into_iter().map(Cow::Owned).collect())
     }
 
     /// The texts `pack` compresses, in order: HTML, body, prose text, each code block's code
@@ -129,15 +135,21 @@ impl ParsedMarkdown {
             .chain(self.code_blocks.iter().map(|b| b.code.as_str()))
     }
 
-    /// Compresses `html`, `body`, `text` and the code blocks' code into `packed` (with `dict`
-    /// when the build trained one) and trims what stays plain (see `crate::compact`): a build
-    /// holds every parsed page until it ends.
+    /// Compresses `html`, `body` and the code blocks' code into `packed`, and `text` into
+    /// `packed_text` (with `dict` when the build trained one), and trims what stays plain (see
+    /// `crate::compact`): a build holds every parsed page until it ends.
     pub(crate) fn pack(&mut self, dict: Option<&std::sync::Arc<crate::compact::Dictionary>>) {
+        use crate::compact::Packed;
         if self.packed.is_some() {
             return;
         }
-        if let Some(p) = crate::compact::Packed::new(self.packable(), dict) {
+        let code = self.code_blocks.iter().map(|b| b.code.as_str());
+        let rest = [self.html.as_str(), self.body.as_str()]
+            .into_iter()
+            .chain(code);
+        if let (Some(p), Some(t)) = (Packed::new(rest, dict), Packed::new([&*self.text], dict)) {
             self.packed = Some(Box::new(p));
+            self.packed_text = Some(Box::new(t));
             self.html = String::new();
             self.body = String::new();
             self.text = String::new();
@@ -159,13 +171,13 @@ impl ParsedMarkdown {
     /// Puts back what `pack` compressed (the round trip the tests check).
     #[cfg(test)]
     pub(crate) fn unpack(&mut self) {
-        let Some(packed) = self.packed.take() else {
+        let (Some(packed), Some(text)) = (self.packed.take(), self.packed_text.take()) else {
             return;
         };
+        self.text = text.get(0);
         let mut parts = packed.all().into_iter();
         self.html = parts.next().unwrap_or_default();
         self.body = parts.next().unwrap_or_default();
-        self.text = parts.next().unwrap_or_default();
         for (block, code) in self.code_blocks.iter_mut().zip(parts) {
             block.code = code;
         }
@@ -1390,6 +1402,7 @@ mod tests {
         let mut packed = plain.clone();
         packed.pack(None);
         assert!(packed.packed.is_some() && packed.html.is_empty() && packed.text.is_empty());
+        assert_eq!(packed.text_len(), plain.text.len());
         assert!(packed.code_blocks.iter().all(|b| b.code.is_empty()));
         assert_eq!(packed.html(), plain.html.as_str());
         assert_eq!(packed.body(), plain.body.as_str());
@@ -1397,7 +1410,7 @@ mod tests {
         assert_eq!(packed.code(1), "plain\n");
         assert_eq!(packed.html_and_code(), plain.html_and_code());
         packed.unpack();
-        assert!(packed.packed.is_none());
+        assert!(packed.packed.is_none() && packed.packed_text.is_none());
         assert_eq!(
             (packed.html, packed.body, packed.text),
             (plain.html, plain.body, plain.text)

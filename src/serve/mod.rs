@@ -352,9 +352,7 @@ fn write_search(engine: &Engine) -> std::io::Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
     }
-    let sink = DirSink {
-        dir: config.output_dir.clone(),
-    };
+    let sink = DirSink::new(config.output_dir.clone());
     for (path, bytes) in engine.snapshot().search_files() {
         sink.write(&path, &bytes)?;
     }
@@ -367,9 +365,7 @@ fn write_all(engine: &Engine) -> std::io::Result<()> {
         return Ok(());
     };
     let staging = Staging::begin(&config.output_dir, config.output_confined_to())?;
-    let sink = DirSink {
-        dir: staging.dir.clone(),
-    };
+    let sink = DirSink::new(staging.dir.clone());
     for (path, bytes) in engine.snapshot().merged() {
         sink.write(&path, &bytes)?;
     }
@@ -383,9 +379,7 @@ fn write_changes(engine: &Engine, changed: &[String]) -> std::io::Result<()> {
     };
     crate::output::ensure_confined(config.output_confined_to(), &config.output_dir)?;
     let snapshot = engine.snapshot();
-    let sink = DirSink {
-        dir: config.output_dir.clone(),
-    };
+    let sink = DirSink::new(config.output_dir.clone());
     for path in changed {
         match snapshot.get(path) {
             Some(bytes) => sink.write(path, bytes)?,
