@@ -15,7 +15,7 @@
 //! each output's context and asks `reuse` before rendering it; a key in the pack is copied to
 //! the output, any other is rendered and written through, and kept for the next run.
 
-use crate::cache::Pack;
+use crate::cache::{Opening, Pack};
 use crate::output::Sink;
 use rustc_hash::FxHashMap;
 use std::path::Path;
@@ -27,7 +27,7 @@ const FILE_NAME: &str = "pages.pack";
 /// A sink that copies outputs rendered by an earlier build from the cache.
 pub(crate) struct PageSink {
     inner: Box<dyn Sink>,
-    pack: Pack,
+    pack: Opening,
     /// Outputs being rendered -> their render key, until written.
     pending: Mutex<FxHashMap<String, u64>>,
     reused: AtomicUsize,
@@ -42,17 +42,19 @@ fn entry_key(key: u64, path: &str) -> u128 {
     h.digest128()
 }
 
-/// The pages pack in `dir`. A build opens it on a thread of its own while it parses: reading
-/// the index of a 10,000-page pack is 10,000 reads, and on the build's path they were 40 ms
-/// with one core idle.
-pub(crate) fn open_pack(dir: &Path) -> Pack {
+/// Starts opening the pages pack in `dir`: a build does it before it parses (`Opening`).
+pub(crate) fn open_pack(dir: &Path) -> Opening {
     let id = format!("{} pages", env!("BACKLOT_CACHE_ID"));
-    Pack::open(dir, FILE_NAME, &id)
+    Opening::start(dir, FILE_NAME, &id)
 }
 
 impl PageSink {
+    fn pack(&self) -> &Pack {
+        self.pack.get()
+    }
+
     /// `pack` (`open_pack`) for outputs written through `inner`.
-    pub(crate) fn new(pack: Pack, inner: Box<dyn Sink>) -> PageSink {
+    pub(crate) fn new(pack: Opening, inner: Box<dyn Sink>) -> PageSink {
         PageSink {
             inner,
             pack,
@@ -67,8 +69,8 @@ impl PageSink {
     /// The note says how many outputs were reused and any problem met (a stale or damaged pack
     /// is ignored, never trusted).
     pub(crate) fn finish(&self) -> String {
-        let (old, used) = self.pack.usage();
-        let problems = self.pack.finish(used * 2 > old);
+        let (old, used) = self.pack().usage();
+        let problems = self.pack().finish(used * 2 > old);
         let reused = self.reused.load(Ordering::Relaxed);
         let all = reused + self.rendered.load(Ordering::Relaxed);
         let mut note = format!("{reused} of {all} rendered outputs reused");
@@ -90,10 +92,10 @@ impl PageSink {
             static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         BUF.with_borrow_mut(|buf| {
-            if self.pack.get_into(k, buf).is_none() || self.inner.write(path, buf).is_err() {
+            if self.pack().get_into(k, buf).is_none() || self.inner.write(path, buf).is_err() {
                 return false;
             }
-            self.pack.put(k, 0, buf);
+            self.pack().put(k, 0, buf);
             true
         })
     }
@@ -103,7 +105,7 @@ impl Sink for PageSink {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         self.inner.write(path, bytes)?;
         if let Some(key) = self.pending.lock().unwrap().remove(path) {
-            self.pack.put(entry_key(key, path), 0, bytes);
+            self.pack().put(entry_key(key, path), 0, bytes);
         }
         Ok(())
     }
@@ -116,7 +118,7 @@ impl Sink for PageSink {
         let keys: Vec<u128> = paths.iter().map(|p| entry_key(key, p)).collect();
         // All or none: a damaged entry or a failed write renders the page again, and the
         // failure, if any, is reported where rendering writes.
-        let copied = keys.iter().all(|k| self.pack.has(*k))
+        let copied = keys.iter().all(|k| self.pack().has(*k))
             && paths.iter().zip(&keys).all(|(path, k)| self.copy(path, *k));
         if !copied {
             let mut pending = self.pending.lock().unwrap();

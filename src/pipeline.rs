@@ -409,13 +409,8 @@ pub fn build_with(
 ) -> (Option<Summary>, Diagnostics) {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let pages_pack = overrides
-        .cache
-        .clone()
-        .map(|dir| std::thread::spawn(move || crate::page_cache::open_pack(&dir)));
+    let pages_pack = overrides.cache.as_deref().map(crate::page_cache::open_pack);
     let Some(mut loaded) = load(root, overrides, &mut diags) else {
-        // Waited for, so the pack's temporary file is removed before the process exits.
-        let _ = pages_pack.map(std::thread::JoinHandle::join);
         return (None, diags.sorted());
     };
     let others = load_variants(&mut loaded, &mut diags);
@@ -439,14 +434,9 @@ pub fn build_with(
     };
     let sink = sink(DirSink::new(staging.dir.clone()));
     // With a cache, rendered pages are kept too (`page_cache`).
-    let (cached, plain) = match (&overrides.cache, pages_pack) {
-        (Some(dir), Some(pack)) => {
-            let pack = pack
-                .join()
-                .unwrap_or_else(|_| crate::page_cache::open_pack(dir));
-            (Some(PageSink::new(pack, sink)), None)
-        }
-        _ => (None, Some(sink)),
+    let (cached, plain) = match pages_pack {
+        Some(pack) => (Some(PageSink::new(pack, sink)), None),
+        None => (None, Some(sink)),
     };
     let sink: &dyn Sink = match (&cached, &plain) {
         (Some(c), _) => c,

@@ -65,7 +65,8 @@ pub struct ParsedMarkdown {
     pub(crate) packed: Option<Box<crate::compact::Packed>>,
     /// `text` compressed on its own, read through `text()`: the search index reads the text
     /// of every page, twice, and decompressing the whole page for it was a tenth of a warm
-    /// build (on its own, the text packs about N% larger).
+    /// build (apart from the body it repeats, a page packs 14% larger: 1,470 bytes, not 1,289,
+    /// on the generated 10,000-page corpus).
     pub(crate) packed_text: Option<Box<crate::compact::Packed>>,
 }
 
