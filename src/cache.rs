@@ -1,7 +1,8 @@
 //! The on-disk build cache (`build --cache DIR`, `check --cache DIR`): what a run made, kept
 //! for the next one, so a CI rebuild after a small edit redoes only what the edit changed.
 //! `highlight.pack` (here) holds highlighted code blocks; `pages.pack` (`crate::page_cache`,
-//! `build` only) holds rendered pages by the key of their whole template context.
+//! `build` only) holds rendered pages by the key of their whole template context, and
+//! `parsed.pack` (`crate::parse_cache`, `build` only) parsed pages by their path and text.
 //!
 //! Why it is safe: a block's highlighted lines are a pure function of its grammar, its code, the
 //! two highlight themes and the backlot build. An entry's key hashes the grammar's name and the
@@ -155,7 +156,7 @@ impl Pack {
     }
 
     /// How many entries the old pack had, and how many of them this run used.
-    pub(crate) fn usage(&self) -> (usize, usize) {
+    fn usage(&self) -> (usize, usize) {
         (self.index.len(), self.used.lock().unwrap().len())
     }
 
@@ -188,6 +189,19 @@ impl Pack {
             }
         }
         problems
+    }
+
+    /// `finish`, keeping the unused entries while this run used more than half of the old
+    /// ones (else they are pages edited or gone), and the run's note: how many of `all` things
+    /// (`what`) were reused, with the problems met (a stale or damaged pack is ignored).
+    pub(crate) fn finish_with_note(&self, reused: usize, all: usize, what: &str) -> String {
+        let (old, used) = self.usage();
+        let problems = self.finish(used * 2 > old);
+        let mut note = format!("{reused} of {all} {what} reused");
+        if !problems.is_empty() {
+            note.push_str(&format!(" ({})", problems.join("; ")));
+        }
+        note
     }
 
     /// The new records added at the end of the old pack, after its last intact record.

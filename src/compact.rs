@@ -24,6 +24,9 @@ const LEVEL: i32 = 1;
 pub(crate) struct Dictionary {
     encode: zstd::dict::EncoderDictionary<'static>,
     decode: zstd::dict::DecoderDictionary<'static>,
+    /// As trained, for the parse cache, which keeps it (`crate::parse_cache`), and its hash.
+    bytes: Vec<u8>,
+    id: u64,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -48,10 +51,27 @@ impl Dictionary {
             .map(|parts| parts.into_iter().collect::<String>().into_bytes())
             .collect();
         let dict = zstd::dict::from_samples(&samples, DICTIONARY_BYTES).ok()?;
-        Some(Arc::new(Dictionary {
-            encode: zstd::dict::EncoderDictionary::copy(&dict, LEVEL),
-            decode: zstd::dict::DecoderDictionary::copy(&dict),
-        }))
+        Some(Dictionary::from_bytes(dict))
+    }
+
+    /// A dictionary as `bytes` gives it back.
+    pub(crate) fn from_bytes(bytes: Vec<u8>) -> Arc<Dictionary> {
+        Arc::new(Dictionary {
+            encode: zstd::dict::EncoderDictionary::copy(&bytes, LEVEL),
+            decode: zstd::dict::DecoderDictionary::copy(&bytes),
+            id: xxhash_rust::xxh3::xxh3_64(&bytes),
+            bytes,
+        })
+    }
+
+    /// A hash of the dictionary.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The dictionary as trained.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 }
 
@@ -66,12 +86,14 @@ thread_local! {
 
 /// The texts of a page, compressed together: its HTML, body and prose text, then the code of
 /// each of its code blocks (the code is in the body too, so it costs almost nothing more).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Packed {
     /// Byte length of each text, in order (their sum is the decompressed size).
     lens: Box<[u32]>,
     block: Box<[u8]>,
-    /// The dictionary `block` was compressed with, if any.
+    /// The dictionary `block` was compressed with, if any: the parse cache keys its entries
+    /// by the dictionary and gives it back when it reads one (`with_dictionary`).
+    #[serde(skip)]
     dict: Option<Arc<Dictionary>>,
 }
 
@@ -102,6 +124,12 @@ impl Packed {
             block: block.ok()?.into_boxed_slice(),
             dict: dict.cloned(),
         })
+    }
+
+    /// Gives a frame read back from the parse cache the dictionary it was compressed with
+    /// (which the cache does not store with each frame).
+    pub(crate) fn set_dictionary(&mut self, dict: Option<&Arc<Dictionary>>) {
+        self.dict = dict.cloned();
     }
 
     /// The compressed size in bytes (for `BACKLOT_TIMINGS`).

@@ -7,17 +7,17 @@
 pub mod codes;
 
 pub use codes::Code;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Severity {
     Error,
     Warning,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Path relative to the site root, with `/` separators.
     pub(crate) path: String,
@@ -31,7 +31,7 @@ pub struct Diagnostic {
     pub(crate) help: Option<String>,
     /// For a link problem: the file the link points at (relative to the site root), so
     /// `check --changed-since` can report a link into a changed or removed file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub(crate) target: Option<String>,
 }
 

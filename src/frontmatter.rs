@@ -17,7 +17,7 @@ use std::fmt;
 /// The fields a page may set; any other key lands in `extra` and `foreign`. The JSON Schema
 /// (`backlot schema front-matter`) is derived from this struct: its doc comments are the
 /// fields' descriptions, and it allows other keys, as the default `unknown_keys = "warn"` does.
-#[derive(Debug, Clone, Default, PartialEq, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[schemars(default)]
 pub struct FrontMatter {
     /// The page's title; without it, the first `# heading`, then the file name.
@@ -50,7 +50,10 @@ pub struct FrontMatter {
 }
 
 /// A front matter key that is not one of backlot's own fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Kept in the parse cache as its key and line (`crate::parse_cache`); the kind follows from
+/// the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "(String, usize)", from = "(String, usize)")]
 pub(crate) struct ForeignKey {
     pub(crate) key: String,
     /// File line of the key.
@@ -317,6 +320,19 @@ fn strict_error(path: &str, k: &ForeignKey) -> Diagnostic {
 /// The "did you mean" help for an unknown front matter key.
 pub(crate) fn key_help(key: &str) -> Option<String> {
     closest(key, OWN.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+}
+
+impl From<ForeignKey> for (String, usize) {
+    fn from(k: ForeignKey) -> (String, usize) {
+        (k.key, k.line)
+    }
+}
+
+impl From<(String, usize)> for ForeignKey {
+    fn from((key, line): (String, usize)) -> ForeignKey {
+        let kind = kind_of(&key);
+        ForeignKey { key, line, kind }
+    }
 }
 
 fn kind_of(key: &str) -> ForeignKind {

@@ -239,7 +239,7 @@ fn resize(source: &[u8], format: image::ImageFormat, width: u32) -> image::Image
 }
 
 /// The image's file relative to the root, for a link to a file of the site.
-fn local_file(page: &str, dest: &str) -> Option<String> {
+pub(crate) fn local_file(page: &str, dest: &str) -> Option<String> {
     if is_external(dest) {
         return None;
     }

@@ -1,6 +1,7 @@
 //! backlot: a static documentation site generator. `pipeline` runs the stages in order; each
 //! module owns one stage (see docs/design.md).
 
+pub(crate) mod as_json;
 pub(crate) mod cache;
 pub mod cli;
 pub(crate) mod compact;
@@ -29,6 +30,7 @@ pub mod output;
 pub(crate) mod owners;
 pub mod page;
 pub(crate) mod page_cache;
+pub(crate) mod parse_cache;
 pub mod pipeline;
 pub mod profile;
 pub(crate) mod progress;

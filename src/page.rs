@@ -12,8 +12,10 @@ use crate::frontmatter::{self, FrontMatter};
 use crate::highlight::Highlighter;
 use crate::markdown::{self, ParsedMarkdown};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ParsedDoc {
+    /// As JSON in the parse cache (`crate::parse_cache`): `extra` holds any JSON value.
+    #[serde(with = "crate::as_json")]
     pub(crate) front: FrontMatter,
     pub(crate) md: ParsedMarkdown,
     /// File line of each front matter field that later stages may complain about.
@@ -43,7 +45,7 @@ pub(crate) fn source_id(path: &str, text: &str) -> u64 {
 }
 
 /// Where a page's title came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum TitleFrom {
     FrontMatter,
     /// The first `# heading` of the body.

@@ -64,20 +64,13 @@ impl PageSink {
         }
     }
 
-    /// Ends the run: saves the pack, rewritten without the entries this run did not use when
-    /// they are half of it or more (pages edited or gone), else with the new entries appended.
-    /// The note says how many outputs were reused and any problem met (a stale or damaged pack
-    /// is ignored, never trusted).
+    /// Ends the run: saves the pack (`Pack::finish_with_note`) and says how many outputs
+    /// were copied from it.
     pub(crate) fn finish(&self) -> String {
-        let (old, used) = self.pack().usage();
-        let problems = self.pack().finish(used * 2 > old);
         let reused = self.reused.load(Ordering::Relaxed);
         let all = reused + self.rendered.load(Ordering::Relaxed);
-        let mut note = format!("{reused} of {all} rendered outputs reused");
-        if !problems.is_empty() {
-            note.push_str(&format!(" ({})", problems.join("; ")));
-        }
-        note
+        self.pack()
+            .finish_with_note(reused, all, "rendered outputs")
     }
 
     /// Whether this run copied any page from the cache.

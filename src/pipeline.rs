@@ -5,6 +5,7 @@
 //! the `Stages` it loads through (`serve::memo`, which keeps the parsed pages, theme and git
 //! history of the last run while their inputs are unchanged); `build` and `check` use `Fresh`.
 
+use crate::compact::Dictionary;
 use crate::config::{Config, Overrides};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -12,6 +13,7 @@ use crate::highlight::Highlighter;
 use crate::output::{DirSink, NullSink, Sink, Staging};
 use crate::page::{parse_doc_guarded, ParsedDoc};
 use crate::page_cache::PageSink;
+use crate::parse_cache::{self, ParseCache};
 use crate::profile::timed;
 use crate::progress;
 use crate::render::Renderer;
@@ -99,6 +101,8 @@ pub(crate) trait Stages {
     fn sources(&mut self, config: &Config, diags: &mut Diagnostics) -> Sources {
         discover(&config.root, config.content_dir(), diags)
     }
+    /// A run with a cache folder (`--cache DIR`) may keep its parsed pages there (`Fresh`).
+    fn open_cache(&mut self, _dir: &Path, _config: &Config) {}
     /// No default: whether parsed pages are packed depends on who holds them (see `Fresh`).
     fn parse(
         &mut self,
@@ -130,13 +134,33 @@ pub(crate) trait Stages {
 
 /// Every stage run afresh: `build` and `check`. `pack`: each page's large texts are compressed
 /// as soon as it is parsed (`crate::compact`), for a build, which holds every page until it
-/// ends and reads them once; `check` reads them in many places, so keeps them plain.
+/// ends and reads them once; `check` reads them in many places, so keeps them plain. A build
+/// with a cache reads unchanged pages back from its parse cache (`crate::parse_cache`).
 #[derive(Default)]
 pub(crate) struct Fresh {
     pack: bool,
+    cache: Option<ParseCache>,
+    /// What the parse cache reused, once the pages are parsed.
+    note: Option<String>,
+}
+
+impl Fresh {
+    /// A build's stages, which pack what they parse.
+    fn packing() -> Fresh {
+        Fresh {
+            pack: true,
+            ..Fresh::default()
+        }
+    }
 }
 
 impl Stages for Fresh {
+    fn open_cache(&mut self, dir: &Path, config: &Config) {
+        if self.pack {
+            self.cache = Some(ParseCache::open(dir, config));
+        }
+    }
+
     fn parse(
         &mut self,
         config: &Config,
@@ -144,14 +168,16 @@ impl Stages for Fresh {
         h: &Highlighter,
         diags: &mut Diagnostics,
     ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
-        parse_all_with(config, files, h, diags, self.pack)
+        let parsed = parse_all_with(config, files, h, diags, self.pack, self.cache.as_ref());
+        self.note = self.cache.take().map(|c| c.finish());
+        parsed
     }
 }
 
 /// Reads and parses everything, as a build does; `None` when a stage could not produce its
 /// result.
 pub fn load(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Loaded> {
-    load_with(root, overrides, &mut Fresh { pack: true }, diags)
+    load_with(root, overrides, &mut Fresh::packing(), diags)
 }
 
 /// `load` through `stages`, which may hand back results of an earlier run.
@@ -168,8 +194,9 @@ pub(crate) fn load_with(
     let git_dates = stages.git_dates(&config);
     let highlighter = stages.highlighter(&config);
     if let Some(dir) = &overrides.cache {
-        // Now, so the cache's index is read while the pages are parsed (`cache::BlockCache`).
+        // Now, so the caches' indexes are read while the pages are found and parsed.
         highlighter.use_disk_cache(dir);
+        stages.open_cache(dir, &config);
     }
     let sources = timed("discover", || stages.sources(&config, diags));
     let parsed = progress::stage("parsing pages", || {
@@ -202,7 +229,7 @@ pub(crate) fn parse_all(
     h: &Highlighter,
     diags: &mut Diagnostics,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
-    parse_all_with(config, files, h, diags, false)
+    parse_all_with(config, files, h, diags, false, None)
 }
 
 /// Pages a build reads before it packs any: a compression dictionary is trained on them
@@ -216,31 +243,66 @@ const DICTIONARY_MIN_PAGES: usize = 512;
 /// parsing about 250 pages on one thread.
 const TRAINING_PAGES_AHEAD: usize = 4;
 
-/// `parse_all`, each page packed when `pack` (see `Fresh`).
+/// A page parsed, with its source's key (`parse_cache::key`) when it is to be kept in the
+/// parse cache once packed.
+type Read = Result<(ParsedDoc, Option<u128>), Vec<Diagnostic>>;
+
+/// `parse_all`, each page packed when `pack` (see `Fresh`), unchanged pages read back from
+/// `cache` (a build's, which packs).
 fn parse_all_with(
     config: &Config,
     files: &[SourceFile],
     h: &Highlighter,
     diags: &mut Diagnostics,
     pack: bool,
+    cache: Option<&ParseCache>,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
-    let parse = |f: &SourceFile| -> Result<ParsedDoc, Vec<Diagnostic>> {
-        let text = read_page(f).map_err(|d| vec![d])?;
-        parse_text(config, &f.rel, &text, h)
+    let cache = cache.filter(|_| pack);
+    let fresh = |f: &SourceFile, text: &str, source: Option<u128>| -> Read {
+        let doc = parse_text(config, &f.rel, text, h)?;
+        let keep = source.filter(|_| !reads_other_files(&f.rel, &doc.md));
+        Ok((doc, keep))
     };
-    // The first pages, parsed plain: the dictionary is trained on them, then they are packed.
-    let sampled = if pack && files.len() >= DICTIONARY_MIN_PAGES {
+    // Parsed plain, without asking the cache: the dictionary's samples.
+    let parse = |f: &SourceFile| -> Read {
+        let text = read_page(f).map_err(|d| vec![d])?;
+        cache.inspect(|c| c.count_parsed());
+        fresh(f, &text, cache.map(|_| parse_cache::key(&f.rel, &text)))
+    };
+    // Read back from the cache, or parsed, packed with `dict` and kept.
+    let packed = |f: &SourceFile, dict: Option<&Arc<Dictionary>>| -> Read {
+        let text = read_page(f).map_err(|d| vec![d])?;
+        let source = cache.map(|_| parse_cache::key(&f.rel, &text));
+        if let Some(doc) = cache.zip(source).and_then(|(c, s)| c.get(s, dict)) {
+            return Ok((doc, None));
+        }
+        let (mut doc, keep) = fresh(f, &text, source)?;
+        if pack {
+            doc.md.pack(dict);
+        }
+        Ok((doc, keep))
+    };
+    let keep = |(doc, source): &(ParsedDoc, Option<u128>), dict: Option<&Arc<Dictionary>>| {
+        if let Some((c, s)) = cache.zip(*source) {
+            c.put(s, dict, doc);
+        }
+    };
+    // A dictionary kept by the cache is used again; else the first pages are parsed plain,
+    // the dictionary is trained on them, then they are packed.
+    let wanted = pack && files.len() >= DICTIONARY_MIN_PAGES;
+    let kept = cache.filter(|_| wanted).and_then(ParseCache::dictionary);
+    let sampled = if wanted && kept.is_none() {
         DICTIONARY_SAMPLES
     } else {
         0
     };
     let (head, rest) = files.split_at(sampled);
-    let mut first: Vec<Result<ParsedDoc, Vec<Diagnostic>>> = head.par_iter().map(parse).collect();
+    let mut first: Vec<Read> = head.par_iter().map(parse).collect();
     // Training is one thread's work: meanwhile the other threads parse the pages after the
     // samples (plain, packed once the dictionary is there) instead of waiting.
     let (ahead, rest) = rest.split_at((sampled * TRAINING_PAGES_AHEAD).min(rest.len()));
-    let samples = || first.iter().flatten().map(|doc| doc.md.packable());
-    let (dict, more) = rayon::join(
+    let samples = || first.iter().flatten().map(|(doc, _)| doc.md.packable());
+    let (trained, more) = rayon::join(
         || {
             (sampled > 0)
                 .then(|| crate::compact::Dictionary::train(samples()))
@@ -249,28 +311,31 @@ fn parse_all_with(
         || ahead.par_iter().map(parse).collect::<Vec<_>>(),
     );
     first.extend(more);
+    if let Some((c, d)) = cache.zip(trained.as_ref()) {
+        c.keep_dictionary(d);
+    }
+    let dict = kept.or(trained);
     let dict = dict.as_ref();
-    first
-        .par_iter_mut()
-        .flatten()
-        .for_each(|doc| doc.md.pack(dict));
-    let others: Vec<Result<ParsedDoc, Vec<Diagnostic>>> = rest
+    first.par_iter_mut().flatten().for_each(|read| {
+        read.0.md.pack(dict);
+        keep(read, dict);
+    });
+    let others: Vec<Read> = rest
         .par_iter()
         .map(|f| {
-            let mut doc = parse(f)?;
-            if pack {
-                doc.md.pack(dict);
-            }
-            Ok(doc)
+            let read = packed(f, dict)?;
+            keep(&read, dict);
+            Ok(read)
         })
         .collect();
     if pack && crate::profile::get().timings {
-        report_packing(first.iter().chain(&others).flatten(), dict.is_some());
+        let docs = first.iter().chain(&others).flatten().map(|(doc, _)| doc);
+        report_packing(docs, dict.is_some());
     }
     let mut out = Vec::with_capacity(files.len());
     for (f, r) in files.iter().zip(first.into_iter().chain(others)) {
         match r {
-            Ok(doc) => {
+            Ok((doc, _)) => {
                 diags.extend(doc.md.diagnostics.iter().cloned());
                 out.push((f.clone(), Arc::new(doc)));
             }
@@ -320,6 +385,18 @@ fn with_includes(id: u64, config: &Config, md: &crate::markdown::ParsedMarkdown)
     }
     h.update(md.html.as_bytes());
     h.digest()
+}
+
+/// Whether a page's parse depends on files besides its own (`after_parse`): it includes code,
+/// or shows a local image, present or not (one added later changes the page). The parse
+/// cache does not keep such pages.
+fn reads_other_files(rel: &str, md: &crate::markdown::ParsedMarkdown) -> bool {
+    let local_image = |l: &crate::markdown::LinkRef| {
+        l.is_image && crate::images::local_file(rel, &l.dest).is_some()
+    };
+    !md.includes.is_empty()
+        || md.code_fences.iter().any(|f| f.include.is_some())
+        || md.links.iter().any(local_image)
 }
 
 /// What a page's parse needs from other files of the repository: included code and image
@@ -410,7 +487,8 @@ pub fn build_with(
     let started = Instant::now();
     let mut diags = Diagnostics::default();
     let pages_pack = overrides.cache.as_deref().map(crate::page_cache::open_pack);
-    let Some(mut loaded) = load(root, overrides, &mut diags) else {
+    let mut stages = Fresh::packing();
+    let Some(mut loaded) = load_with(root, overrides, &mut stages, &mut diags) else {
         return (None, diags.sorted());
     };
     let others = load_variants(&mut loaded, &mut diags);
@@ -445,7 +523,13 @@ pub fn build_with(
     };
     let mut files = loaded.render(sink, &mut diags);
     files += crate::variants::render_others(&loaded.shared(), &others, sink, &mut diags);
-    let pages_note = cached.as_ref().map(PageSink::finish);
+    let pages_note = cached.as_ref().map(|c| {
+        let pages = c.finish();
+        match &stages.note {
+            Some(parsed) => format!("{pages}, {parsed}"),
+            None => pages,
+        }
+    });
     let keep_blocks = cached.as_ref().is_some_and(PageSink::reused_any);
     let cache_note =
         loaded
@@ -563,15 +647,33 @@ mod tests {
         let config = Config::load(root, &Overrides::default()).unwrap();
         let h = Highlighter::new(&config.site.highlight);
         let files = discover(root, config.content_dir(), &mut diags).markdown;
-        let plain = parse_all_with(&config, &files, &h, &mut diags, false);
-        let packed = parse_all_with(&config, &files, &h, &mut diags, true);
+        let plain = parse_all_with(&config, &files, &h, &mut diags, false, None);
+        let packed = parse_all_with(&config, &files, &h, &mut diags, true, None);
         assert_eq!(plain.len(), files.len());
-        for ((_, a), (f, b)) in plain.iter().zip(&packed) {
+        // Through the parse cache: the first run trains and keeps the dictionary, the second
+        // reads every page back, packed with it.
+        let dir = root.join("cache");
+        let cached = |reused: &str| {
+            let cache = ParseCache::open(&dir, &config);
+            let docs = parse_all_with(&config, &files, &h, &mut diags.clone(), true, Some(&cache));
+            let note = cache.finish();
+            assert!(note.starts_with(reused), "{note}");
+            docs
+        };
+        let kept = cached(&format!("0 of {} parsed pages reused", files.len()));
+        let all = files.len();
+        let reread = cached(&format!("{all} of {all} parsed pages reused"));
+        let runs = plain.iter().zip(&packed).zip(kept.iter().zip(&reread));
+        for (((_, a), (f, b)), ((_, c), (_, d))) in runs {
             let with_dictionary = b.md.packed.as_ref().is_some_and(|p| p.has_dictionary());
             assert!(with_dictionary && b.md.html.is_empty(), "{}", f.rel);
             assert_eq!(a.md.html_and_code(), b.md.html_and_code(), "{}", f.rel);
             assert_eq!(a.md.body(), b.md.body(), "{}", f.rel);
             assert_eq!(a.md.text(), b.md.text(), "{}", f.rel);
+            assert_eq!(format!("{c:?}"), format!("{d:?}"), "{}", f.rel);
+            assert_eq!(a.md.html_and_code(), d.md.html_and_code(), "{}", f.rel);
+            assert_eq!((a.md.body(), a.md.text()), (d.md.body(), d.md.text()));
         }
+        assert!(diags.0.is_empty(), "{:?}", diags.0);
     }
 }

@@ -3,7 +3,7 @@
 //! it. A code's number is `BL` + two digits for its area + two for the problem; once released,
 //! a code never changes meaning and is never reused (a retired problem keeps its number unused).
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One code's entry in the table.
 #[derive(Debug)]
@@ -101,6 +101,16 @@ pub fn list() -> String {
 impl Serialize for Code {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id())
+    }
+}
+
+/// By id, as serialised (the parse cache reads diagnostics back, `crate::parse_cache`).
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let id = String::deserialize(d)?;
+        Code::find(&id)
+            .map(|info| info.code)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown code `{id}`")))
     }
 }
 

@@ -21,7 +21,7 @@ pub(crate) const KNOWN_ATTRS: &[&str] = &[
     "contract",
 ];
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct FenceInfo {
     pub(crate) lang: String,
     pub(crate) title: Option<String>,

@@ -21,12 +21,12 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
     TagEnd,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ParsedMarkdown {
     pub html: String,
     /// The Markdown body itself (front matter removed), for the page's Markdown copy.
@@ -43,6 +43,8 @@ pub struct ParsedMarkdown {
     /// stage highlights the block from these when it fills the block's marker.
     pub(crate) code_fences: Vec<code::FenceInfo>,
     pub(crate) shortcodes: Vec<Shortcode>,
+    /// As JSON in the parse cache (`crate::parse_cache`): a diagnostic skips its empty fields.
+    #[serde(with = "crate::as_json")]
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Anchors besides the headings' own ids: (id as a link names it, id in the HTML). Raw-HTML
     /// `id`/`name` attributes, and headings renamed because the theme uses their id.
@@ -185,7 +187,7 @@ impl ParsedMarkdown {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRef {
     pub dest: String,
     pub(crate) line: usize,
@@ -197,7 +199,7 @@ pub struct LinkRef {
     pub(crate) dest_span: Option<Range<usize>>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
 pub(crate) struct Heading {
     pub(crate) level: u8,
     pub(crate) id: String,
@@ -214,7 +216,7 @@ pub(crate) struct TocEntry<'a> {
     pub(crate) children: Vec<TocEntry<'a>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CodeBlock {
     pub lang: String,
     pub code: String,
@@ -230,7 +232,7 @@ pub struct CodeBlock {
 
 /// A cited fact: the product and release line named in the opening comment, the text the
 /// page shows between the comments (what GitHub shows too), and where the citation starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Citation {
     pub(crate) product: String,
     pub(crate) release: String,
@@ -239,7 +241,7 @@ pub(crate) struct Citation {
     pub(crate) col: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Shortcode {
     pub(crate) name: String,
     pub(crate) args: BTreeMap<String, String>,

@@ -208,6 +208,7 @@ fn builds_with_a_cold_warm_or_damaged_cache_write_the_same_site() {
     let warm = cached_build(&f, &cache);
     assert!(warm.contains("cache: 0 of 0 code blocks reused"), "{warm}");
     assert!(warm.contains("10 of 10 rendered outputs reused"), "{warm}");
+    assert!(warm.contains("6 of 6 parsed pages reused"), "{warm}");
     assert!(f.tree() == uncached, "a warm build differs");
     // Where the site is written is in no output, so `--output` keeps the cache.
     let elsewhere = f.root.join("elsewhere");
@@ -323,38 +324,93 @@ fn warm_builds_equal_cold_ones_after_each_kind_of_edit() {
     assert!(f.read("big/p01/index.html").contains("Perf Site"));
 }
 
-#[test]
-fn a_damaged_or_stale_page_cache_is_never_trusted() {
+/// Each kind of damage to the pack `name` (`damaged`) is noticed and said, the site is the
+/// same as without a cache, `reused` says what was still used, and the next build finds the
+/// damage gone. `without`: a pack removed before each damaged build, so that what the damaged
+/// one holds is needed.
+fn assert_damage_ignored(name: &str, reused: [&str; 3], all: &str, without: Option<&str>) {
     let f = large_section(3);
     let cache = f.root.join("build-cache");
-    let pack = cache.join("pages.pack");
+    let pack = cache.join(format!("{name}.pack"));
     f.build_ok(&[]);
     let uncached = f.tree();
     cached_build(&f, &cache);
-    let [flipped, truncated, stale] = damaged(&std::fs::read(&pack).unwrap(), "pages");
-    let cases: [(&str, Vec<u8>, &str); 3] = [
-        (
-            "1 damaged entries ignored",
-            flipped,
-            "9 of 10 rendered outputs reused",
-        ),
-        ("truncated", truncated, "9 of 10 rendered outputs reused"),
-        ("not used", stale, "0 of 10 rendered outputs reused"),
+    let [flipped, truncated, stale] = damaged(&std::fs::read(&pack).unwrap(), name);
+    let cases = [
+        ("1 damaged entries ignored", flipped),
+        ("truncated", truncated),
+        ("not used", stale),
     ];
-    for (said, bytes, reused) in cases {
+    for ((said, bytes), reused) in cases.into_iter().zip(reused) {
         std::fs::write(&pack, bytes).unwrap();
+        if let Some(other) = without {
+            std::fs::remove_file(cache.join(other)).unwrap();
+        }
         let out = cached_build(&f, &cache);
         assert!(out.contains(said) && out.contains(reused), "{said}: {out}");
         assert!(
             f.tree() == uncached,
-            "a build with a damaged page cache differs ({said})"
+            "a build with a damaged {name} pack differs ({said})"
         );
         // The damage is gone from the pack the build saved.
         let out = cached_build(&f, &cache);
-        assert!(
-            out.contains("10 of 10 rendered outputs reused"),
-            "{said}: {out}"
-        );
+        assert!(out.contains(all), "{said}: {out}");
         assert!(f.tree() == uncached, "the next build differs ({said})");
+    }
+}
+
+#[test]
+fn a_damaged_or_stale_page_cache_is_never_trusted() {
+    let reused = "9 of 10 rendered outputs reused";
+    let stale = "0 of 10 rendered outputs reused";
+    let all = "10 of 10 rendered outputs reused";
+    assert_damage_ignored("pages", [reused, reused, stale], all, None);
+}
+
+/// Without kept outputs (`pages.pack` removed), so a wrong parse would show in the site.
+#[test]
+fn a_damaged_or_stale_parse_cache_is_never_trusted() {
+    let reused = "5 of 6 parsed pages reused";
+    let stale = "0 of 6 parsed pages reused";
+    let all = "6 of 6 parsed pages reused";
+    assert_damage_ignored("parsed", [reused, reused, stale], all, Some("pages.pack"));
+}
+
+/// A page's parse reads other files when it includes code or shows a local image: such a
+/// page is parsed again by every build, so a changed, added or removed file shows.
+#[test]
+fn pages_that_read_other_files_are_parsed_again() {
+    let f = large_section(3);
+    let cache = f.root.join("build-cache");
+    let png = |w: u32, name: &str| {
+        image::RgbImage::from_pixel(w, 10, image::Rgb([200, 100, 50]))
+            .save(f.root.join(name))
+            .unwrap();
+    };
+    png(30, "content/big/shown.png");
+    f.write("content/big/app.py", "print('first')\n");
+    f.write(
+        "content/big/files.md",
+        "---\ntitle: Files\n---\n\n![Shown](shown.png)\n\n![Later](later.png)\n\n```python include=\"app.py\"\n```\n",
+    );
+    // A missing image is an error; the pages parsed are kept all the same.
+    let cache_arg = cache.to_str().unwrap();
+    let failed = f.run(&["build", "--cache", cache_arg]);
+    assert!(
+        failed.stderr.contains("missing image `later.png`"),
+        "{}",
+        failed.stderr
+    );
+    png(50, "content/big/later.png");
+    let warm = assert_warm_equals_cold(&f, &cache, "adding the image");
+    assert!(warm.contains("6 of 7 parsed pages reused"), "{warm}");
+
+    png(40, "content/big/shown.png");
+    f.write("content/big/app.py", "print('second')\n");
+    let note = assert_warm_equals_cold(&f, &cache, "editing the files a page reads");
+    assert!(note.contains("6 of 7 parsed pages reused"), "{note}");
+    let main = main_element(&f.read("big/files/index.html")).to_string();
+    for seen in ["width=\"40\"", "width=\"50\"", "second"] {
+        assert!(main.contains(seen), "{seen}: {main}");
     }
 }
