@@ -247,6 +247,51 @@ const TRAINING_PAGES_AHEAD: usize = 4;
 /// parse cache once packed.
 type Read = Result<(ParsedDoc, Option<u128>), Vec<Diagnostic>>;
 
+/// How `parse_all_with` reads each page: parsed, or read back from the parse cache.
+struct Reader<'a> {
+    config: &'a Config,
+    h: &'a Highlighter,
+    pack: bool,
+    cache: Option<&'a ParseCache>,
+}
+
+impl Reader<'_> {
+    fn fresh(&self, f: &SourceFile, text: &str, source: Option<u128>) -> Read {
+        let doc = parse_text(self.config, &f.rel, text, self.h)?;
+        let keep = source.filter(|_| !reads_other_files(&f.rel, &doc.md));
+        Ok((doc, keep))
+    }
+
+    /// Parsed plain, without asking the cache: the dictionary's samples.
+    fn plain(&self, f: &SourceFile) -> Read {
+        let text = read_page(f).map_err(|d| vec![d])?;
+        self.cache.inspect(|c| c.count_parsed());
+        let source = self.cache.map(|_| parse_cache::key(&f.rel, &text));
+        self.fresh(f, &text, source)
+    }
+
+    /// Read back from the cache, or parsed and packed with `dict` (and kept, `keep`).
+    fn packed(&self, f: &SourceFile, dict: Option<&Arc<Dictionary>>) -> Read {
+        let text = read_page(f).map_err(|d| vec![d])?;
+        let source = self.cache.map(|_| parse_cache::key(&f.rel, &text));
+        if let Some(doc) = self.cache.zip(source).and_then(|(c, s)| c.get(s, dict)) {
+            return Ok((doc, None));
+        }
+        let (mut doc, keep) = self.fresh(f, &text, source)?;
+        if self.pack {
+            doc.md.pack(dict);
+        }
+        Ok((doc, keep))
+    }
+
+    /// Keeps a page packed with `dict` in the cache, if it is to be kept.
+    fn keep(&self, (doc, source): &(ParsedDoc, Option<u128>), dict: Option<&Arc<Dictionary>>) {
+        if let Some((c, s)) = self.cache.zip(*source) {
+            c.put(s, dict, doc);
+        }
+    }
+}
+
 /// `parse_all`, each page packed when `pack` (see `Fresh`), unchanged pages read back from
 /// `cache` (a build's, which packs).
 fn parse_all_with(
@@ -258,34 +303,11 @@ fn parse_all_with(
     cache: Option<&ParseCache>,
 ) -> Vec<(SourceFile, Arc<ParsedDoc>)> {
     let cache = cache.filter(|_| pack);
-    let fresh = |f: &SourceFile, text: &str, source: Option<u128>| -> Read {
-        let doc = parse_text(config, &f.rel, text, h)?;
-        let keep = source.filter(|_| !reads_other_files(&f.rel, &doc.md));
-        Ok((doc, keep))
-    };
-    // Parsed plain, without asking the cache: the dictionary's samples.
-    let parse = |f: &SourceFile| -> Read {
-        let text = read_page(f).map_err(|d| vec![d])?;
-        cache.inspect(|c| c.count_parsed());
-        fresh(f, &text, cache.map(|_| parse_cache::key(&f.rel, &text)))
-    };
-    // Read back from the cache, or parsed, packed with `dict` and kept.
-    let packed = |f: &SourceFile, dict: Option<&Arc<Dictionary>>| -> Read {
-        let text = read_page(f).map_err(|d| vec![d])?;
-        let source = cache.map(|_| parse_cache::key(&f.rel, &text));
-        if let Some(doc) = cache.zip(source).and_then(|(c, s)| c.get(s, dict)) {
-            return Ok((doc, None));
-        }
-        let (mut doc, keep) = fresh(f, &text, source)?;
-        if pack {
-            doc.md.pack(dict);
-        }
-        Ok((doc, keep))
-    };
-    let keep = |(doc, source): &(ParsedDoc, Option<u128>), dict: Option<&Arc<Dictionary>>| {
-        if let Some((c, s)) = cache.zip(*source) {
-            c.put(s, dict, doc);
-        }
+    let reader = Reader {
+        config,
+        h,
+        pack,
+        cache,
     };
     // A dictionary kept by the cache is used again; else the first pages are parsed plain,
     // the dictionary is trained on them, then they are packed.
@@ -297,7 +319,7 @@ fn parse_all_with(
         0
     };
     let (head, rest) = files.split_at(sampled);
-    let mut first: Vec<Read> = head.par_iter().map(parse).collect();
+    let mut first: Vec<Read> = head.par_iter().map(|f| reader.plain(f)).collect();
     // Training is one thread's work: meanwhile the other threads parse the pages after the
     // samples (plain, packed once the dictionary is there) instead of waiting.
     let (ahead, rest) = rest.split_at((sampled * TRAINING_PAGES_AHEAD).min(rest.len()));
@@ -308,7 +330,12 @@ fn parse_all_with(
                 .then(|| crate::compact::Dictionary::train(samples()))
                 .flatten()
         },
-        || ahead.par_iter().map(parse).collect::<Vec<_>>(),
+        || {
+            ahead
+                .par_iter()
+                .map(|f| reader.plain(f))
+                .collect::<Vec<_>>()
+        },
     );
     first.extend(more);
     if let Some((c, d)) = cache.zip(trained.as_ref()) {
@@ -318,13 +345,13 @@ fn parse_all_with(
     let dict = dict.as_ref();
     first.par_iter_mut().flatten().for_each(|read| {
         read.0.md.pack(dict);
-        keep(read, dict);
+        reader.keep(read, dict);
     });
     let others: Vec<Read> = rest
         .par_iter()
         .map(|f| {
-            let read = packed(f, dict)?;
-            keep(&read, dict);
+            let read = reader.packed(f, dict)?;
+            reader.keep(&read, dict);
             Ok(read)
         })
         .collect();
