@@ -92,7 +92,7 @@ pub(crate) struct Packed {
     lens: Box<[u32]>,
     block: Box<[u8]>,
     /// The dictionary `block` was compressed with, if any: the parse cache keys its entries
-    /// by the dictionary and gives it back when it reads one (`with_dictionary`).
+    /// by the dictionary and gives it back when it reads one (`set_dictionary`).
     #[serde(skip)]
     dict: Option<Arc<Dictionary>>,
 }

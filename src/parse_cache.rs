@@ -114,8 +114,7 @@ impl ParseCache {
         }
     }
 
-    /// Counts a page parsed without asking the cache (a dictionary sample, or a page that
-    /// reads other files).
+    /// Counts a page parsed without asking the cache (a sample the dictionary is trained on).
     pub(crate) fn count_parsed(&self) {
         self.parsed.fetch_add(1, Ordering::Relaxed);
     }

@@ -377,7 +377,7 @@ fn a_damaged_or_stale_parse_cache_is_never_trusted() {
 }
 
 /// A page's parse reads other files when it includes code or shows a local image: such a
-/// page is parsed again by every build, so a changed, added or removed file shows.
+/// page is parsed again by every build, so an added or changed file shows.
 #[test]
 fn pages_that_read_other_files_are_parsed_again() {
     let f = large_section(3);
