@@ -78,19 +78,16 @@ impl PageSink {
         self.reused.load(Ordering::Relaxed) > 0
     }
 
-    /// Copies output `path` from the pack's entry `k` if it is intact, through one buffer per
-    /// thread (a fresh buffer per page was a tenth of a warm build, in page faults).
+    /// Copies output `path` from the pack's entry `k` if it is intact.
     fn copy(&self, path: &str, k: u128) -> bool {
-        thread_local! {
-            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        BUF.with_borrow_mut(|buf| {
-            if self.pack().get_into(k, buf).is_none() || self.inner.write(path, buf).is_err() {
-                return false;
+        let written = self.pack().with_entry(k, |bytes| {
+            let ok = self.inner.write(path, bytes).is_ok();
+            if ok {
+                self.pack().put(k, 0, bytes);
             }
-            self.pack().put(k, 0, buf);
-            true
-        })
+            ok
+        });
+        written == Some(true)
     }
 }
 

@@ -82,16 +82,13 @@ impl ParseCache {
 
     /// The page kept for `source` (`key`) packed with `dict`, if intact (given back `dict`).
     pub(crate) fn get(&self, source: u128, dict: Option<&Arc<Dictionary>>) -> Option<ParsedDoc> {
-        thread_local! {
-            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
         let key = entry_key(source, dict);
         // An entry that does not decode (impossible: the header names this build, so this
         // format) is a miss, like a damaged one.
-        let doc = BUF.with_borrow_mut(|buf| {
-            self.pack().get_into(key, buf)?;
-            bincode::deserialize::<ParsedDoc>(buf).ok()
-        });
+        let doc = self
+            .pack()
+            .with_entry(key, |bytes| bincode::deserialize::<ParsedDoc>(bytes).ok())
+            .flatten();
         let Some(mut doc) = doc else {
             self.parsed.fetch_add(1, Ordering::Relaxed);
             return None;

@@ -262,18 +262,23 @@ impl Reader<'_> {
         Ok((doc, keep))
     }
 
+    /// The page's text, and its key in the cache if there is one.
+    fn read(&self, f: &SourceFile) -> Result<(String, Option<u128>), Vec<Diagnostic>> {
+        let text = read_page(f).map_err(|d| vec![d])?;
+        let source = self.cache.map(|_| parse_cache::key(&f.rel, &text));
+        Ok((text, source))
+    }
+
     /// Parsed plain, without asking the cache: the dictionary's samples.
     fn plain(&self, f: &SourceFile) -> Read {
-        let text = read_page(f).map_err(|d| vec![d])?;
+        let (text, source) = self.read(f)?;
         self.cache.inspect(|c| c.count_parsed());
-        let source = self.cache.map(|_| parse_cache::key(&f.rel, &text));
         self.fresh(f, &text, source)
     }
 
     /// Read back from the cache, or parsed and packed with `dict` (and kept, `keep`).
     fn packed(&self, f: &SourceFile, dict: Option<&Arc<Dictionary>>) -> Read {
-        let text = read_page(f).map_err(|d| vec![d])?;
-        let source = self.cache.map(|_| parse_cache::key(&f.rel, &text));
+        let (text, source) = self.read(f)?;
         if let Some(doc) = self.cache.zip(source).and_then(|(c, s)| c.get(s, dict)) {
             return Ok((doc, None));
         }

@@ -97,11 +97,6 @@ fn json_key(v: &impl Serialize) -> u64 {
     h.finish()
 }
 
-/// The config, with the map of the site's variants in a fixed order (its page sets are hash
-/// sets, whose order differs from one run to the next). Without the folders the site is read
-/// from and written to, which no output shows: the build cache on disk (`page_cache`) must not
-/// depend on whether the root was given as `.` or a full path, nor on whether the output folder
-/// came from `--output` or site.toml (`output_confined`, a safety check's input).
 /// A hash of the config as every key holds it (`hash_config`), for the parse cache's header.
 pub(crate) fn config_key(config: &Config) -> u64 {
     let mut h = Gather::default();
@@ -109,6 +104,11 @@ pub(crate) fn config_key(config: &Config) -> u64 {
     h.finish()
 }
 
+/// The config, with the map of the site's variants in a fixed order (its page sets are hash
+/// sets, whose order differs from one run to the next). Without the folders the site is read
+/// from and written to, which no output shows: the build cache on disk (`page_cache`) must not
+/// depend on whether the root was given as `.` or a full path, nor on whether the output folder
+/// came from `--output` or site.toml (`output_confined`, a safety check's input).
 fn hash_config(h: &mut Gather, config: &crate::config::Config) {
     let mut plain = config.clone();
     plain.root = std::path::PathBuf::new();
